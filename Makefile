@@ -1,0 +1,66 @@
+# KTLearn — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup migrate demo serve test-postgres lint check worker beat bench-scale vendor messages clean
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py print_demo_logins
+	@echo "KTLearn: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: setup
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+check: lint test
+
+worker: setup
+	$(VENV)/bin/celery -A lms worker -l info
+
+beat: setup
+	$(VENV)/bin/celery -A lms beat -l info
+
+bench-scale: migrate
+	$(PY) manage.py generate_scale --units 10000 --cadres 200000
+
+messages: setup
+	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=staticfiles --ignore=node_modules
+	$(PY) manage.py compilemessages --ignore=.venv
+
+# Refresh the vendored front-end libraries from npm (versions in package.json).
+vendor:
+	npm install --no-audit --no-fund
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css lms/static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js lms/static/vendor/bootstrap/
+	cp node_modules/chart.js/dist/chart.umd.min.js lms/static/vendor/chartjs/
+	cp node_modules/htmx.org/dist/htmx.min.js lms/static/vendor/htmx/
+	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css lms/static/vendor/bootstrap-icons/
+	cp node_modules/bootstrap-icons/font/fonts/*.woff2 lms/static/vendor/bootstrap-icons/fonts/
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

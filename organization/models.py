@@ -1,0 +1,220 @@
+"""Units (a tree of Party organisations), cadres doing inspection work, and their positions."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+from .vnsort import name_sort_key
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    BODY = "body", _("Body under the province")
+    COMMUNE = "commune", _("Commune (grassroots)")
+    WARD = "ward", _("Ward (grassroots)")
+    AGENCY = "agency", _("Agency (grassroots)")
+    ENTERPRISE = "enterprise", _("Enterprise (grassroots)")
+    CELL = "cell", _("Party cell")
+
+
+GRASSROOTS_KINDS = (UnitKind.COMMUNE, UnitKind.WARD, UnitKind.AGENCY, UnitKind.ENTERPRISE)
+# QĐ 22-QĐ/TW: a grassroots committee with this many members needs a full-time deputy chair.
+FULLTIME_DEPUTY_THRESHOLD = 300
+
+
+class UnitLevel(models.Model):
+    """A level of the unit tree as data: levels change (the district level ended in 2025)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("0 = province, larger = lower"))
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["rank", "valid_from"]
+        verbose_name = _("unit level")
+        verbose_name_plural = _("unit levels")
+
+    def __str__(self):
+        return self.name
+
+    def is_valid_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+class Unit(MP_Node):
+    """A Party organisation. Closed or merged units stay in the tree so history keeps pointing at them."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices)
+    level = models.ForeignKey(
+        UnitLevel, verbose_name=_("level"), on_delete=models.PROTECT, related_name="units", null=True, blank=True
+    )
+    party_member_count = models.PositiveIntegerField(_("party members"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_units",
+    )
+
+    node_order_by = ["code"]
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        indexes = [models.Index(fields=["kind", "is_active"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    @property
+    def is_grassroots(self) -> bool:
+        return self.kind in GRASSROOTS_KINDS
+
+    @property
+    def needs_fulltime_deputy_threshold(self) -> bool:
+        return self.is_grassroots and self.party_member_count >= FULLTIME_DEPUTY_THRESHOLD
+
+
+class Position(models.Model):
+    """A position in an inspection committee or its office, kept as data."""
+
+    code = models.SlugField(_("code"), max_length=48, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_committee_member = models.BooleanField(_("member of the inspection committee"), default=True)
+    is_fulltime = models.BooleanField(_("full-time"), default=False)
+    is_deputy_chair = models.BooleanField(_("deputy chair"), default=False)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+
+    def __str__(self):
+        return self.name
+
+
+class Grade(models.TextChoices):
+    NONE = "", _("No grade")
+    INSPECTOR = "ktv", _("Inspector")
+    PRINCIPAL = "ktvc", _("Principal inspector")
+    SENIOR = "ktvcc", _("Senior inspector")
+
+
+class TheoryLevel(models.TextChoices):
+    NONE = "", _("None")
+    ELEMENTARY = "elementary", _("Elementary")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
+    BACHELOR = "bachelor", _("Bachelor")
+
+
+class Gender(models.TextChoices):
+    MALE = "m", _("Male")
+    FEMALE = "f", _("Female")
+
+
+class CadreStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ROTATED = "rotated", _("Rotated")
+    RETIRED = "retired", _("Retired")
+    LEFT = "left", _("Left")
+
+
+class Cadre(models.Model):
+    """A person doing inspection work. `unit` and `position` are current; history is in PositionAssignment."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cadre",
+    )
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    full_name = models.CharField(_("full name"), max_length=120)
+    name_sort_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="cadres")
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="cadres"
+    )
+    grade = models.CharField(_("grade"), max_length=8, choices=Grade.choices, blank=True)
+    theory_level = models.CharField(
+        _("political theory level"), max_length=16, choices=TheoryLevel.choices, blank=True
+    )
+    appointed_on = models.DateField(_("elected or appointed on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=CadreStatus.choices, default=CadreStatus.ACTIVE)
+    email = models.EmailField(_("email"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name_sort_key", "code"]
+        verbose_name = _("cadre")
+        verbose_name_plural = _("cadres")
+        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["position", "status"])]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.code})"
+
+    def save(self, *args, **kwargs):
+        self.name_sort_key = name_sort_key(self.full_name)
+        if kwargs.get("update_fields") is not None and "full_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_sort_key"}
+        super().save(*args, **kwargs)
+
+
+class PositionAssignment(models.Model):
+    """One dated holding of a position in a unit. Never overwritten: a change closes one and opens the next."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("cadre"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("unit"))
+    position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("position")
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["cadre", "start_date", "id"]
+        verbose_name = _("position assignment")
+        verbose_name_plural = _("position history")
+        indexes = [models.Index(fields=["unit", "start_date", "end_date"])]
+
+    def __str__(self):
+        return f"{self.cadre} — {self.position} @ {self.unit.code} ({self.start_date}–{self.end_date or ''})"
+
+
+class UserProfile(models.Model):
+    """Which unit a staff user works for: a unit manager sees and edits that unit's subtree only."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ktlearn_profile", verbose_name=_("user")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("unit")
+    )
+
+    class Meta:
+        verbose_name = _("user profile")
+        verbose_name_plural = _("user profiles")
+
+    def __str__(self):
+        return f"{self.user} @ {self.unit or '-'}"

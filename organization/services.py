@@ -1,0 +1,116 @@
+"""Writes for units and cadres. Each service runs in one transaction: it all happens or none of it."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Cadre, CadreStatus, Position, PositionAssignment, Unit
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+@transaction.atomic
+def cadre_create(*, code: str, full_name: str, unit: Unit, position: Position, start_date=None, **fields) -> Cadre:
+    """Create a cadre and open their first position assignment (from `start_date`, default the
+    appointment date or today)."""
+    start = start_date or fields.get("appointed_on") or _today()
+    cadre = Cadre(code=code, full_name=full_name, unit=unit, position=position, **fields)
+    cadre.full_clean()
+    cadre.save()
+    PositionAssignment.objects.create(cadre=cadre, unit=unit, position=position, start_date=start)
+    return cadre
+
+
+@transaction.atomic
+def cadre_change_position(
+    *, cadre: Cadre, unit: Unit, position: Position, on: datetime.date | None = None, reason: str = "",
+    appointed: bool = False,
+) -> PositionAssignment:
+    """Close the cadre's open assignment the day before `on` and open a new one from `on`.
+
+    The history is never rewritten: earlier assignments keep their unit and position even if the
+    unit is later closed or merged. Does nothing (returns the open assignment) when neither the
+    unit nor the position changes. `appointed=True` records `on` as the new election/appointment
+    date, which drives the newly-elected training deadline.
+    """
+    on = on or _today()
+    if not unit.is_active:
+        raise ValidationError(_("Unit %(unit)s is closed and cannot receive cadres.") % {"unit": unit})
+    current = cadre.assignments.filter(end_date__isnull=True).order_by("-start_date").first()
+    if current and current.unit_id == unit.pk and current.position_id == position.pk:
+        return current
+    if current:
+        if on <= current.start_date:
+            raise ValidationError(_("The change date must be after the current assignment's start date."))
+        current.end_date = on - datetime.timedelta(days=1)
+        current.save(update_fields=["end_date"])
+    assignment = PositionAssignment.objects.create(
+        cadre=cadre, unit=unit, position=position, start_date=on, reason=reason
+    )
+    cadre.unit = unit
+    cadre.position = position
+    update = ["unit", "position", "updated_at"]
+    if appointed:
+        cadre.appointed_on = on
+        update.append("appointed_on")
+    cadre.save(update_fields=update)
+    return assignment
+
+
+@transaction.atomic
+def cadre_set_status(*, cadre: Cadre, status: str, on: datetime.date | None = None) -> Cadre:
+    """Change a cadre's status; leaving inspection work (retired, left) closes the open assignment."""
+    on = on or _today()
+    if status not in CadreStatus.values:
+        raise ValidationError(_("Unknown status."))
+    if status in (CadreStatus.RETIRED, CadreStatus.LEFT):
+        cadre.assignments.filter(end_date__isnull=True).update(end_date=on)
+    cadre.status = status
+    cadre.save(update_fields=["status", "updated_at"])
+    return cadre
+
+
+@transaction.atomic
+def unit_close(*, unit: Unit, on: datetime.date | None = None) -> Unit:
+    """Close a unit. Refused while it still has active cadres or active sub-units."""
+    on = on or _today()
+    if unit.cadres.filter(status=CadreStatus.ACTIVE).exists():
+        raise ValidationError(_("Move or merge the unit's active cadres before closing it."))
+    if Unit.objects.filter(path__startswith=unit.path, is_active=True).exclude(pk=unit.pk).exists():
+        raise ValidationError(_("Close or merge the unit's sub-units before closing it."))
+    unit.is_active = False
+    unit.closed_on = on
+    unit.save(update_fields=["is_active", "closed_on"])
+    return unit
+
+
+@transaction.atomic
+def unit_merge(*, source: Unit, target: Unit, on: datetime.date | None = None) -> Unit:
+    """Merge `source` into `target`: its active cadres move to `target` (their history records
+    the move), its sub-units move under `target`, and `source` is closed with `merged_into` set,
+    so reports for dates before `on` still find it."""
+    on = on or _today()
+    if source.pk == target.pk:
+        raise ValidationError(_("A unit cannot be merged into itself."))
+    if target.path.startswith(source.path):
+        raise ValidationError(_("A unit cannot be merged into one of its own sub-units."))
+    if not target.is_active or not source.is_active:
+        raise ValidationError(_("Only active units can be merged."))
+    for cadre in source.cadres.filter(status=CadreStatus.ACTIVE).select_related("position"):
+        cadre_change_position(
+            cadre=cadre, unit=target, position=cadre.position, on=on,
+            reason=_("Unit %(source)s merged into %(target)s") % {"source": source.code, "target": target.code},
+        )
+    for child in list(source.get_children()):
+        child.move(Unit.objects.get(pk=target.pk), pos="sorted-child")
+    source.refresh_from_db()
+    source.is_active = False
+    source.closed_on = on
+    source.merged_into = target
+    source.save(update_fields=["is_active", "closed_on", "merged_into"])
+    return source

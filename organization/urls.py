@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organization"
+
+urlpatterns = [
+    path("me/", views.me, name="me"),
+    path("cadres/", views.cadre_list, name="cadre_list"),
+    path("cadres/<int:pk>/", views.cadre_detail, name="cadre_detail"),
+]
