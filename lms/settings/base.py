@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "courses",
     "assessments",
     "cms",
+    "bench",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
