@@ -1,3 +1,6 @@
+"""The Celery app. Settings come from Django's (CELERY_* names): JSON only, time limits, and
+django-celery-beat's DatabaseScheduler; tasks live in each app's tasks.py."""
+
 import os
 
 from celery import Celery
