@@ -6,9 +6,20 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from organization.models import Cadre
+from organization.models import Cadre, Position, UnitKind
 
-from .models import Competency, Evidence, EvidenceSource
+from .models import (
+    Area,
+    Competency,
+    Criterion,
+    Evidence,
+    EvidenceSource,
+    Framework,
+    PopulationAt,
+    ProficiencyLevel,
+    Requirement,
+    Target,
+)
 
 
 def evidence_record(
@@ -65,3 +76,119 @@ def evidence_record(
         except IntegrityError:
             return Evidence.objects.get(cadre=cadre, competency=competency, source=source, source_ref=source_ref)
     return Evidence.objects.create(cadre=cadre, competency=competency, source=source, file=file or "", **fields)
+
+
+@transaction.atomic
+def framework_activate(*, framework: Framework) -> Framework:
+    """Make `framework` the one active version; every other version is deactivated in the same
+    transaction, so there is never a moment with two (or, once one exists, zero) active versions.
+
+    Refused (nothing changes) when the framework has no proficiency scale or no competencies.
+    """
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    if not framework.levels.exists():
+        raise ValidationError(_("A framework without a proficiency scale cannot be activated."))
+    if not framework.competencies.exists():
+        raise ValidationError(_("A framework without competencies cannot be activated."))
+    Framework.objects.select_for_update().filter(is_active=True).exclude(pk=framework.pk).update(is_active=False)
+    if not framework.is_active:
+        framework.is_active = True
+        framework.save(update_fields=["is_active"])
+    return framework
+
+
+def target_validate(
+    *, period_start, period_end, positions, unit_kinds, criterion, min_hours, newly_elected_deadline_days,
+    goal_percent=100, required_courses=None,
+) -> dict[str, list[str]]:
+    """The errors a target would have, by field ('' = the whole target). Empty dict = valid."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    if period_start and period_end and period_end < period_start:
+        add("period_end", _("The period ends before it starts."))
+    if not positions:
+        add("positions", _("The population is empty: choose at least one position."))
+    unknown = [kind for kind in unit_kinds or [] if kind not in UnitKind.values]
+    if unknown:
+        add("unit_kinds", _("Unknown unit kind: %(kinds)s.") % {"kinds": ", ".join(map(str, unknown))})
+    if criterion not in Criterion.values:
+        add("criterion", _("Choose a criterion."))
+    if criterion == Criterion.TRAINED and not min_hours and not required_courses:
+        add("min_hours", _("A 'trained' target needs required courses or a minimum number of hours."))
+    if newly_elected_deadline_days is not None and criterion != Criterion.TRAINED:
+        add("newly_elected_deadline_days", _("A deadline for newly elected members applies to 'trained' targets."))
+    if not 1 <= (goal_percent or 0) <= 100:
+        add("goal_percent", _("The goal is a percentage between 1 and 100."))
+    return errors
+
+
+@transaction.atomic
+def target_create(
+    *, code: str, name: str, period_start: datetime.date, period_end: datetime.date, positions,
+    criterion: str, unit_kinds: list[str] | None = None, population_at: str = PopulationAt.PERIOD_END,
+    min_hours=None, goal_percent: int = 100, newly_elected_deadline_days: int | None = None,
+    description: str = "", is_active: bool = True, order: int = 0, required_courses=None,
+) -> Target:
+    """Create a target. Guarantees: a non-empty population (at least one position), a period that
+    ends on or after its start, a criterion it can be measured by; otherwise a ValidationError
+    with every problem and nothing written."""
+    positions = list(positions)
+    required_courses = list(required_courses or [])
+    errors = target_validate(
+        period_start=period_start, period_end=period_end, positions=positions, unit_kinds=unit_kinds,
+        criterion=criterion, min_hours=min_hours, newly_elected_deadline_days=newly_elected_deadline_days,
+        goal_percent=goal_percent, required_courses=required_courses,
+    )
+    if errors:
+        raise ValidationError(errors)
+    target = Target.objects.create(
+        code=code, name=name, description=description, period_start=period_start, period_end=period_end,
+        unit_kinds=list(unit_kinds or []), population_at=population_at, criterion=criterion, min_hours=min_hours,
+        goal_percent=goal_percent, newly_elected_deadline_days=newly_elected_deadline_days, is_active=is_active,
+        order=order,
+    )
+    target.positions.set(positions)
+    if required_courses:
+        target.required_courses.set(required_courses)
+    return target
+
+
+@transaction.atomic
+def framework_import(
+    *, file, name: str, version: str, effective_from: datetime.date | None = None, notes: str = ""
+) -> Framework:
+    """Create a new, inactive framework version from a workbook (see competency.imports).
+
+    All or nothing: if the workbook has any error, or the version already exists, a ValidationError
+    lists the problems and nothing is written.
+    """
+    from .imports import framework_workbook_parse
+
+    if Framework.objects.filter(version=version).exists():
+        raise ValidationError(_("Version %(version)s already exists.") % {"version": version})
+    parsed = framework_workbook_parse(file)
+    if not parsed.is_valid:
+        raise ValidationError([str(error) for error in parsed.errors])
+    framework = Framework.objects.create(name=name, version=version, effective_from=effective_from, notes=notes)
+    ProficiencyLevel.objects.bulk_create(ProficiencyLevel(framework=framework, **row) for row in parsed.levels)
+    areas = {
+        row["code"]: Area.objects.create(framework=framework, **row) for row in parsed.areas
+    }
+    competencies = {}
+    for row in parsed.competencies:
+        competencies[row["code"]] = Competency.objects.create(
+            framework=framework, area=areas[row["area"]], code=row["code"], name=row["name"],
+            description=row["description"], order=row["order"],
+        )
+    positions = {p.code: p for p in Position.objects.filter(code__in={r["position"] for r in parsed.requirements})}
+    Requirement.objects.bulk_create(
+        Requirement(
+            framework=framework, competency=competencies[row["competency"]], position=positions[row["position"]],
+            unit_kind=row["unit_kind"], required_level=row["required_level"],
+        )
+        for row in parsed.requirements
+    )
+    return framework

@@ -1,0 +1,138 @@
+"""The framework, its requirements, targets and evidence in the Wagtail admin."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import BooleanColumn
+from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import HeaderButton
+
+from . import admin_views
+from .forms import TargetForm
+from .models import Area, Competency, Framework, ProficiencyLevel, Requirement, Target
+
+
+class FrameworkIndexView(IndexView):
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.request.user.has_perm("competency.add_framework"):
+            buttons.append(HeaderButton(_("Import .xlsx"), url=reverse("competency_framework_import"),
+                                        icon_name="upload"))
+        return buttons
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        buttons.append(MenuItem(_("Export .xlsx"), url=reverse("competency_framework_export", args=[instance.pk]),
+                                icon_name="download", priority=40))
+        if not instance.is_active and self.request.user.has_perm("competency.change_framework"):
+            buttons.append(MenuItem(_("Activate"), url=reverse("competency_framework_activate", args=[instance.pk]),
+                                    icon_name="tick", priority=5))
+        return buttons
+
+
+class FrameworkViewSet(ModelViewSet):
+    model = Framework
+    name = "competency_framework"
+    url_prefix = "competency/frameworks"
+    icon = "list-ul"
+    menu_label = _("Framework versions")
+    index_view_class = FrameworkIndexView
+    list_display = ["name", "version", BooleanColumn("is_active", label=_("Active")), "effective_from"]
+    form_fields = ["name", "version", "effective_from", "notes"]
+    search_fields = ["name", "version"]
+
+
+class ProficiencyLevelViewSet(ModelViewSet):
+    model = ProficiencyLevel
+    name = "competency_level"
+    url_prefix = "competency/levels"
+    icon = "pick"
+    menu_label = _("Proficiency scale")
+    list_display = ["level", "name", "framework"]
+    list_filter = ["framework"]
+    form_fields = ["framework", "level", "name", "descriptor"]
+
+
+class AreaViewSet(ModelViewSet):
+    model = Area
+    name = "competency_area"
+    url_prefix = "competency/areas"
+    icon = "folder-open-inverse"
+    menu_label = _("Areas")
+    list_display = ["code", "name", "framework", "order"]
+    list_filter = ["framework"]
+    form_fields = ["framework", "code", "name", "order"]
+    search_fields = ["code", "name"]
+
+
+class CompetencyViewSet(ModelViewSet):
+    model = Competency
+    name = "competency_competency"
+    url_prefix = "competency/competencies"
+    icon = "tasks"
+    menu_label = _("Competencies")
+    list_display = ["code", "name", "area", "framework"]
+    list_filter = ["framework", "area"]
+    form_fields = ["framework", "area", "code", "name", "description", "order"]
+    search_fields = ["code", "name"]
+    list_per_page = 50
+
+
+class RequirementViewSet(ModelViewSet):
+    model = Requirement
+    name = "competency_requirement"
+    url_prefix = "competency/requirements"
+    icon = "list-ol"
+    menu_label = _("Requirements")
+    list_display = ["position", "competency", "unit_kind", "required_level", "framework"]
+    list_filter = ["framework", "position", "unit_kind", "competency__area"]
+    form_fields = ["framework", "competency", "position", "unit_kind", "required_level"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return Requirement.objects.select_related("position", "competency", "framework")
+
+
+class TargetViewSet(ModelViewSet):
+    model = Target
+    name = "competency_target"
+    url_prefix = "competency/targets"
+    icon = "crosshairs"
+    menu_label = _("Targets")
+    list_display = ["name", "period_start", "period_end", "criterion", "goal_percent",
+                    BooleanColumn("is_active", label=_("Active"))]
+    list_filter = ["criterion", "is_active"]
+
+    def get_form_class(self, for_update=False):
+        return TargetForm
+
+
+class CompetencyGroup(ModelViewSetGroup):
+    menu_label = _("Competency framework")
+    menu_icon = "list-ul"
+    menu_order = 300
+    items = (
+        FrameworkViewSet, ProficiencyLevelViewSet, AreaViewSet, CompetencyViewSet, RequirementViewSet,
+        TargetViewSet,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_competency_viewsets():
+    return CompetencyGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_framework_urls():
+    return [
+        path("competency/framework-import/", admin_views.framework_import_view, name="competency_framework_import"),
+        path("competency/framework-import/confirm/", admin_views.framework_import_confirm_view,
+             name="competency_framework_import_confirm"),
+        path("competency/frameworks/<int:pk>/activate/", admin_views.framework_activate_view,
+             name="competency_framework_activate"),
+        path("competency/frameworks/<int:pk>/export/", admin_views.framework_export_view,
+             name="competency_framework_export"),
+    ]
