@@ -5,6 +5,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from courses import views as courses_views
+
 from . import views
 
 urlpatterns = [
@@ -17,6 +19,10 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("org/", include("organization.urls")),
+    path("board/", include("competency.urls")),
+    path("learn/", include("courses.urls")),
+    path("verify/<str:code>/", courses_views.verify, name="verify"),
+    path("quiz/", include("assessments.urls")),
 ]
 
 if settings.DEBUG:
