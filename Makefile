@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup migrate demo serve test-postgres lint check worker beat bench-scale vendor messages clean
+.PHONY: run test setup migrate demo serve test-postgres test-fast test-browser ci lint check worker beat bench-scale vendor messages clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,11 +27,25 @@ run: demo
 	@echo "KTLearn: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The whole suite: browser tests (Debian's /usr/bin/chromium) and a real Celery worker (Redis at
+# 127.0.0.1:6379) included. SQLite unless DATABASE_URL says otherwise. Extra options: PYTEST_ARGS="-x -k login".
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The same suite on PostgreSQL (each run creates and drops its own test_<name>_<pid> database).
 test-postgres: setup
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest $(PYTEST_ARGS)
+
+# Quick loop while coding: no browser, no worker process.
+test-fast: setup
+	$(PY) -m pytest -m "not browser and not celery_worker" $(PYTEST_ARGS)
+
+test-browser: setup
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+# What CI runs: lint, migrations check, SQLite suite, PostgreSQL suite (starts services if needed).
+ci:
+	bash .ci/run
 
 lint: setup
 	$(VENV)/bin/ruff check .
