@@ -1,0 +1,99 @@
+"""`manage.py load_demo`: build the demo province, its logins and the other apps' demo content.
+
+The load runs a list of *steps*, in order, inside one transaction (a failure leaves nothing).
+The contract for a step:
+
+- it is a module-level function ``load(*, stdout, rng, today)`` in the module named in ``STEPS``;
+- ``stdout`` is a writable stream for one or two progress lines; ``rng`` is a ``random.Random``
+  seeded with 2026 and shared by the steps in order, so the demo data is the same on every machine;
+  use it (never the ``random`` module) for every random choice; ``today`` is the ``datetime.date``
+  the demo is built on (dates such as "elected this year" are relative to it);
+- it is idempotent: a second run creates and changes nothing (look things up by a natural key and
+  skip, or get_or_create);
+- it may rely on the steps before it: the province and its cadres (``organization.demo``: codes
+  ``HD…``, positions by code) and the six logins (``cms.demo.DEMO_LOGINS``: ``trainer`` authors
+  content, ``cadre`` is the learner).
+
+A step whose module does not exist yet is skipped silently, so apps add their step by creating
+``<app>/demo.py`` (or the module named below) with a ``load`` function.
+"""
+
+import importlib
+import random
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from organization import demo as organization_demo
+
+SEED = 2026
+STEPS = (
+    "organization.demo",
+    "cms.demo",
+    "courses.demo",
+    "assessments.demo",
+    "competency.demo",
+    "organization.rotation_demo",
+)
+
+
+def is_production_settings() -> bool:
+    return (getattr(settings, "SETTINGS_MODULE", None) or "").endswith(".production")
+
+
+class Command(BaseCommand):
+    help = "Load the demo province, its cadres, the demo logins and the demo content (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Run even under production settings (never on real data)."
+        )
+        parser.add_argument(
+            "--grassroots",
+            type=int,
+            default=organization_demo.DEFAULT_GRASSROOTS,
+            help="Number of grassroots committees (default %(default)s; at least 20).",
+        )
+        parser.add_argument(
+            "--cadres",
+            type=int,
+            default=organization_demo.DEFAULT_CADRES,
+            help="Number of cadres (default %(default)s; at least 50).",
+        )
+
+    def handle(self, *args, force=False, grassroots, cadres, **options):
+        if is_production_settings() and not force:
+            raise CommandError(
+                "load_demo refuses to run under production settings: it writes demo users with published "
+                "passwords. Use --force only on a throw-away database."
+            )
+        if grassroots < len(organization_demo.BODIES):
+            raise CommandError(f"--grassroots must be at least {len(organization_demo.BODIES)}.")
+        if cadres < organization_demo.MIN_CADRES:
+            raise CommandError(f"--cadres must be at least {organization_demo.MIN_CADRES}.")
+        started = time.monotonic()
+        rng = random.Random(SEED)  # noqa: S311 - demo data, not secrets
+        today = timezone.localdate()
+        with transaction.atomic():
+            for name in STEPS:
+                module = self._import_step(name)
+                if module is None:
+                    continue
+                kwargs = {"grassroots": grassroots, "cadres": cadres} if name == "organization.demo" else {}
+                step_started = time.monotonic()
+                module.load(stdout=self.stdout, rng=rng, today=today, **kwargs)
+                self.stdout.write(f"  {name}: {time.monotonic() - step_started:.1f} s")
+        self.stdout.write(self.style.SUCCESS(f"Demo loaded in {time.monotonic() - started:.1f} s."))
+
+    @staticmethod
+    def _import_step(name: str):
+        try:
+            return importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                return None
+            raise
+

@@ -1,0 +1,267 @@
+"""The demo province (`load_demo`), its printed logins, and the home page."""
+
+import importlib
+import io
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from cms.demo import DEMO_LOGINS
+from cms.models import HomePage
+from organization import demo as organization_demo
+from organization import roles
+from organization.models import Cadre, Position, PositionAssignment, Unit, UnitKind, UnitLevel, UserProfile
+from organization.selectors import units_needing_fulltime_deputy
+
+pytestmark = pytest.mark.django_db
+
+SMALL = {"grassroots": 20, "cadres": 200}
+HOME_TITLE = "KTLearn — Bồi dưỡng cán bộ kiểm tra"
+EXPECTED_GROUPS = {
+    "admin": roles.ADMINISTRATOR,
+    "board": roles.BOARD,
+    "manager": roles.UNIT_MANAGER,
+    "manager2": roles.UNIT_MANAGER,
+    "trainer": roles.TRAINER,
+    "cadre": roles.CADRE,
+}
+
+
+def load_demo(**options):
+    out = io.StringIO()
+    call_command("load_demo", stdout=out, **{**SMALL, **options})
+    return out.getvalue()
+
+
+def snapshot():
+    """Everything load_demo writes for the organization and the logins, to compare two runs."""
+    User = get_user_model()
+    return {
+        "units": list(Unit.objects.order_by("path").values_list("path", "code", "numchild", "party_member_count")),
+        "cadres": list(Cadre.objects.order_by("code").values_list("code", "full_name", "user_id", "updated_at")),
+        "assignments": PositionAssignment.objects.count(),
+        "users": list(User.objects.order_by("username").values_list("username", "password", "first_name")),
+        "memberships": sorted(User.groups.through.objects.values_list("user_id", "group_id")),
+        "profiles": list(UserProfile.objects.order_by("user_id").values_list("user_id", "unit_id")),
+        "groups": Group.objects.count(),
+        "positions": Position.objects.count(),
+        "levels": UnitLevel.objects.count(),
+    }
+
+
+@pytest.mark.parametrize("login", DEMO_LOGINS, ids=lambda login: login.role)
+def test_each_demo_login_can_log_in_through_the_login_page(client, login):
+    load_demo()
+
+    response = client.post("/accounts/login/", {"username": login.username, "password": login.password})
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(get_user_model().objects.get(username=login.username).pk)
+
+
+def test_each_demo_login_is_in_its_role_group():
+    load_demo()
+
+    for login in DEMO_LOGINS:
+        user = get_user_model().objects.get(username=login.username)
+        assert set(user.groups.values_list("name", flat=True)) == {EXPECTED_GROUPS[login.role]}, login.role
+    assert get_user_model().objects.get(username="admin").is_superuser
+
+
+def test_demo_passwords_pass_the_password_validators():
+    load_demo()
+
+    for login in DEMO_LOGINS:
+        validate_password(login.password, get_user_model().objects.get(username=login.username))
+
+
+def test_the_two_managers_look_after_two_different_bodies_under_the_province():
+    load_demo()
+
+    manager = UserProfile.objects.get(user__username="manager").unit
+    manager2 = UserProfile.objects.get(user__username="manager2").unit
+
+    assert manager.kind == UnitKind.BODY and manager2.kind == UnitKind.BODY
+    assert manager != manager2
+    assert manager.get_parent().code == organization_demo.PROVINCE_CODE
+    assert manager2.get_parent().code == organization_demo.PROVINCE_CODE
+
+
+def test_the_cadre_login_is_a_named_cadre_in_a_grassroots_unit_under_the_managers_body():
+    load_demo()
+
+    user = get_user_model().objects.get(username="cadre")
+    cadre = Cadre.objects.get(user=user)
+    body = UserProfile.objects.get(user__username="manager").unit
+
+    assert cadre.unit.is_grassroots
+    assert cadre.unit.path.startswith(body.path) and cadre.unit != body
+    assert user.get_full_name() == cadre.full_name == organization_demo.LEARNER_NAME
+
+
+def test_the_cadre_login_was_elected_this_year():
+    load_demo()
+
+    cadre = Cadre.objects.get(user__username="cadre")
+
+    assert cadre.appointed_on.year == timezone.localdate().year
+    assert cadre.assignments.get().start_date == cadre.appointed_on
+
+
+def test_a_second_run_creates_and_changes_nothing():
+    load_demo()
+    before = snapshot()
+
+    output = load_demo()
+
+    assert snapshot() == before
+    assert "already loaded" in output
+
+
+def test_the_unit_tree_is_a_valid_treebeard_tree():
+    load_demo()
+
+    assert Unit.find_problems() == ([], [], [], [], [])
+
+
+def test_refuses_to_run_under_production_settings(settings):
+    settings.SETTINGS_MODULE = "lms.settings.production"
+
+    with pytest.raises(CommandError, match="production"):
+        load_demo()
+
+    assert not Unit.objects.exists()
+    assert not get_user_model().objects.exists()
+
+
+def test_runs_under_production_settings_when_forced(settings):
+    settings.SETTINGS_MODULE = "lms.settings.production"
+
+    load_demo(force=True)
+
+    assert Unit.objects.filter(code=organization_demo.PROVINCE_CODE).exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [({"grassroots": 5}, "--grassroots must be at least 20"), ({"cadres": 10}, "--cadres must be at least 50")],
+)
+def test_a_too_small_demo_is_refused_and_nothing_is_written(options, message):
+    with pytest.raises(CommandError, match=message):
+        load_demo(**options)
+
+    assert not Unit.objects.exists()
+    assert not Cadre.objects.exists()
+    assert not get_user_model().objects.exists()
+
+
+def test_print_demo_logins_prints_one_login_per_line_in_the_documented_form():
+    out = io.StringIO()
+
+    call_command("print_demo_logins", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "  admin: admin / ktlearn-admin-2026",
+        "  board: board / ktlearn-board-2026",
+        "  manager: manager / ktlearn-manager-2026",
+        "  manager2: manager2 / ktlearn-manager2-2026",
+        "  trainer: trainer / ktlearn-trainer-2026",
+        "  cadre: cadre / ktlearn-cadre-2026",
+    ]
+
+
+def test_full_size_demo_is_shaped_like_the_source_province():
+    call_command("load_demo", stdout=io.StringIO())
+
+    province = Unit.objects.get(code=organization_demo.PROVINCE_CODE)
+    bodies = province.get_children().filter(kind=UnitKind.BODY)
+    grassroots = Unit.objects.filter(kind__in=[UnitKind.COMMUNE, UnitKind.WARD, UnitKind.AGENCY, UnitKind.ENTERPRISE])
+    assert bodies.filter(is_active=True).count() == 20
+    assert grassroots.count() == 400
+    assert Unit.objects.filter(kind=UnitKind.CELL).count() > 1000
+    assert Cadre.objects.count() == 3000
+    assert set(grassroots.values_list("kind", flat=True)) == {"commune", "ward", "agency", "enterprise"}
+
+
+def test_demo_has_the_cases_the_board_must_see():
+    load_demo(grassroots=100, cadres=800)
+    today = timezone.localdate()
+
+    big = Unit.objects.filter(party_member_count__gte=300, kind__in=[UnitKind.COMMUNE, UnitKind.WARD])
+    assert big.exists()
+    assert units_needing_fulltime_deputy().exists()
+    assert Cadre.objects.filter(position__is_deputy_chair=True, position__is_fulltime=True).exists()
+    assert Cadre.objects.filter(appointed_on__year=today.year).count() >= 10
+    assert Cadre.objects.exclude(status="active").exists()
+    assert PositionAssignment.objects.filter(end_date__isnull=False, cadre__status="active").exists()
+
+
+def test_closed_district_committees_keep_their_history():
+    load_demo()
+
+    closed = Unit.objects.filter(level__code="huyen")
+
+    assert closed.count() == len(organization_demo.CLOSED_DISTRICTS)
+    assert not closed.filter(is_active=True).exists()
+    assert all(unit.merged_into.is_active and unit.closed_on for unit in closed)
+
+
+def test_cadre_names_are_vietnamese_with_diacritics():
+    load_demo()
+
+    names = list(Cadre.objects.values_list("full_name", flat=True))
+    families = {family for family, _ in organization_demo.FAMILY_NAMES}
+
+    assert all(name.split()[0] in families and len(name.split()) >= 3 for name in names)
+    assert sum(1 for name in names if name != name.encode("ascii", "ignore").decode()) > len(names) // 2
+
+
+def test_home_page_is_served_at_the_root_with_its_title(client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert HOME_TITLE in response.content.decode()
+
+
+def test_home_page_greets_the_demo_cadre_by_name(client):
+    load_demo()
+    login = next(item for item in DEMO_LOGINS if item.role == "cadre")
+    client.post("/accounts/login/", {"username": login.username, "password": login.password})
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert organization_demo.LEARNER_NAME in response.content.decode()
+
+
+def test_the_default_site_points_at_the_home_page():
+    site = Site.objects.get(is_default_site=True)
+
+    assert (site.hostname, site.port) == ("localhost", 80)
+    assert isinstance(site.root_page.specific, HomePage)
+    assert site.root_page.title == HOME_TITLE
+    assert not Page.objects.filter(title="Welcome to your new Wagtail site!").exists()
+
+
+def test_home_page_migration_reverses_to_wagtails_welcome_page_and_forward_again():
+    migration = importlib.import_module("cms.migrations.0002_home_page")
+    schema_editor = SimpleNamespace(connection=connection)
+
+    migration.restore_wagtail_welcome_page(django_apps, schema_editor)
+    welcome = Site.objects.get(is_default_site=True).root_page
+    assert welcome.title == "Welcome to your new Wagtail site!"
+    assert not HomePage.objects.exists()
+
+    migration.create_home_page(django_apps, schema_editor)
+    migration.create_home_page(django_apps, schema_editor)  # a second run is a no-op
+    assert HomePage.objects.get().title == HOME_TITLE
+    assert Site.objects.get(is_default_site=True).root_page.specific_class is HomePage
+    assert Page.find_problems() == ([], [], [], [], [])
