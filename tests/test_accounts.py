@@ -1,9 +1,12 @@
 """Logging in and out, changing a password, throttled failures (django-axes), the Wagtail admin's door."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 
+from cms.demo import login_lines
 from organization import roles
 from tests.factories import UserFactory
 
@@ -197,3 +200,13 @@ def test_a_lockout_on_the_site_also_closes_the_admin_door(client, db):
     response = _login(client, "hoa.lt", PASSWORD, url="/admin/login/", next_url="/admin/")
 
     assert response.status_code == 429
+
+
+# --- the demo logins a newcomer reads about --------------------------------------------------------
+
+
+def test_readme_lists_exactly_the_demo_logins_make_run_prints():
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    documented = [line for line in readme.splitlines() if re.fullmatch(r"  \w+: \S+ / \S+", line)]
+
+    assert documented == login_lines()
