@@ -218,3 +218,24 @@ class UserProfile(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.unit or '-'}"
+
+
+class CadreImportUpload(models.Model):
+    """An uploaded cadre file kept between the preview and the confirmation.
+
+    The file itself is stored (not the parsed rows) so the confirmation parses and validates it
+    again against the database as it is then. Deleted once confirmed; stale ones are pruned.
+    """
+
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("cadre import upload")
+        verbose_name_plural = _("cadre import uploads")
+
+    def __str__(self):
+        return self.filename

@@ -1,6 +1,7 @@
 """The five roles, as Django groups. Group names are data shown to staff, so they are Vietnamese."""
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 CADRE = "Cán bộ kiểm tra"
 TRAINER = "Giảng viên"
@@ -42,5 +43,58 @@ def is_trainer(user) -> bool:
     return has_role(user, TRAINER)
 
 
+_ORG_MODELS = ("unit", "cadre", "position", "unitlevel", "positionassignment", "userprofile", "cadreimportupload")
+_ACCESS_ADMIN = "wagtailadmin.access_admin"
+
+# What each role may do, as Django permissions ("app_label.codename"). The organization
+# permissions are model-wide; which objects they reach is narrowed by organization.selectors
+# (a manager's subtree), see organization.permission_policies.
+GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    CADRE: (),
+    TRAINER: (_ACCESS_ADMIN,),
+    UNIT_MANAGER: (
+        _ACCESS_ADMIN,
+        "organization.add_cadre",
+        "organization.change_cadre",
+        "organization.delete_cadre",
+        "organization.view_cadre",
+        "organization.change_unit",
+        "organization.view_unit",
+        "organization.view_position",
+        "organization.view_unitlevel",
+    ),
+    BOARD: (_ACCESS_ADMIN, *(f"organization.view_{model}" for model in ("unit", "cadre", "position", "unitlevel"))),
+    ADMINISTRATOR: (
+        _ACCESS_ADMIN,
+        *(f"organization.{action}_{model}" for model in _ORG_MODELS for action in ("add", "change", "delete", "view")),
+        *(f"auth.{action}_{model}" for model in ("user", "group") for action in ("add", "change", "delete", "view")),
+    ),
+}
+
+
 def ensure_groups() -> dict[str, Group]:
-    return {name: Group.objects.get_or_create(name=name)[0] for name in ALL_ROLES}
+    """Create the five groups and grant each the permissions in GROUP_PERMISSIONS.
+
+    Idempotent: running it again changes nothing. It only adds, so permissions another app
+    grants to these groups are kept. Permissions that do not exist yet (an app not migrated)
+    are skipped.
+    """
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in ALL_ROLES}
+    wanted = {perm for perms in GROUP_PERMISSIONS.values() for perm in perms}
+    if not wanted:
+        return groups
+    lookup = Q()
+    for perm in wanted:
+        app_label, codename = perm.split(".", 1)
+        lookup |= Q(content_type__app_label=app_label, codename=codename)
+    found = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.filter(lookup).values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    for name, perms in GROUP_PERMISSIONS.items():
+        ids = [found[perm] for perm in perms if perm in found]
+        if ids:
+            groups[name].permissions.add(*ids)
+    return groups

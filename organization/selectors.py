@@ -1,6 +1,6 @@
 """Reads for units and cadres. `units_visible_to` is the one visibility rule every view uses."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef, Q, QuerySet
 
 from . import roles
 from .models import Cadre, CadreStatus, Unit, UserProfile
@@ -86,15 +86,93 @@ def cadre_list(*, user, search: str = "", unit: Unit | None = None, position=Non
 
 def units_needing_fulltime_deputy(units: QuerySet[Unit] | None = None) -> QuerySet[Unit]:
     """Active grassroots units with ≥ 300 party members and no active full-time deputy chair."""
+    units = Unit.objects.all() if units is None else units
+    return with_needs_fulltime_deputy(units).filter(needs_fulltime_deputy=True)
+
+
+def _has_fulltime_deputy():
+    return Exists(
+        Cadre.objects.filter(
+            unit=OuterRef("pk"),
+            status=CadreStatus.ACTIVE,
+            position__is_deputy_chair=True,
+            position__is_fulltime=True,
+        )
+    )
+
+
+def with_needs_fulltime_deputy(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """Annotate `needs_fulltime_deputy` (the same rule as units_needing_fulltime_deputy) in the
+    same query, so a list of units shows the flag without a query per row."""
     from .models import FULLTIME_DEPUTY_THRESHOLD, GRASSROOTS_KINDS
 
-    units = Unit.objects.all() if units is None else units
-    has_deputy = Cadre.objects.filter(
-        unit=OuterRef("pk"),
-        status=CadreStatus.ACTIVE,
-        position__is_deputy_chair=True,
-        position__is_fulltime=True,
+    rule = Q(is_active=True, kind__in=GRASSROOTS_KINDS, party_member_count__gte=FULLTIME_DEPUTY_THRESHOLD)
+    return units.annotate(
+        needs_fulltime_deputy=ExpressionWrapper(rule & ~_has_fulltime_deputy(), output_field=BooleanField())
     )
-    return units.filter(
-        is_active=True, kind__in=GRASSROOTS_KINDS, party_member_count__gte=FULLTIME_DEPUTY_THRESHOLD
-    ).filter(~Exists(has_deputy))
+
+
+def unit_tree_top(user) -> QuerySet[Unit]:
+    """The top of the tree a user sees: the roots for the board and administrators, a manager's
+    own unit for a manager."""
+    visible = units_visible_to(user)
+    if roles.is_administrator(user) or roles.is_board(user):
+        return visible.filter(depth=1)
+    unit = managed_unit(user)
+    return visible.filter(pk=unit.pk) if unit is not None else visible.none()
+
+
+def unit_children(user, parent: Unit) -> QuerySet[Unit]:
+    """The direct sub-units of `parent` that `user` may see."""
+    return units_visible_to(user).filter(path__startswith=parent.path, depth=parent.depth + 1)
+
+
+def unit_ancestors_visible_to(user, unit: Unit) -> list[Unit]:
+    """The chain of visible units above `unit`, top first (for breadcrumbs)."""
+    steplen = Unit.steplen
+    paths = [unit.path[: steplen * depth] for depth in range(1, unit.depth)]
+    if not paths:
+        return []
+    return list(units_visible_to(user).filter(path__in=paths).order_by("depth"))
+
+
+def units_for_cadre_form(user) -> QuerySet[Unit]:
+    """Units a user may put a cadre in: active units they may edit, in tree order."""
+    return units_editable_by(user).filter(is_active=True).order_by("path")
+
+
+def cadre_import_context(*, user, unit_codes, cadre_codes, today=None):
+    """What the database says about the codes an import file names, for organization.imports.
+
+    Five queries whatever the file size. Editability comes from units_editable_by and
+    cadres_editable_by, so the import follows the same scoping rule as every other view."""
+    from django.utils import timezone
+
+    from .imports import ExistingCadre, ImportContext, PositionRef, UnitRef
+    from .models import Position
+
+    unit_codes = {c for c in unit_codes if c}
+    cadre_codes = {c for c in cadre_codes if c}
+    editable_units = set(units_editable_by(user).filter(code__in=unit_codes).values_list("pk", flat=True))
+    units = {
+        u.code: UnitRef(id=u.pk, code=u.code, name=u.name, is_active=u.is_active, editable=u.pk in editable_units)
+        for u in Unit.objects.filter(code__in=unit_codes).only("pk", "code", "name", "is_active")
+    }
+    positions = [PositionRef(id=p.pk, code=p.code, name=p.name) for p in Position.objects.all()]
+    editable_cadres = set(cadres_editable_by(user).filter(code__in=cadre_codes).values_list("pk", flat=True))
+    existing = Cadre.objects.filter(code__in=cadre_codes).annotate(
+        open_start=Max("assignments__start_date", filter=Q(assignments__end_date__isnull=True))
+    )
+    cadres = {
+        c.code: ExistingCadre(
+            id=c.pk, editable=c.pk in editable_cadres, unit_id=c.unit_id, position_id=c.position_id,
+            status=c.status, full_name=c.full_name, gender=c.gender, date_of_birth=c.date_of_birth,
+            grade=c.grade, theory_level=c.theory_level, appointed_on=c.appointed_on, email=c.email,
+            open_assignment_start=c.open_start,
+        )
+        for c in existing
+    }
+    return ImportContext(
+        units=units, positions=positions, cadres=cadres, can_edit_all_units=roles.is_administrator(user),
+        today=today or timezone.localdate(),
+    )

@@ -1,13 +1,17 @@
 """Writes for units and cadres. Each service runs in one transaction: it all happens or none of it."""
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .imports import CadreRow
 from .models import Cadre, CadreStatus, Position, PositionAssignment, Unit
+from .vnsort import name_sort_key
 
 
 def _today() -> datetime.date:
@@ -114,3 +118,93 @@ def unit_merge(*, source: Unit, target: Unit, on: datetime.date | None = None) -
     source.merged_into = target
     source.save(update_fields=["is_active", "closed_on", "merged_into"])
     return source
+
+
+@transaction.atomic
+def cadre_update(
+    *, cadre: Cadre, unit: Unit, position: Position, status: str, on: datetime.date | None = None,
+    reason: str = "", **fields,
+) -> Cadre:
+    """Save an edited cadre without rewriting history.
+
+    `fields` (name, dates, grade, …) are set on the cadre as they are. A new unit or position goes
+    through cadre_change_position (the open assignment is closed, a new one opened from `on`), a
+    new status through cadre_set_status. Raises ValidationError (and changes nothing) if the
+    change cannot be recorded, e.g. `on` is not after the current assignment's start.
+    """
+    on = on or _today()
+    stored = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    for name, value in fields.items():
+        setattr(stored, name, value)
+    stored.full_clean(exclude=["unit", "position", "status"])
+    stored.save()
+    if (stored.unit_id, stored.position_id) != (unit.pk, position.pk):
+        cadre_change_position(cadre=stored, unit=unit, position=position, on=on, reason=reason)
+    if status != stored.status:
+        cadre_set_status(cadre=stored, status=status, on=on)
+    return stored
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+@transaction.atomic
+def cadre_import(*, rows: Sequence[CadreRow], on: datetime.date | None = None, reason: str = "") -> ImportResult:
+    """Write checked import rows (organization.imports.validate_rows) in one transaction.
+
+    A row whose code exists updates that cadre (unit or position changes go through
+    cadre_change_position, so history is kept; a status change through cadre_set_status);
+    other rows create cadres with their first assignment (from the appointment date, or `on`).
+    Importing the same rows twice changes nothing the second time. Either every row is
+    written or, on any error, none is.
+    """
+    on = on or _today()
+    reason = reason or _("Imported from a file")
+    codes = [row.code for row in rows]
+    existing = {c.code: c for c in Cadre.objects.select_for_update().filter(code__in=codes)}
+    units = Unit.objects.in_bulk({row.unit_id for row in rows})
+    positions = Position.objects.in_bulk({row.position_id for row in rows})
+    created, updated, unchanged = [], 0, 0
+    for row in rows:
+        cadre = existing.get(row.code)
+        unit, position = units[row.unit_id], positions[row.position_id]
+        plain = {name: getattr(row, name) for name in CadreRow.PLAIN_FIELDS}
+        if cadre is None:
+            if not unit.is_active:
+                raise ValidationError(_("Unit %(unit)s is closed and cannot receive cadres.") % {"unit": unit})
+            cadre = Cadre(code=row.code, unit=unit, position=position, status=row.status or CadreStatus.ACTIVE, **plain)
+            cadre.name_sort_key = name_sort_key(cadre.full_name)
+            created.append(cadre)
+            continue
+        changed = [name for name, value in plain.items() if getattr(cadre, name) != value]
+        moves = (cadre.unit_id, cadre.position_id) != (unit.pk, position.pk)
+        new_status = row.status is not None and row.status != cadre.status
+        if not (changed or moves or new_status):
+            unchanged += 1
+            continue
+        for name in changed:
+            setattr(cadre, name, plain[name])
+        if changed:
+            cadre.save(update_fields=[*changed, "updated_at"])
+        if moves:
+            cadre_change_position(cadre=cadre, unit=unit, position=position, on=on, reason=reason)
+        if new_status:
+            cadre_set_status(cadre=cadre, status=row.status, on=on)
+        updated += 1
+    if created:
+        Cadre.objects.bulk_create(created, batch_size=500)
+        PositionAssignment.objects.bulk_create(
+            [
+                PositionAssignment(
+                    cadre=cadre, unit_id=cadre.unit_id, position_id=cadre.position_id,
+                    start_date=cadre.appointed_on or on, reason=reason,
+                )
+                for cadre in created
+            ],
+            batch_size=500,
+        )
+    return ImportResult(created=len(created), updated=updated, unchanged=unchanged)

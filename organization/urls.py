@@ -7,5 +7,6 @@ app_name = "organization"
 urlpatterns = [
     path("me/", views.me, name="me"),
     path("cadres/", views.cadre_list, name="cadre_list"),
+    path("cadres/export.xlsx", views.cadre_export, name="cadre_export"),
     path("cadres/<int:pk>/", views.cadre_detail, name="cadre_detail"),
 ]

@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
-from . import roles
+from . import exports, roles
 from .forms import CadreFilterForm
 from .selectors import cadre_for_user, cadres_visible_to, units_visible_to
 from .selectors import cadre_list as cadre_list_selector
@@ -21,20 +23,43 @@ def _require_staff_role(user):
         raise PermissionDenied
 
 
-@login_required
-def cadre_list(request):
+def _filtered_cadres(request):
+    """The cadre list for the query string, as the list page and the export share it. A unit
+    the user may not see is answered with 404, never silently widened."""
     _require_staff_role(request.user)
     form = CadreFilterForm(request.GET or None, units=units_visible_to(request.user))
-    filters = form.cleaned_filters() if form.is_valid() else {}
-    qs = cadre_list_selector(user=request.user, **filters)
+    valid = form.is_valid()
+    if form.asks_for_hidden_unit():
+        raise Http404
+    filters = form.cleaned_filters() if valid else {}
+    return form, cadre_list_selector(user=request.user, **filters)
+
+
+@login_required
+def cadre_list(request):
+    form, qs = _filtered_cadres(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    can_import = request.user.has_perm("organization.add_cadre") and (
+        roles.is_unit_manager(request.user) or roles.is_administrator(request.user)
+    )
     return render(
         request,
         "organization/cadre_list.html",
-        {"form": form, "page_obj": page, "query": query.urlencode()},
+        {"form": form, "page_obj": page, "query": query.urlencode(), "can_import": can_import},
     )
+
+
+@login_required
+def cadre_export(request):
+    """The current filtered list as .xlsx (same filters and scope as the list page)."""
+    _form, qs = _filtered_cadres(request)
+    workbook = exports.cadres_workbook(qs.iterator(chunk_size=2000))
+    response = HttpResponse(workbook, content_type=exports.XLSX_CONTENT_TYPE)
+    filename = f"can-bo-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required

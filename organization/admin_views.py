@@ -1,0 +1,163 @@
+"""Cadre import in the Wagtail admin: upload -> preview (every row checked) -> confirm.
+
+The uploaded file is kept in CadreImportUpload, keyed by an unguessable token and its user, so
+the preview survives between requests; the confirmation reads and checks it again before
+writing, and writes nothing unless every row is valid.
+"""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from . import exports, imports, roles, selectors, services
+from .forms import CadreImportForm
+from .models import Cadre, CadreImportUpload
+
+UPLOAD_LIFETIME = datetime.timedelta(days=1)
+PREVIEW_VALID_ROWS = 200
+
+
+def can_import(user) -> bool:
+    """Managers and administrators with the cadre permissions; the board only reads."""
+    return (
+        user.is_authenticated
+        and user.has_perm("organization.add_cadre")
+        and user.has_perm("organization.change_cadre")
+        and (roles.is_administrator(user) or roles.is_unit_manager(user))
+    )
+
+
+def prepare_report(user, filename: str, data: bytes) -> imports.ImportReport:
+    """Read and check a file for `user` (their editable units only)."""
+
+    def build_context(rows):
+        return selectors.cadre_import_context(
+            user=user,
+            unit_codes={imports.cell_text(r.values.get("unit_code")) for r in rows},
+            cadre_codes={imports.cell_text(r.values.get("code")) for r in rows},
+        )
+
+    return imports.prepare(
+        filename, data, max_bytes=settings.KTLEARN_IMPORT_MAX_BYTES, build_context=build_context
+    )
+
+
+class ImportViewMixin(WagtailAdminTemplateMixin):
+    header_icon = "upload"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_import(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("organization_cadre:index"), "label": capfirst(Cadre._meta.verbose_name_plural)},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+
+class CadreImportView(ImportViewMixin, FormView):
+    form_class = CadreImportForm
+    template_name = "organization/admin/cadre_import.html"
+    page_title = gettext_lazy("Import cadres")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "max_bytes": settings.KTLEARN_IMPORT_MAX_BYTES}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["template_url"] = reverse("organization_cadre_import_template")
+        context["max_kb"] = settings.KTLEARN_IMPORT_MAX_BYTES // 1024
+        context["columns"] = imports.COLUMNS
+        return context
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        data = upload.read(settings.KTLEARN_IMPORT_MAX_BYTES + 1)
+        report = prepare_report(self.request.user, upload.name, data)
+        if report.file_errors:
+            for message in report.file_errors:
+                form.add_error("file", message)
+            return self.form_invalid(form)
+        CadreImportUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
+        stored = CadreImportUpload.objects.create(
+            token=secrets.token_urlsafe(32), user=self.request.user, filename=upload.name[:255], content=data
+        )
+        return redirect("organization_cadre_import_preview", token=stored.token)
+
+
+class CadreImportPreviewView(ImportViewMixin, TemplateView):
+    template_name = "organization/admin/cadre_import_preview.html"
+    page_title = gettext_lazy("Check the import")
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.upload = get_object_or_404(
+            CadreImportUpload,
+            token=kwargs["token"],
+            user_id=request.user.pk,
+            created_at__gte=timezone.now() - UPLOAD_LIFETIME,
+        )
+
+    def get_page_subtitle(self):
+        return self.upload.filename
+
+    def report(self) -> imports.ImportReport:
+        return prepare_report(self.request.user, self.upload.filename, bytes(self.upload.content))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = kwargs.get("report") or self.report()
+        valid = [r for r in report.rows if not r.errors]
+        context.update(
+            report=report,
+            columns=imports.COLUMNS,
+            error_rows=report.error_rows,
+            valid_rows=valid[:PREVIEW_VALID_ROWS],
+            more_valid_rows=max(0, len(valid) - PREVIEW_VALID_ROWS),
+            counts={
+                "create": report.count(imports.CREATE),
+                "update": report.count(imports.UPDATE),
+                "unchanged": report.count(imports.UNCHANGED),
+                "errors": len(report.error_rows),
+                "total": len(report.rows),
+            },
+            upload_url=reverse("organization_cadre_import"),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        report = self.report()
+        if not report.is_valid:
+            messages.error(request, _("Nothing was imported: correct the rows marked below and upload the file again."))
+            return self.render_to_response(self.get_context_data(report=report))
+        result = services.cadre_import(rows=report.valid_rows)
+        self.upload.delete()
+        messages.success(
+            request,
+            _("Import finished: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+            % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+        )
+        return redirect("organization_cadre:index")
+
+
+def cadre_import_template(request):
+    if not can_import(request.user):
+        raise PermissionDenied
+    response = HttpResponse(exports.template_workbook(), content_type=exports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-can-bo.xlsx"'
+    return response

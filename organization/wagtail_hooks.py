@@ -1,0 +1,53 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
+
+from .models import Cadre, Unit
+from .permission_policies import cadre_permission_policy, unit_permission_policy
+
+# Registered before the viewsets, so Wagtail never falls back to plain model permissions.
+register_permission_policy(Unit, unit_permission_policy, exact_class=True)
+register_permission_policy(Cadre, cadre_permission_policy, exact_class=True)
+
+from . import admin_views  # noqa: E402
+from .viewsets import OrganizationViewSetGroup, forbidden_as_403  # noqa: E402
+
+
+@hooks.register("register_admin_viewset")
+def register_organization_viewsets():
+    return OrganizationViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_cadre_import_urls():
+    return [
+        path(
+            "organization/cadre-import/",
+            forbidden_as_403(admin_views.CadreImportView.as_view()),
+            name="organization_cadre_import",
+        ),
+        path(
+            "organization/cadre-import/template.xlsx",
+            forbidden_as_403(admin_views.cadre_import_template),
+            name="organization_cadre_import_template",
+        ),
+        path(
+            "organization/cadre-import/<str:token>/",
+            forbidden_as_403(admin_views.CadreImportPreviewView.as_view()),
+            name="organization_cadre_import_preview",
+        ),
+    ]
+
+
+class CadreImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.can_import(request.user)
+
+
+@hooks.register("register_organization_menu_item")
+def register_cadre_import_menu_item():
+    return CadreImportMenuItem(
+        _("Import cadres"), reverse("organization_cadre_import"), icon_name="upload", name="cadre-import", order=900
+    )
