@@ -1,0 +1,292 @@
+"""Reads for courses and the learning record. Every page-level selector runs a fixed number of
+queries, however many courses, modules and lessons there are."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+from wagtail.models import Page
+
+from organization.models import Cadre
+from organization.selectors import cadre_for_user
+
+from .models import (
+    Certificate,
+    Completion,
+    CoursePage,
+    Enrollment,
+    EnrollmentSource,
+    EnrollmentStatus,
+    ExternalTraining,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+)
+
+STEPLEN = Page.steplen
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _cadre(user) -> Cadre | None:
+    """The user's cadre record, fetched once per request."""
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_ktlearn_cadre", False)
+    if cached is False:
+        cached = cadre_for_user(user)
+        user._ktlearn_cadre = cached
+    return cached
+
+
+def course_lessons(course: CoursePage) -> QuerySet[LessonPage]:
+    """The course's live lessons in reading order (without their content)."""
+    return LessonPage.objects.live().descendant_of(course).defer_streamfields().order_by("path")
+
+
+def course_of_lesson(lesson: Page) -> CoursePage | None:
+    """The course a lesson belongs to (lesson → module → course)."""
+    return CoursePage.objects.filter(path=lesson.path[: STEPLEN * (lesson.depth - 2)]).first()
+
+
+def valid_completion_q(on: datetime.date) -> Q:
+    return Q(completed_on__lte=on) & (Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+
+
+def valid_completion(*, cadre: Cadre, course: CoursePage, on: datetime.date | None = None) -> Completion | None:
+    on = on or _today()
+    return Completion.objects.filter(valid_completion_q(on), cadre=cadre, course=course).order_by(
+        "-completed_on").first()
+
+
+def active_enrollment(*, cadre: Cadre, course: CoursePage) -> Enrollment | None:
+    return Enrollment.objects.filter(cadre=cadre, course=course, status=EnrollmentStatus.ACTIVE).first()
+
+
+def prerequisites_missing(*, cadre: Cadre, course: CoursePage, on: datetime.date | None = None) -> list[CoursePage]:
+    """Prerequisite courses the cadre has no valid completion of (two queries)."""
+    on = on or _today()
+    prerequisites = list(course.prerequisites.all().order_by("path"))
+    if not prerequisites:
+        return []
+    done = set(
+        Completion.objects.filter(valid_completion_q(on), cadre=cadre, course__in=prerequisites)
+        .values_list("course_id", flat=True)
+    )
+    return [prerequisite for prerequisite in prerequisites if prerequisite.pk not in done]
+
+
+@dataclass
+class OutlineModule:
+    module: ModulePage
+    lessons: list = field(default_factory=list)
+
+
+@dataclass
+class CourseProgress:
+    required_total: int = 0
+    required_done: int = 0
+    lessons_done: int = 0
+    seconds_spent: int = 0
+
+    @property
+    def percent(self) -> int:
+        if not self.required_total:
+            return 0
+        return round(100 * self.required_done / self.required_total)
+
+
+def course_outline(*, course: CoursePage) -> list[OutlineModule]:
+    """Modules with their live lessons, in order (two queries)."""
+    modules = {m.path: OutlineModule(m) for m in ModulePage.objects.live().child_of(course).order_by("path")}
+    for lesson in course_lessons(course):
+        outline = modules.get(lesson.path[: STEPLEN * (lesson.depth - 1)])
+        if outline is not None:
+            outline.lessons.append(lesson)
+    return list(modules.values())
+
+
+def progress_by_lesson(*, cadre: Cadre | None, course: CoursePage) -> dict[int, LessonProgress]:
+    if cadre is None:
+        return {}
+    return {p.lesson_id: p for p in LessonProgress.objects.filter(cadre=cadre, course=course)}
+
+
+def course_page_context(*, course: CoursePage, user, today: datetime.date | None = None) -> dict:
+    """Everything the course page shows: outline, and for a cadre their enrollment, progress,
+    missing prerequisites, next lesson and certificate. A fixed number of queries."""
+    today = today or _today()
+    outline = course_outline(course=course)
+    lessons = [lesson for module in outline for lesson in module.lessons]
+    context = {"outline": outline, "lesson_count": len(lessons),
+               "total_minutes": sum(lesson.estimated_minutes for lesson in lessons)}
+    cadre = _cadre(user)
+    context["cadre"] = cadre
+    if cadre is None:
+        return context
+    progress = progress_by_lesson(cadre=cadre, course=course)
+    summary = CourseProgress()
+    for lesson in lessons:
+        row = progress.get(lesson.pk)
+        lesson.my_progress = row
+        lesson.done = bool(row and row.completed_at)
+        if lesson.required:
+            summary.required_total += 1
+            summary.required_done += lesson.done
+        summary.lessons_done += lesson.done
+        summary.seconds_spent += row.seconds_spent if row else 0
+    completion = (
+        Completion.objects.filter(cadre=cadre, course=course).select_related("certificate")
+        .order_by("-completed_on", "-id").first()
+    )
+    context.update(
+        enrollment=active_enrollment(cadre=cadre, course=course),
+        progress=summary,
+        next_lesson=next_lesson(lessons),
+        missing_prerequisites=prerequisites_missing(cadre=cadre, course=course, on=today),
+        completion=completion,
+        completion_valid=bool(completion and completion.is_valid_on(today)),
+        today=today,
+    )
+    return context
+
+
+def next_lesson(lessons: list[LessonPage]) -> LessonPage | None:
+    """Where the cadre resumes: the first lesson not done, in reading order (or the first lesson)."""
+    for lesson in lessons:
+        if not getattr(lesson, "done", False):
+            return lesson
+    return lessons[0] if lessons else None
+
+
+def lesson_page_context(*, lesson: LessonPage, user) -> dict:
+    """The lesson page: its course and module, previous and next lessons, the cadre's progress."""
+    course = course_of_lesson(lesson)
+    context = {"course": course}
+    if course is None:
+        return context
+    lessons = list(course_lessons(course))
+    position = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
+    context["module"] = Page.objects.filter(path=lesson.path[: STEPLEN * (lesson.depth - 1)]).first()
+    if position is not None:
+        context["previous_lesson"] = lessons[position - 1] if position > 0 else None
+        context["next_lesson"] = lessons[position + 1] if position + 1 < len(lessons) else None
+        context["lesson_number"] = position + 1
+    context["lesson_total"] = len(lessons)
+    cadre = _cadre(user)
+    context["cadre"] = cadre
+    if cadre is not None:
+        context["enrollment"] = active_enrollment(cadre=cadre, course=course)
+        context["progress"] = LessonProgress.objects.filter(cadre=cadre, lesson=lesson).first()
+        context["missing_prerequisites"] = prerequisites_missing(cadre=cadre, course=course)
+    return context
+
+
+# --- "My learning" ------------------------------------------------------------------------------
+
+
+def _required_lesson_counts(course_paths: list[str]) -> dict[str, int]:
+    """{course path: number of live required lessons}, one query for any number of courses."""
+    if not course_paths:
+        return {}
+    rows = (
+        LessonPage.objects.live()
+        .filter(required=True)
+        .annotate(course_path=Substr("path", 1, (F("depth") - 2) * STEPLEN))
+        .filter(course_path__in=course_paths)
+        .values("course_path")
+        .annotate(n=Count("pk"))
+    )
+    return {row["course_path"]: row["n"] for row in rows}
+
+
+def _required_done_counts(cadre: Cadre, course_ids: list[int]) -> dict[int, int]:
+    rows = (
+        LessonProgress.objects.filter(
+            cadre=cadre, course_id__in=course_ids, completed_at__isnull=False, lesson__required=True,
+            lesson__live=True,
+        )
+        .values("course_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["course_id"]: row["n"] for row in rows}
+
+
+def training_hours(*, cadre: Cadre, start: datetime.date, end: datetime.date) -> Decimal:
+    """Hours of completions (online and class) and external training finished between the dates."""
+    completed = Completion.objects.filter(cadre=cadre, completed_on__range=(start, end)).aggregate(
+        h=Sum("hours"))["h"] or Decimal(0)
+    external = ExternalTraining.objects.filter(cadre=cadre, end_on__range=(start, end)).aggregate(
+        h=Sum("hours"))["h"] or Decimal(0)
+    return completed + external
+
+
+def learning_overview(*, cadre: Cadre, today: datetime.date | None = None) -> dict:
+    """What "My learning" shows, in a fixed number of queries:
+
+    - ``required``: active enrollments the cadre did not choose (assigned or by rule), soonest due
+      first, each with ``overdue`` and its required-lesson progress;
+    - ``in_progress``: active self-enrollments with their progress;
+    - ``done``: the latest completion of each course, marked expired or valid;
+    - ``certificates``; ``hours_this_year`` (completions and external training); ``external``.
+    """
+    today = today or _today()
+    enrollments = list(
+        Enrollment.objects.filter(cadre=cadre, status=EnrollmentStatus.ACTIVE).select_related("course")
+        .order_by(F("due_on").asc(nulls_last=True), "created_at")
+    )
+    courses = [e.course for e in enrollments]
+    totals = _required_lesson_counts([c.path for c in courses])
+    done = _required_done_counts(cadre, [c.pk for c in courses])
+    for enrollment in enrollments:
+        enrollment.progress = CourseProgress(required_total=totals.get(enrollment.course.path, 0),
+                                             required_done=done.get(enrollment.course_id, 0))
+        enrollment.overdue = enrollment.is_overdue(today)
+        enrollment.days_left = (enrollment.due_on - today).days if enrollment.due_on else None
+    completions = list(
+        Completion.objects.filter(cadre=cadre).select_related("course", "certificate")
+        .order_by("-completed_on", "-id")
+    )
+    latest: dict[int, Completion] = {}
+    for completion in completions:
+        latest.setdefault(completion.course_id, completion)
+        completion.valid = completion.is_valid_on(today)
+    year_start = datetime.date(today.year, 1, 1)
+    external = list(ExternalTraining.objects.filter(cadre=cadre).order_by("-end_on"))
+    hours = sum((c.hours for c in completions if year_start <= c.completed_on <= today), Decimal(0)) + sum(
+        (x.hours for x in external if year_start <= x.end_on <= today), Decimal(0))
+    certificates = [c.certificate for c in completions if hasattr(c, "certificate")]
+    return {
+        "required": [e for e in enrollments if e.source != EnrollmentSource.SELF],
+        "in_progress": [e for e in enrollments if e.source == EnrollmentSource.SELF],
+        "done": list(latest.values()),
+        "certificates": certificates,
+        "external": external,
+        "hours_this_year": hours,
+        "overdue_count": sum(1 for e in enrollments if e.overdue),
+        "today": today,
+    }
+
+
+def certificate_for_code(code: str) -> Certificate | None:
+    return Certificate.objects.select_related("completion").filter(code=code.strip().upper()).first()
+
+
+def course_catalogue() -> QuerySet[CoursePage]:
+    return CoursePage.objects.live().order_by("path")
+
+
+def search_learning_content(query: str) -> dict[str, list]:
+    """Live courses and lessons matching the query (Wagtail search): {"courses": [...], "lessons": [...]}."""
+    query = (query or "").strip()
+    if not query:
+        return {"courses": [], "lessons": []}
+    return {
+        "courses": list(CoursePage.objects.live().search(query)[:20]),
+        "lessons": list(LessonPage.objects.live().defer_streamfields().search(query)[:30]),
+    }

@@ -1,0 +1,465 @@
+"""Writes for the learning record: enrolment (self, by a manager, by rule), lesson progress,
+course completion, certificates and expiry. Each service runs in one transaction."""
+
+import datetime
+import secrets
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from competency.models import EvidenceSource
+from competency.services import evidence_record
+from organization.models import Cadre, CadreStatus, Position, Unit
+from organization.selectors import cadres_editable_by, units_editable_by
+
+from . import selectors
+from .models import (
+    RULE_SOURCES,
+    Certificate,
+    Completion,
+    CompletionSource,
+    CoursePage,
+    Enrollment,
+    EnrollmentSource,
+    EnrollmentStatus,
+    LessonPage,
+    LessonProgress,
+)
+
+# A single activity report from a lesson page counts at most this much reading time, so a tab
+# left open overnight does not add hours.
+MAX_SECONDS_PER_REPORT = 300
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _fmt(day: datetime.date) -> str:
+    return date_format(day, "d/m/Y")
+
+
+def _rule_due_on(*, course: CoursePage, start: datetime.date | None, today: datetime.date) -> datetime.date:
+    """N days after the start (election/appointment) date; if that has already passed — the course
+    is new to a long-serving cadre — N days from today, so nobody is overdue on the day they hear of it."""
+    days = datetime.timedelta(days=course.due_days_after_appointment)
+    due = (start or today) + days
+    return due if due >= today else today + days
+
+
+# --- Enrolment -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def enrollment_self(*, cadre: Cadre, course: CoursePage, today: datetime.date | None = None) -> Enrollment:
+    """Enrol a cadre in a course they chose.
+
+    Refused (ValidationError with a sentence for the cadre) when the course is not published, a
+    prerequisite is not completed, or the cadre holds a valid completion. Returns the existing
+    active enrollment if there is one, so a double submit creates nothing.
+    """
+    today = today or _today()
+    if not course.live:
+        raise ValidationError(_("This course is not open for enrolment."))
+    existing = selectors.active_enrollment(cadre=cadre, course=course)
+    if existing:
+        return existing
+    missing = selectors.prerequisites_missing(cadre=cadre, course=course, on=today)
+    if missing:
+        raise ValidationError(
+            _("Complete %(courses)s before starting this course.") % {"courses": ", ".join(c.title for c in missing)}
+        )
+    done = selectors.valid_completion(cadre=cadre, course=course, on=today)
+    if done:
+        if done.expires_on:
+            message = _("You completed this course on %(date)s; it is valid until %(until)s.") % {
+                "date": _fmt(done.completed_on), "until": _fmt(done.expires_on)}
+        else:
+            message = _("You completed this course on %(date)s.") % {"date": _fmt(done.completed_on)}
+        raise ValidationError(message)
+    return _enroll(cadre=cadre, course=course, source=EnrollmentSource.SELF)
+
+
+def _enroll(*, cadre: Cadre, course: CoursePage, source: str, due_on=None, assigned_by=None) -> Enrollment:
+    try:
+        with transaction.atomic():
+            return Enrollment.objects.create(cadre=cadre, course=course, source=source, due_on=due_on,
+                                             assigned_by=assigned_by)
+    except IntegrityError:  # a concurrent request enrolled them first
+        return Enrollment.objects.get(cadre=cadre, course=course, status=EnrollmentStatus.ACTIVE)
+
+
+@dataclass
+class AssignmentResult:
+    created: list[Enrollment] = field(default_factory=list)
+    already_enrolled: int = 0
+    already_completed: int = 0
+
+
+def _pending_for_course(cadres: QuerySet[Cadre], course: CoursePage, today: datetime.date) -> QuerySet[Cadre]:
+    """Cadres without an active enrollment in, or a valid completion of, the course."""
+    enrolled = Enrollment.objects.filter(cadre=OuterRef("pk"), course=course, status=EnrollmentStatus.ACTIVE)
+    completed = Completion.objects.filter(selectors.valid_completion_q(today), cadre=OuterRef("pk"), course=course)
+    return cadres.annotate(_enrolled=Exists(enrolled), _completed=Exists(completed))
+
+
+@transaction.atomic
+def enrollment_assign(
+    *,
+    by,
+    course: CoursePage,
+    cadres: list[Cadre] | None = None,
+    unit: Unit | None = None,
+    position: Position | None = None,
+    due_on: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> AssignmentResult:
+    """Assign a course, by a manager, to named cadres, to the active cadres of a unit subtree, or to
+    the active cadres holding a position (within the unit subtree if one is given too).
+
+    Only cadres the user may edit (organization.selectors.cadres_editable_by) can be assigned: naming
+    anyone else, or a unit outside the user's subtree, raises PermissionDenied and writes nothing.
+    Cadres already enrolled, or holding a valid completion, are skipped and counted.
+    """
+    today = today or _today()
+    if not course.live:
+        raise ValidationError(_("This course is not published."))
+    if due_on is not None and due_on < today:
+        raise ValidationError(_("The due date cannot be in the past."))
+    if not (cadres or unit or position):
+        raise ValidationError(_("Choose the cadres, a unit or a position to assign the course to."))
+    editable = cadres_editable_by(by)
+    if cadres:
+        ids = {c.pk for c in cadres}
+        allowed = set(editable.filter(pk__in=ids).values_list("pk", flat=True))
+        if allowed != ids:
+            raise PermissionDenied(_("You can only assign courses to cadres of your own units."))
+        targets = editable.filter(pk__in=ids)
+    else:
+        targets = editable.filter(status=CadreStatus.ACTIVE)
+        if unit is not None:
+            if not units_editable_by(by).filter(pk=unit.pk).exists():
+                raise PermissionDenied(_("You can only assign courses within your own units."))
+            targets = targets.filter(unit__path__startswith=unit.path)
+        if position is not None:
+            targets = targets.filter(position=position)
+    result = AssignmentResult()
+    new = []
+    for cadre in _pending_for_course(targets, course, today).order_by("pk"):
+        if cadre._enrolled:
+            result.already_enrolled += 1
+        elif cadre._completed:
+            result.already_completed += 1
+        else:
+            new.append(Enrollment(cadre=cadre, course=course, source=EnrollmentSource.ASSIGNED, due_on=due_on,
+                                  assigned_by=by))
+    result.created = Enrollment.objects.bulk_create(new)
+    return result
+
+
+def _mandatory_courses_for(position_id: int, unit_kind: str) -> list[CoursePage]:
+    courses = CoursePage.objects.live().filter(mandatory=True, target_positions=position_id).order_by("path")
+    return [c for c in courses if c.targets_unit_kind(unit_kind)]
+
+
+@transaction.atomic
+def required_courses_assign(
+    *,
+    cadre: Cadre,
+    position: Position | None = None,
+    start_date: datetime.date | None = None,
+    source: str = EnrollmentSource.RULE_POSITION,
+    today: datetime.date | None = None,
+) -> list[Enrollment]:
+    """Assign every live mandatory course targeting `position` (default: the cadre's) and the
+    cadre's unit kind that the cadre has neither a valid completion of nor an active enrollment in.
+
+    Due `course.due_days_after_appointment` days after `start_date` (default: the cadre's appointment
+    date, else today), or that many days from today if that date has passed. Idempotent: a second
+    call returns [] and writes nothing. Inactive cadres get nothing.
+    """
+    if source not in RULE_SOURCES:
+        raise ValidationError(_("Unknown assignment rule."))
+    today = today or _today()
+    if cadre.status != CadreStatus.ACTIVE:
+        return []
+    position_id = position.pk if position is not None else cadre.position_id
+    start = start_date or cadre.appointed_on
+    created = []
+    for course in _mandatory_courses_for(position_id, cadre.unit.kind):
+        if selectors.active_enrollment(cadre=cadre, course=course):
+            continue
+        if selectors.valid_completion(cadre=cadre, course=course, on=today):
+            continue
+        due = _rule_due_on(course=course, start=start, today=today)
+        try:
+            with transaction.atomic():
+                created.append(Enrollment.objects.create(cadre=cadre, course=course, source=source, due_on=due))
+        except IntegrityError:  # enrolled concurrently: nothing to do
+            continue
+    return created
+
+
+def required_courses_assign_all(*, today: datetime.date | None = None) -> int:
+    """The nightly sweep: required_courses_assign for every active cadre, set-based (one insert per
+    course). Returns the number of enrollments created; a second run creates none."""
+    today = today or _today()
+    created = 0
+    courses = CoursePage.objects.live().filter(mandatory=True).prefetch_related("target_positions")
+    for course in courses:
+        position_ids = [p.pk for p in course.target_positions.all()]
+        if not position_ids:
+            continue
+        cadres = Cadre.objects.filter(status=CadreStatus.ACTIVE, position_id__in=position_ids)
+        if course.target_unit_kinds:
+            cadres = cadres.filter(unit__kind__in=course.target_unit_kinds)
+        pending = _pending_for_course(cadres, course, today).filter(_enrolled=False, _completed=False)
+        rows = [
+            Enrollment(cadre_id=pk, course=course, source=EnrollmentSource.RULE_POSITION,
+                       due_on=_rule_due_on(course=course, start=appointed_on, today=today))
+            for pk, appointed_on in pending.values_list("pk", "appointed_on")
+        ]
+        with transaction.atomic():
+            # ignore_conflicts: a cadre enrolled between the read and the insert keeps their enrollment.
+            Enrollment.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        created += len(rows)
+    return created
+
+
+@transaction.atomic
+def enrollment_cancel(*, enrollment: Enrollment, by) -> Enrollment:
+    """Cancel an active enrollment of a cadre the user may edit."""
+    if not cadres_editable_by(by).filter(pk=enrollment.cadre_id).exists():
+        raise PermissionDenied(_("You can only change the training of cadres of your own units."))
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        raise ValidationError(_("Only an active enrollment can be cancelled."))
+    enrollment.status = EnrollmentStatus.CANCELLED
+    enrollment.save(update_fields=["status"])
+    return enrollment
+
+
+# --- Lesson progress and completion -----------------------------------------------------------------
+
+
+def _require_can_study(*, cadre: Cadre, course: CoursePage) -> Enrollment:
+    enrollment = selectors.active_enrollment(cadre=cadre, course=course)
+    if enrollment is None:
+        raise ValidationError(_("Enrol in the course first."))
+    missing = selectors.prerequisites_missing(cadre=cadre, course=course)
+    if missing:
+        raise ValidationError(
+            _("Complete %(courses)s before starting this course.") % {"courses": ", ".join(c.title for c in missing)}
+        )
+    return enrollment
+
+
+@transaction.atomic
+def lesson_open(*, cadre: Cadre, lesson: LessonPage, course: CoursePage | None = None) -> LessonProgress | None:
+    """Record that the cadre opened the lesson (the first time only). Nothing is recorded for a
+    cadre not enrolled in the course; returns their progress row or None."""
+    course = course or selectors.course_of_lesson(lesson)
+    if course is None or selectors.active_enrollment(cadre=cadre, course=course) is None:
+        return None
+    progress, _created = LessonProgress.objects.get_or_create(
+        cadre=cadre, lesson=lesson, defaults={"course": course, "started_at": timezone.now()}
+    )
+    return progress
+
+
+@transaction.atomic
+def lesson_record_activity(*, cadre: Cadre, lesson: LessonPage, seconds: int, position: int) -> LessonProgress | None:
+    """Add reading time (at most MAX_SECONDS_PER_REPORT per report) and remember where the cadre
+    stopped. Only for a lesson the cadre has opened; returns None otherwise."""
+    seconds = max(0, min(int(seconds), MAX_SECONDS_PER_REPORT))
+    position = max(0, int(position))
+    updated = LessonProgress.objects.filter(cadre=cadre, lesson=lesson).update(
+        seconds_spent=F("seconds_spent") + seconds, last_position=position, updated_at=timezone.now()
+    )
+    return LessonProgress.objects.get(cadre=cadre, lesson=lesson) if updated else None
+
+
+@transaction.atomic
+def lesson_complete(
+    *, cadre: Cadre, lesson: LessonPage, seconds: int = 0, today: datetime.date | None = None
+) -> tuple[LessonProgress, Completion | None]:
+    """Mark a lesson done and complete the course if that was the last requirement.
+
+    Refused with a clear message when the cadre is not enrolled or a prerequisite is missing.
+    Marking a lesson done twice changes nothing. Returns the progress and the new completion, if any.
+    """
+    course = selectors.course_of_lesson(lesson)
+    if course is None or not lesson.live:
+        raise ValidationError(_("This lesson is not published."))
+    _require_can_study(cadre=cadre, course=course)
+    now = timezone.now()
+    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
+        cadre=cadre, lesson=lesson, defaults={"course": course, "started_at": now}
+    )
+    if progress.completed_at is None:
+        progress.completed_at = now
+        progress.seconds_spent += max(0, min(int(seconds), MAX_SECONDS_PER_REPORT))
+        progress.save(update_fields=["completed_at", "seconds_spent", "updated_at"])
+    return progress, course_check_completion(cadre=cadre, course=course, today=today)
+
+
+def _passed_quiz_ids(cadre: Cadre, quiz_ids: set[int]) -> set[int]:
+    if not quiz_ids:
+        return set()
+    if cadre.user_id is None:
+        return set()
+    from assessments.selectors import passed_quiz_ids
+
+    return set(passed_quiz_ids(user=cadre.user, quiz_ids=quiz_ids))
+
+
+def course_requirements_met(*, cadre: Cadre, course: CoursePage) -> bool:
+    """Every live required lesson done and every quiz in those lessons passed. A course whose lessons
+    are all optional needs all of them; a course without lessons cannot be completed online."""
+    lessons = list(LessonPage.objects.live().descendant_of(course).order_by("path"))
+    required = [lesson for lesson in lessons if lesson.required] or lessons
+    if not required:
+        return False
+    done = set(
+        LessonProgress.objects.filter(cadre=cadre, lesson__in=required, completed_at__isnull=False)
+        .values_list("lesson_id", flat=True)
+    )
+    if any(lesson.pk not in done for lesson in required):
+        return False
+    quiz_ids = {quiz_id for lesson in required for quiz_id in lesson.quiz_ids()}
+    return quiz_ids <= _passed_quiz_ids(cadre, quiz_ids)
+
+
+@transaction.atomic
+def course_check_completion(
+    *, cadre: Cadre, course: CoursePage, today: datetime.date | None = None
+) -> Completion | None:
+    """Complete the cadre's active enrollment in the course if its requirements are met; else None."""
+    enrollment = (
+        Enrollment.objects.select_for_update()
+        .filter(cadre=cadre, course=course, status=EnrollmentStatus.ACTIVE).first()
+    )
+    if enrollment is None or not course_requirements_met(cadre=cadre, course=course):
+        return None
+    return completion_record(cadre=cadre, course=course, completed_on=today or _today(),
+                             source=CompletionSource.ONLINE, enrollment=enrollment)
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+
+
+@transaction.atomic
+def completion_record(
+    *,
+    cadre: Cadre,
+    course: CoursePage,
+    completed_on: datetime.date,
+    source: str = CompletionSource.ONLINE,
+    enrollment: Enrollment | None = None,
+) -> Completion:
+    """Record that the cadre completed the course (online, in class or elsewhere).
+
+    Guarantees: the completion carries the course's hours and expires after its validity; the
+    cadre's active enrollment in the course is marked completed; competency evidence is recorded
+    for each competency the course builds (source=course, source_ref="completion:<id>"); a
+    certificate with a unique number and verification code is issued, and its PDF is rendered by a
+    background task once the transaction commits.
+    """
+    completion = Completion.objects.create(
+        cadre=cadre, course=course, completed_on=completed_on, hours=course.hours,
+        expires_on=course.expiry_for(completed_on), source=source, enrollment=enrollment,
+    )
+    Enrollment.objects.filter(cadre=cadre, course=course, status=EnrollmentStatus.ACTIVE).update(
+        status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
+    )
+    for link in course.competency_links.select_related("competency__framework"):
+        evidence_record(
+            cadre=cadre, competency=link.competency, level=link.level, source=EvidenceSource.COURSE,
+            obtained_on=completed_on, expires_on=completion.expires_on, source_ref=f"completion:{completion.pk}",
+            note=course.title,
+        )
+    certificate_issue(completion=completion)
+    return completion
+
+
+def certificate_issue(*, completion: Completion) -> Certificate:
+    """Create the completion's certificate (number, verification code, the facts it certifies) and
+    queue its PDF. Idempotent: returns the existing certificate."""
+    existing = Certificate.objects.filter(completion=completion).first()
+    if existing:
+        return existing
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                certificate = Certificate.objects.create(
+                    completion=completion, number=f"tmp-{_new_code()}", code=_new_code(),
+                    full_name=completion.cadre.full_name, course_title=completion.course.title,
+                    hours=completion.hours, issued_on=completion.completed_on,
+                    issuer=settings.KTLEARN_PROVINCE_NAME,
+                )
+            break
+        except IntegrityError:  # a code collision (1 in 32^12): draw again
+            continue
+    else:  # pragma: no cover - would need five collisions in a row
+        raise RuntimeError("Could not draw a unique certificate code")
+    certificate.number = f"{completion.completed_on:%Y}/{certificate.pk:06d}-CN"
+    certificate.save(update_fields=["number"])
+    from .tasks import certificate_render_task
+
+    certificate_render_task.delay_on_commit(certificate.pk)
+    return certificate
+
+
+def certificate_render(*, certificate: Certificate) -> Certificate:
+    """Render the certificate's PDF and store it. Re-rendering replaces the file."""
+    from django.core.files.base import ContentFile
+
+    from .certificates import render_certificate_pdf
+
+    started = time.perf_counter()
+    data = render_certificate_pdf(certificate)
+    elapsed = round((time.perf_counter() - started) * 1000)
+    if certificate.file:
+        certificate.file.delete(save=False)
+    certificate.file.save(f"{certificate.code}.pdf", ContentFile(data), save=False)
+    certificate.rendered_at = timezone.now()
+    certificate.render_ms = elapsed
+    certificate.save(update_fields=["file", "rendered_at", "render_ms"])
+    return certificate
+
+
+def completions_expire_reassign(*, today: datetime.date | None = None) -> int:
+    """Re-assign every course whose completion has expired (source rule_expiry), due the course's
+    N days from today. Skips cadres who are no longer active, hold a newer valid completion, or
+    have had any enrollment in the course since the expiry. Idempotent; returns the number created."""
+    today = today or _today()
+    newer_valid = Completion.objects.filter(selectors.valid_completion_q(today), cadre=OuterRef("cadre"),
+                                            course=OuterRef("course"))
+    since = Enrollment.objects.filter(cadre=OuterRef("cadre"), course=OuterRef("course")).filter(
+        Q(status=EnrollmentStatus.ACTIVE) | Q(created_at__date__gte=OuterRef("expires_on")))
+    expired = (
+        Completion.objects.filter(expires_on__lt=today, cadre__status=CadreStatus.ACTIVE, course__live=True)
+        .filter(~Exists(newer_valid), ~Exists(since))
+        .select_related("course")
+        .order_by("cadre_id", "course_id", "-expires_on")
+    )
+    rows, seen = [], set()
+    for completion in expired:
+        key = (completion.cadre_id, completion.course_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(Enrollment(cadre_id=completion.cadre_id, course=completion.course,
+                               source=EnrollmentSource.RULE_EXPIRY,
+                               due_on=today + datetime.timedelta(days=completion.course.due_days_after_appointment)))
+    with transaction.atomic():
+        Enrollment.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return len(rows)

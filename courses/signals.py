@@ -1,0 +1,31 @@
+"""Receivers: a new position brings its required courses; a passed quiz may complete a course."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from assessments.signals import quiz_passed
+from organization.models import Cadre, PositionAssignment
+
+
+@receiver(post_save, sender=PositionAssignment, dispatch_uid="courses_required_on_position")
+def assign_required_courses_on_new_position(sender, instance, created, raw=False, **kwargs):
+    if raw or not created or instance.end_date is not None:
+        return
+    from .tasks import required_courses_for_assignment_task
+
+    # After commit: the worker must see the assignment and the cadre's updated position.
+    required_courses_for_assignment_task.delay_on_commit(instance.pk)
+
+
+@receiver(quiz_passed, dispatch_uid="courses_check_completion_on_quiz")
+def check_completion_on_quiz_passed(sender, sitting, **kwargs):
+    from . import services
+    from .models import Enrollment, EnrollmentStatus
+
+    cadre = getattr(sitting, "cadre", None)
+    if cadre is None and getattr(sitting, "user_id", None):
+        cadre = Cadre.objects.filter(user_id=sitting.user_id).first()
+    if cadre is None:
+        return
+    for enrollment in Enrollment.objects.filter(cadre=cadre, status=EnrollmentStatus.ACTIVE).select_related("course"):
+        services.course_check_completion(cadre=cadre, course=enrollment.course)

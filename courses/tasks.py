@@ -1,0 +1,47 @@
+"""Background jobs for courses. Each task takes ids, re-fetches, and calls one service.
+
+The nightly ones (required_courses_assign_all, completions_expire) are scheduled by the data
+migration courses/migrations/*_beat_schedule.py (django-celery-beat); all are idempotent.
+"""
+
+from celery import shared_task
+
+from organization.models import Cadre, PositionAssignment
+
+from . import services
+from .models import Certificate, EnrollmentSource
+
+
+@shared_task(name="courses.certificate_render", acks_late=True)
+def certificate_render_task(certificate_id: int) -> int:
+    """Render (or re-render) a certificate's PDF; returns the time it took in milliseconds."""
+    certificate = Certificate.objects.select_related("completion").get(pk=certificate_id)
+    return services.certificate_render(certificate=certificate).render_ms
+
+
+@shared_task(name="courses.required_courses_for_assignment", acks_late=True)
+def required_courses_for_assignment_task(assignment_id: int) -> int:
+    """Assign the courses a cadre's new position requires. A cadre whose appointment date is the
+    assignment's start is newly elected or appointed (source rule_elected). Returns how many."""
+    assignment = PositionAssignment.objects.select_related("position").filter(pk=assignment_id).first()
+    if assignment is None or assignment.end_date is not None:
+        return 0
+    cadre = Cadre.objects.select_related("unit").get(pk=assignment.cadre_id)
+    if cadre.position_id != assignment.position_id:
+        return 0  # superseded by a later change before this ran
+    elected = cadre.appointed_on is not None and cadre.appointed_on == assignment.start_date
+    source = EnrollmentSource.RULE_ELECTED if elected else EnrollmentSource.RULE_POSITION
+    created = services.required_courses_assign(
+        cadre=cadre, position=assignment.position, start_date=assignment.start_date, source=source
+    )
+    return len(created)
+
+
+@shared_task(name="courses.required_courses_assign_all", acks_late=True)
+def required_courses_assign_all_task() -> int:
+    return services.required_courses_assign_all()
+
+
+@shared_task(name="courses.completions_expire", acks_late=True)
+def completions_expire_task() -> int:
+    return services.completions_expire_reassign()

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "courses"
+
+urlpatterns = [
+    path("", views.my_learning, name="my_learning"),
+    path("search/", views.search, name="search"),
+    path("assign/", views.assign, name="assign"),
+    path("course/<int:page_id>/enrol/", views.enrol, name="enrol"),
+    path("course/<int:page_id>/continue/", views.continue_course, name="continue"),
+    path("lesson/<int:page_id>/done/", views.lesson_done, name="lesson_done"),
+    path("lesson/<int:page_id>/activity/", views.lesson_activity, name="lesson_activity"),
+    path("certificates/<int:pk>/pdf/", views.certificate_pdf, name="certificate_pdf"),
+]

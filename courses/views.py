@@ -1,0 +1,169 @@
+"""Cadre-facing views ("My learning", enrolment, lesson progress, certificates), the manager's
+assignment form and the public certificate verification page. Views parse, call one service or
+selector, and render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from organization import roles
+from organization.selectors import cadres_editable_by, cadres_visible_to, units_editable_by
+
+from . import selectors, services
+from .forms import AssignForm, SearchForm
+from .models import Certificate, CoursePage, LessonPage
+
+
+def _cadre_or_404(request):
+    cadre = selectors._cadre(request.user)
+    if cadre is None:
+        raise Http404(_("Your login is not linked to a cadre record."))
+    return cadre
+
+
+def _validation_message(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+def my_learning(request):
+    cadre = selectors._cadre(request.user)
+    if cadre is None:
+        return render(request, "courses/my_learning.html", {"cadre": None,
+                                                             "catalogue": selectors.course_catalogue()})
+    context = selectors.learning_overview(cadre=cadre)
+    context["cadre"] = cadre
+    return render(request, "courses/my_learning.html", context)
+
+
+@require_GET
+def search(request):
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    return render(request, "courses/search.html",
+                  {"form": form, "query": query, "results": selectors.search_learning_content(query)})
+
+
+@login_required
+@require_POST
+def enrol(request, page_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=page_id)
+    cadre = _cadre_or_404(request)
+    try:
+        services.enrollment_self(cadre=cadre, course=course)
+    except ValidationError as error:
+        messages.error(request, _validation_message(error))
+        return redirect(course.url)
+    messages.success(request, _("You are enrolled in “%(course)s”.") % {"course": course.title})
+    return redirect("courses:continue", page_id=course.pk)
+
+
+@login_required
+@require_GET
+def continue_course(request, page_id: int):
+    """Resume: the first lesson the cadre has not finished, in reading order."""
+    course = get_object_or_404(CoursePage.objects.live(), pk=page_id)
+    context = selectors.course_page_context(course=course, user=request.user)
+    lesson = context.get("next_lesson")
+    return redirect(lesson.url if lesson else course.url)
+
+
+@login_required
+@require_POST
+def lesson_done(request, page_id: int):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=page_id)
+    cadre = _cadre_or_404(request)
+    try:
+        seconds = int(request.POST.get("seconds") or 0)
+    except ValueError:
+        seconds = 0
+    try:
+        _progress, completion = services.lesson_complete(cadre=cadre, lesson=lesson, seconds=seconds)
+    except ValidationError as error:
+        messages.error(request, _validation_message(error))
+        return redirect(lesson.url)
+    context = selectors.lesson_page_context(lesson=lesson, user=request.user)
+    course = context["course"]
+    if completion is not None:
+        messages.success(
+            request,
+            _("Congratulations! You have completed “%(course)s”. Your certificate is in My learning.")
+            % {"course": course.title},
+        )
+        return redirect(course.url)
+    nxt = context.get("next_lesson")
+    messages.success(request, _("Lesson marked as done."))
+    return redirect(nxt.url if nxt else course.url)
+
+
+@login_required
+@require_POST
+def lesson_activity(request, page_id: int):
+    """Reading time and position, sent by the lesson page (navigator.sendBeacon)."""
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=page_id)
+    cadre = _cadre_or_404(request)
+    try:
+        seconds = int(request.POST.get("seconds", "0"))
+        position = int(request.POST.get("position", "0"))
+    except ValueError:
+        return HttpResponseBadRequest("seconds and position must be whole numbers")
+    services.lesson_record_activity(cadre=cadre, lesson=lesson, seconds=seconds, position=position)
+    return HttpResponse(status=204)
+
+
+@login_required
+def assign(request):
+    user = request.user
+    if not (roles.is_unit_manager(user) or roles.is_administrator(user)):
+        raise PermissionDenied
+    editable = cadres_editable_by(user)
+    form = AssignForm(request.POST or None, units=units_editable_by(user), cadres=editable)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.enrollment_assign(
+                by=user, course=data["course"], cadres=data["cadre_codes"] or None, unit=data["unit"],
+                position=data["position"], due_on=data["due_on"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, ngettext(
+                "%(count)d cadre assigned “%(course)s”.", "%(count)d cadres assigned “%(course)s”.",
+                len(result.created)) % {"count": len(result.created), "course": data["course"].title})
+            if result.already_enrolled or result.already_completed:
+                messages.info(request, _(
+                    "Skipped: %(enrolled)d already enrolled, %(completed)d holding a valid completion."
+                ) % {"enrolled": result.already_enrolled, "completed": result.already_completed})
+            return redirect("courses:assign")
+    return render(request, "courses/assign.html", {"form": form})
+
+
+@login_required
+def certificate_pdf(request, pk: int):
+    certificate = get_object_or_404(Certificate.objects.select_related("completion"), pk=pk)
+    if not cadres_visible_to(request.user).filter(pk=certificate.completion.cadre_id).exists():
+        raise Http404
+    if not certificate.file:
+        certificate = services.certificate_render(certificate=certificate)
+    return FileResponse(certificate.file.open("rb"), content_type="application/pdf",
+                        filename=f"chung-nhan-{certificate.code}.pdf")
+
+
+@require_GET
+def verify(request, code: str):
+    """Public: only the name, course, date and validity of a certificate — nothing else."""
+    certificate = selectors.certificate_for_code(code)
+    if certificate is None:
+        return render(request, "courses/verify.html", {"code": code, "certificate": None}, status=404)
+    completion = certificate.completion
+    today = timezone.localdate()
+    expired = completion.expires_on is not None and completion.expires_on < today
+    return render(request, "courses/verify.html",
+                  {"code": code, "certificate": certificate, "expires_on": completion.expires_on, "expired": expired})
