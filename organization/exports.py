@@ -93,7 +93,7 @@ def template_workbook() -> bytes:
     notes = {
         "code": _("Required. Unique code of the cadre; importing the same code again updates that cadre."),
         "full_name": _("Required. Full name with diacritics, e.g. Nguyễn Thị Ánh."),
-        "gender": ", ".join(label for value, label in Gender.choices),
+        "gender": ", ".join(str(label) for value, label in Gender.choices),
         "date_of_birth": _("Date, dd/mm/yyyy (yyyy-mm-dd is accepted too)."),
         "unit_code": _("Required. Code of a unit you manage."),
         "unit_name": _("Ignored on import (shown for reading)."),

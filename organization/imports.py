@@ -508,11 +508,11 @@ def validate_rows(rows: Iterable[RawRow], context: ImportContext, *, filename: s
             result.action = CREATE
         else:
             moves = (existing.unit_id, existing.position_id) != (unit.id, position.id)
-            if moves and existing.open_assignment_start and existing.open_assignment_start >= context.today:
+            if moves and existing.open_assignment_start and existing.open_assignment_start > context.today:
                 errors.append(
                     _(
-                        "%(code)s already has a unit or position starting on %(date)s; "
-                        "a change can only take effect after that day."
+                        "%(code)s holds a unit and position from %(date)s; a change can only take effect "
+                        "from that day on."
                     )
                     % {"code": code, "date": existing.open_assignment_start.strftime("%d/%m/%Y")}
                 )

@@ -120,6 +120,25 @@ def unit_merge(*, source: Unit, target: Unit, on: datetime.date | None = None) -
     return source
 
 
+def _move(*, cadre: Cadre, unit: Unit, position: Position, on: datetime.date, reason: str) -> None:
+    """Record a change of unit or position. A second change dated on the very day the open
+    assignment began is a correction of that entry (a mistyped unit fixed the same day): the
+    entry is replaced rather than leaving a zero-day assignment. Anything else goes through
+    cadre_change_position, which never rewrites earlier days."""
+    current = cadre.assignments.filter(end_date__isnull=True).order_by("-start_date").first()
+    if current is None or current.start_date != on:
+        cadre_change_position(cadre=cadre, unit=unit, position=position, on=on, reason=reason)
+        return
+    if not unit.is_active:
+        raise ValidationError(_("Unit %(unit)s is closed and cannot receive cadres.") % {"unit": unit})
+    current.delete()
+    PositionAssignment.objects.create(
+        cadre=cadre, unit=unit, position=position, start_date=on, reason=reason or current.reason
+    )
+    cadre.unit, cadre.position = unit, position
+    cadre.save(update_fields=["unit", "position", "updated_at"])
+
+
 @transaction.atomic
 def cadre_update(
     *, cadre: Cadre, unit: Unit, position: Position, status: str, on: datetime.date | None = None,
@@ -127,10 +146,11 @@ def cadre_update(
 ) -> Cadre:
     """Save an edited cadre without rewriting history.
 
-    `fields` (name, dates, grade, …) are set on the cadre as they are. A new unit or position goes
-    through cadre_change_position (the open assignment is closed, a new one opened from `on`), a
-    new status through cadre_set_status. Raises ValidationError (and changes nothing) if the
-    change cannot be recorded, e.g. `on` is not after the current assignment's start.
+    `fields` (name, dates, grade, …) are set on the cadre as they are. A new unit or position closes
+    the open assignment and opens a new one from `on` (cadre_change_position; on the day the open
+    assignment began, it corrects that entry instead), a new status goes through cadre_set_status.
+    Raises ValidationError (and changes nothing) if the change cannot be recorded, e.g. `on` is
+    before the current assignment's start.
     """
     on = on or _today()
     stored = Cadre.objects.select_for_update().get(pk=cadre.pk)
@@ -139,7 +159,7 @@ def cadre_update(
     stored.full_clean(exclude=["unit", "position", "status"])
     stored.save()
     if (stored.unit_id, stored.position_id) != (unit.pk, position.pk):
-        cadre_change_position(cadre=stored, unit=unit, position=position, on=on, reason=reason)
+        _move(cadre=stored, unit=unit, position=position, on=on, reason=reason)
     if status != stored.status:
         cadre_set_status(cadre=stored, status=status, on=on)
     return stored
@@ -156,8 +176,8 @@ class ImportResult:
 def cadre_import(*, rows: Sequence[CadreRow], on: datetime.date | None = None, reason: str = "") -> ImportResult:
     """Write checked import rows (organization.imports.validate_rows) in one transaction.
 
-    A row whose code exists updates that cadre (unit or position changes go through
-    cadre_change_position, so history is kept; a status change through cadre_set_status);
+    A row whose code exists updates that cadre (a unit or position change is recorded as history,
+    as in cadre_update; a status change goes through cadre_set_status);
     other rows create cadres with their first assignment (from the appointment date, or `on`).
     Importing the same rows twice changes nothing the second time. Either every row is
     written or, on any error, none is.
@@ -191,20 +211,17 @@ def cadre_import(*, rows: Sequence[CadreRow], on: datetime.date | None = None, r
         if changed:
             cadre.save(update_fields=[*changed, "updated_at"])
         if moves:
-            cadre_change_position(cadre=cadre, unit=unit, position=position, on=on, reason=reason)
+            _move(cadre=cadre, unit=unit, position=position, on=on, reason=reason)
         if new_status:
             cadre_set_status(cadre=cadre, status=row.status, on=on)
         updated += 1
     if created:
         Cadre.objects.bulk_create(created, batch_size=500)
-        PositionAssignment.objects.bulk_create(
-            [
-                PositionAssignment(
-                    cadre=cadre, unit_id=cadre.unit_id, position_id=cadre.position_id,
-                    start_date=cadre.appointed_on or on, reason=reason,
-                )
-                for cadre in created
-            ],
-            batch_size=500,
-        )
+        # One by one, not in bulk: other apps react to a new assignment (post_save), e.g. by
+        # assigning the training the position requires.
+        for cadre in created:
+            PositionAssignment.objects.create(
+                cadre=cadre, unit_id=cadre.unit_id, position_id=cadre.position_id,
+                start_date=cadre.appointed_on or on, reason=reason,
+            )
     return ImportResult(created=len(created), updated=updated, unchanged=unchanged)

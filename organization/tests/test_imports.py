@@ -315,10 +315,15 @@ def test_a_code_used_outside_the_users_units_is_an_error():
     ]
 
 
-def test_a_second_move_on_the_day_the_current_assignment_starts_is_refused():
-    ctx = context(
-        cadres={"CB001": _existing(position_id=99, open_assignment_start=TODAY)},
-    )
+def test_a_move_before_the_current_assignment_starts_is_refused():
+    ctx = context(cadres={"CB001": _existing(position_id=99, open_assignment_start=datetime.date(2025, 9, 1))})
     report = check(raw(), ctx=ctx)
     assert not report.is_valid
-    assert "01/06/2025" in report.rows[0].errors[0]
+    assert "01/09/2025" in report.rows[0].errors[0]
+
+
+def test_a_move_on_the_day_the_current_assignment_starts_is_a_correction():
+    ctx = context(cadres={"CB001": _existing(position_id=99, open_assignment_start=TODAY)})
+    report = check(raw(), ctx=ctx)
+    assert report.is_valid
+    assert report.rows[0].action == UPDATE

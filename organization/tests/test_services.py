@@ -191,3 +191,14 @@ def test_cadre_import_applies_a_new_status(province):
     )
     cadre.refresh_from_db()
     assert cadre.status == CadreStatus.RETIRED
+
+
+def test_a_second_move_on_the_same_day_corrects_the_days_entry(province, cadre_a):
+    services.cadre_update(cadre=cadre_a, unit=province.b1, position=province.member, status=CadreStatus.ACTIVE,
+                          on=D(2025, 6, 1))
+    services.cadre_update(cadre=cadre_a, unit=province.a1c, position=province.member, status=CadreStatus.ACTIVE,
+                          on=D(2025, 6, 1))
+    assert _history(cadre_a) == [
+        ("A1", "uv-kiem-nhiem", D(2020, 1, 1), D(2025, 5, 31)),
+        ("A1C", "uv-kiem-nhiem", D(2025, 6, 1), None),
+    ]

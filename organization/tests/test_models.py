@@ -1,0 +1,40 @@
+import datetime
+
+from organization.models import Cadre, UnitKind, UnitLevel
+from organization.vnsort import name_sort_key
+from tests.factories import CadreFactory, add_unit
+
+
+def test_a_cadre_stores_its_vietnamese_sort_key(province):
+    cadre = CadreFactory(full_name="Phạm Thu Đào", unit=province.a1, position=province.member)
+    assert Cadre.objects.get(pk=cadre.pk).name_sort_key == name_sort_key("Phạm Thu Đào")
+
+
+def test_renaming_with_update_fields_refreshes_the_sort_key(province, cadre_a):
+    cadre_a.full_name = "Nguyễn Văn Ân"
+    cadre_a.save(update_fields=["full_name"])
+    assert Cadre.objects.get(pk=cadre_a.pk).name_sort_key == name_sort_key("Nguyễn Văn Ân")
+
+
+def test_only_grassroots_units_of_300_members_reach_the_deputy_threshold(province):
+    assert province.a1.needs_fulltime_deputy_threshold  # commune, 350
+    assert not province.a1c.needs_fulltime_deputy_threshold  # a cell
+    small = add_unit(province.b, "B9", kind=UnitKind.WARD, party_member_count=299)
+    assert not small.needs_fulltime_deputy_threshold
+
+
+def test_a_unit_level_is_valid_between_its_dates(db):
+    district = UnitLevel.objects.create(
+        code="huyen", name="Cấp huyện", rank=1,
+        valid_from=datetime.date(1976, 1, 1), valid_to=datetime.date(2025, 6, 30),
+    )
+    assert district.is_valid_on(datetime.date(2025, 6, 30))
+    assert not district.is_valid_on(datetime.date(2025, 7, 1))
+
+
+def test_closed_and_merged_units_stay_in_the_tree(province):
+    province.b1.is_active = False
+    province.b1.merged_into = province.a1
+    province.b1.save()
+    assert province.b.get_children().get().merged_into == province.a1
+    assert str(province.b1) == "Đảng ủy phường B1 (B1)"
