@@ -5,6 +5,11 @@ tone marks only break ties (no tone, huyền, hỏi, ngã, sắc, nặng). Lists
 given name (the last word), then by the rest of the name. `name_sort_key` turns a name into an
 ASCII string whose plain byte order is that order, so it can be stored in an indexed column and
 sorted by any database (SQLite and PostgreSQL alike) without a Vietnamese collation.
+
+The key uses only lower-case letters and digits. Locale collations (glibc "en_US.UTF-8", ICU)
+skip spaces and punctuation and fold case on the first pass, so a key containing them would sort
+differently on a PostgreSQL cluster created with such a locale; on [a-z0-9] every collation
+agrees with byte order.
 """
 
 import unicodedata
@@ -35,16 +40,26 @@ def _letters(word: str):
         yield unicodedata.normalize("NFC", base), tone
 
 
+# Separates words, and the letters from the tones: below every letter code, so a shorter word
+# sorts before a longer one that starts the same way ("An" < "Anh").
+SEPARATOR = "a"
+
+
+def _letter_code(index: int) -> str:
+    # Two letters from b..y per alphabet position: 33 positions, order kept.
+    return chr(ord("b") + index // 24) + chr(ord("b") + index % 24)
+
+
 def _word_key(word: str) -> tuple[str, str]:
     primary = []
     tones = []
     for letter, tone in _letters(word):
-        index = ALPHABET.find(letter) if letter != "đ" else ALPHABET.index("đ")
+        index = ALPHABET.find(letter)
         if index < 0:
             # Digits and other symbols sort before letters, by code point.
             primary.append("0" + format(ord(letter) % 1000, "03d"))
         else:
-            primary.append(chr(ord("A") + index))
+            primary.append(_letter_code(index))
         tones.append(str(tone))
     return "".join(primary), "".join(tones)
 
@@ -57,9 +72,9 @@ def name_sort_key(full_name: str) -> str:
     ordered = [words[-1], *words[:-1]]
     keys = [_word_key(w) for w in ordered]
     # Primary letters of every word first; tones only break ties between equal spellings.
-    primary = " ".join(k[0] for k in keys)
+    primary = SEPARATOR.join(k[0] for k in keys)
     tones = "".join(k[1] for k in keys)
-    return f"{primary}~{tones}"[:255]
+    return f"{primary}{SEPARATOR}{tones}"[:255]
 
 
 def given_name(full_name: str) -> str:
