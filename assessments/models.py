@@ -72,6 +72,10 @@ class QuizLayout(models.TextChoices):
     PAGED = "paged", _("One question per page")
 
 
+# Paths under /quiz/ that a quiz's URL must not take.
+RESERVED_QUIZ_URLS = {"mine", "marking", "sitting"}
+
+
 class Quiz(ClusterableModel):
     title = models.CharField(_("title"), max_length=200)
     url = models.SlugField(
@@ -144,6 +148,8 @@ class Quiz(ClusterableModel):
         return self.title
 
     def clean(self):
+        if self.url in RESERVED_QUIZ_URLS:
+            raise ValidationError({"url": _("This address is reserved; choose another.")})
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("The quiz must close after it opens.")})
         if self.single_attempt and self.max_attempts and self.max_attempts != 1:

@@ -261,11 +261,11 @@ def item_analysis(*, quiz: Quiz) -> tuple[list[ItemStats], int]:
 def quiz_summary(*, quiz: Quiz) -> dict:
     """Counts for a quiz's statistics header (one query)."""
     return Sitting.objects.filter(quiz=quiz).aggregate(
-        sittings=Count("id"),
-        complete=Count("id", filter=Q(complete=True)),
-        passed=Count("id", filter=Q(passed=True)),
-        failed=Count("id", filter=Q(passed=False)),
-        pending=Count("id", filter=Q(complete=True, essays_pending__gt=0)),
+        n_sittings=Count("id"),
+        n_complete=Count("id", filter=Q(complete=True)),
+        n_passed=Count("id", filter=Q(passed=True)),
+        n_failed=Count("id", filter=Q(passed=False)),
+        n_pending=Count("id", filter=Q(complete=True, essays_pending__gt=0)),
     )
 
 

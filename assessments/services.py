@@ -367,7 +367,7 @@ def sitting_submit(*, sitting_id: int, user=None, now: datetime.datetime | None 
         sitting.passed, sitting.answers, sitting.incorrect_questions = passed, snapshot, incorrect
 
         category_ids = {cat for _kind, _tf, cat in questions.values() if cat}
-        progress_recompute(user=sitting.user, category_ids=category_ids)
+        progress_recompute(user_id=sitting.user_id, category_ids=category_ids)
         if passed:
             _on_pass(sitting, category_ids)
     return sitting
@@ -378,21 +378,21 @@ def _passes(score: int, max_score: int, pass_mark: int) -> bool:
     return max_score > 0 and score * 100 >= pass_mark * max_score
 
 
-def progress_recompute(*, user, category_ids) -> None:
-    """Recompute `user`'s Progress rows for these categories from all their marked answers in
+def progress_recompute(*, user_id: int, category_ids) -> None:
+    """Recompute the user's Progress rows for these categories from all their marked answers in
     completed sittings (two queries)."""
     category_ids = set(category_ids)
     if not category_ids:
         return
     totals = (
         SittingAnswer.objects.filter(
-            sitting__user=user, sitting__complete=True, question__category_id__in=category_ids,
+            sitting__user_id=user_id, sitting__complete=True, question__category_id__in=category_ids,
             is_correct__isnull=False,
         )
         .values("question__category_id")
         .annotate(score=Count("id", filter=Q(is_correct=True)), possible=Count("id"))
     )
-    rows = [Progress(user=user, category_id=t["question__category_id"], score=t["score"], possible=t["possible"],
+    rows = [Progress(user_id=user_id, category_id=t["question__category_id"], score=t["score"], possible=t["possible"],
                      updated_at=timezone.now()) for t in totals]
     if rows:
         Progress.objects.bulk_create(rows, update_conflicts=True, unique_fields=["user", "category"],
@@ -474,7 +474,7 @@ def essay_mark(*, answer_id: int, marker, correct: bool, comment: str = "",
             sitting.incorrect_questions = [qid for qid in sitting.question_order if qid in wrong]
         sitting.save(update_fields=["current_score", "essays_pending", "passed", "incorrect_questions"])
         if answer.question.category_id:
-            progress_recompute(user=sitting.user, category_ids={answer.question.category_id})
+            progress_recompute(user_id=sitting.user_id, category_ids={answer.question.category_id})
         if sitting.passed and not was_passed:
             category_ids = set(
                 Question.objects.filter(id__in=sitting.question_order, category__isnull=False)

@@ -71,3 +71,16 @@ def right_answer(question) -> Answer:
 
 def wrong_answer(question) -> Answer:
     return question.answers.filter(correct=False).first()
+
+
+def competency(code="GS1"):
+    """A competency in an active framework with a four-level scale."""
+    from competency.models import Area, Competency, Framework, ProficiencyLevel
+
+    fw = Framework.objects.filter(is_active=True).first() or Framework.objects.create(
+        name="Khung năng lực", version=f"v{next(_seq)}", is_active=True
+    )
+    for level in range(1, 5):
+        ProficiencyLevel.objects.get_or_create(framework=fw, level=level, defaults={"name": f"Mức {level}"})
+    area, _ = Area.objects.get_or_create(framework=fw, code="GS", defaults={"name": "Giám sát"})
+    return Competency.objects.create(framework=fw, area=area, code=code, name=f"Năng lực {code}")
