@@ -112,9 +112,14 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
     url = verification_url(certificate)
     pdf.cell(170, 6, f"Tra cứu: {url}", link=url)
 
+    # Signature block, centred on the right half, above the QR code.
     pdf.set_text_color(*INK)
+    issued = certificate.issued_on
+    pdf.set_font("DejaVu", "", 11)
+    pdf.set_xy(width / 2, height - 68)
+    pdf.cell(width / 2 - 60, 6, f"Ngày {issued.day:02d} tháng {issued.month:02d} năm {issued.year}", align="C")
     pdf.set_font("DejaVu", "B", 11)
-    pdf.set_xy(width - 130, height - 64)
-    pdf.cell(70, 6, certificate.issuer, align="C")
-    pdf.image(_qr_png(url), x=width - 52, y=height - 52, w=32, h=32)
+    pdf.set_xy(width / 2, height - 61)
+    pdf.multi_cell(width / 2 - 60, 6, certificate.issuer.upper(), align="C")
+    pdf.image(_qr_png(url), x=width - 50, y=height - 50, w=30, h=30)
     return bytes(pdf.output())

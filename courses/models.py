@@ -224,6 +224,11 @@ class LessonPage(Page):
             from django.contrib.auth.views import redirect_to_login
 
             return redirect_to_login(request.get_full_path())
+        from . import selectors, services
+
+        cadre = selectors.cadre_of(request.user)
+        if cadre is not None and request.method == "GET":
+            services.lesson_open(cadre=cadre, lesson=self)  # records the first opening, if enrolled
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):

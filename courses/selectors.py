@@ -33,7 +33,7 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _cadre(user) -> Cadre | None:
+def cadre_of(user) -> Cadre | None:
     """The user's cadre record, fetched once per request."""
     if not user.is_authenticated:
         return None
@@ -125,7 +125,7 @@ def course_page_context(*, course: CoursePage, user, today: datetime.date | None
     lessons = [lesson for module in outline for lesson in module.lessons]
     context = {"outline": outline, "lesson_count": len(lessons),
                "total_minutes": sum(lesson.estimated_minutes for lesson in lessons)}
-    cadre = _cadre(user)
+    cadre = cadre_of(user)
     context["cadre"] = cadre
     if cadre is None:
         return context
@@ -178,7 +178,7 @@ def lesson_page_context(*, lesson: LessonPage, user) -> dict:
         context["next_lesson"] = lessons[position + 1] if position + 1 < len(lessons) else None
         context["lesson_number"] = position + 1
     context["lesson_total"] = len(lessons)
-    cadre = _cadre(user)
+    cadre = cadre_of(user)
     context["cadre"] = cadre
     if cadre is not None:
         context["enrollment"] = active_enrollment(cadre=cadre, course=course)
@@ -199,6 +199,7 @@ def _required_lesson_counts(course_paths: list[str]) -> dict[str, int]:
         .filter(required=True)
         .annotate(course_path=Substr("path", 1, (F("depth") - 2) * STEPLEN))
         .filter(course_path__in=course_paths)
+        .order_by()  # pages are ordered by path, which would split the groups
         .values("course_path")
         .annotate(n=Count("pk"))
     )

@@ -21,7 +21,7 @@ from .models import Certificate, CoursePage, LessonPage
 
 
 def _cadre_or_404(request):
-    cadre = selectors._cadre(request.user)
+    cadre = selectors.cadre_of(request.user)
     if cadre is None:
         raise Http404(_("Your login is not linked to a cadre record."))
     return cadre
@@ -33,7 +33,7 @@ def _validation_message(error: ValidationError) -> str:
 
 @login_required
 def my_learning(request):
-    cadre = selectors._cadre(request.user)
+    cadre = selectors.cadre_of(request.user)
     if cadre is None:
         return render(request, "courses/my_learning.html", {"cadre": None,
                                                              "catalogue": selectors.course_catalogue()})
