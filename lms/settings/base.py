@@ -137,7 +137,9 @@ KTLEARN_PROVINCE_NAME = env("KTLEARN_PROVINCE_NAME", default="Ủy ban Kiểm tr
 WAGTAIL_SITE_NAME = "KTLearn"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "pptx", "odt", "txt"]
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "pptx", "odt", "txt", "mp4", "webm"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.forms.DocumentForm"
+KTLEARN_DOCUMENT_MAX_BYTES = env.int("KTLEARN_DOCUMENT_MAX_BYTES", default=200 * 1024 * 1024)
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 64_000_000
 
