@@ -542,6 +542,13 @@ class CadreIndexView(ScopedIndexView):
         return self.scoped_queryset().select_related("unit", "position")
 
     @cached_property
+    def columns(self):
+        columns = super().columns
+        # Clicking "full name" sorts in Vietnamese order, not by code point.
+        columns[0].sort_key = "name_sort_key"
+        return columns
+
+    @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
         if self.request.user.has_perm("organization.add_cadre"):
@@ -659,7 +666,7 @@ class CadreViewSet(OrganizationViewSet):
     def list_display(self):
         field = Cadre._meta.get_field
         return [
-            Column("full_name", label=capfirst(field("full_name").verbose_name), sort_key="name_sort_key"),
+            "full_name",  # the title column; CadreIndexView sorts it by name_sort_key
             "code",
             Column("unit", label=capfirst(field("unit").verbose_name), accessor="unit.name", sort_key="unit__path"),
             Column("position", label=capfirst(field("position").verbose_name), accessor="position.name"),
