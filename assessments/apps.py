@@ -10,6 +10,9 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_schedule_periodic_tasks, sender=self, dispatch_uid="assessments_periodic_tasks")
         # Trainers and administrators build banks and quizzes: grant them the model permissions through
         # the shared role table (organization.roles.ensure_groups only adds, so this composes).
         from organization import roles
@@ -22,3 +25,9 @@ class AssessmentsConfig(AppConfig):
         for role in (roles.TRAINER, roles.ADMINISTRATOR):
             current = tuple(table.get(role, ()))
             table[role] = current + tuple(p for p in perms if p not in current)
+
+
+def _schedule_periodic_tasks(sender, using="default", **kwargs):
+    from .tasks import ensure_periodic_tasks
+
+    ensure_periodic_tasks()

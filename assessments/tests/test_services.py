@@ -160,3 +160,24 @@ def test_periodic_close_scores_abandoned_sittings():
     closed = services.sittings_close_expired(now=t0 + datetime.timedelta(minutes=6))
     sitting.refresh_from_db()
     assert closed == 1 and sitting.complete and sitting.current_score == 1
+
+
+def test_close_expired_task_closes_abandoned_sittings():
+    from assessments.tasks import sittings_close_expired_task
+
+    quiz, _ = b.quiz_with_mc(1, time_limit_minutes=1)
+    user, _ = b.cadre_user()
+    sitting = services.sitting_start(user=user, quiz=quiz, now=timezone.now() - datetime.timedelta(minutes=5))
+    assert sittings_close_expired_task.delay().get() == 1
+    sitting.refresh_from_db()
+    assert sitting.complete and sitting.ended_by == SittingEnd.TIME_UP
+
+
+def test_periodic_task_is_scheduled_once():
+    from django_celery_beat.models import PeriodicTask
+
+    from assessments.tasks import ensure_periodic_tasks
+
+    ensure_periodic_tasks()
+    ensure_periodic_tasks()
+    assert PeriodicTask.objects.filter(task="assessments.sittings_close_expired").count() == 1
