@@ -41,16 +41,14 @@ class TargetForm(WagtailAdminModelForm):
         model = Target
         fields = [
             "code", "name", "description", "period_start", "period_end", "positions", "unit_kinds",
-            "population_at", "criterion", "min_hours", "goal_percent", "newly_elected_deadline_days",
-            "is_active", "order",
+            "population_at", "criterion", "required_courses", "min_hours", "goal_percent",
+            "newly_elected_deadline_days", "is_active", "order",
         ]
-        widgets = {"positions": forms.CheckboxSelectMultiple}
+        widgets = {"positions": forms.CheckboxSelectMultiple, "required_courses": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "required_courses" in self.fields:
-            self.fields["required_courses"].widget = forms.CheckboxSelectMultiple()
-            self.fields["required_courses"].queryset = self.fields["required_courses"].queryset.order_by("title")
+        self.fields["required_courses"].queryset = self.fields["required_courses"].queryset.order_by("title")
 
     def clean(self):
         data = super().clean()
@@ -90,3 +88,8 @@ class ReportRequestForm(forms.Form):
             raise forms.ValidationError(_("A report cannot be dated in the future."))
         return on
 
+
+
+class ReportScheduleForm(forms.Form):
+    day_of_month = forms.IntegerField(label=_("Day of the month"), min_value=1, max_value=28, initial=1)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)

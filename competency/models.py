@@ -193,6 +193,10 @@ class Target(models.Model):
         _("population counted"), max_length=12, choices=PopulationAt.choices, default=PopulationAt.PERIOD_END
     )
     criterion = models.CharField(_("criterion"), max_length=12, choices=Criterion.choices)
+    required_courses = models.ManyToManyField(
+        "courses.CoursePage", verbose_name=_("required courses"), related_name="targets", blank=True,
+        help_text=_("Trained criterion: completing all of these in the period counts as trained."),
+    )
     min_hours = models.DecimalField(
         _("minimum hours"), max_digits=6, decimal_places=1, null=True, blank=True,
         help_text=_("Trained criterion: hours of training in the period that count as trained."),
@@ -342,3 +346,18 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class ReminderLog(models.Model):
+    """One reminder sent (to a cadre, or a digest to a manager) on one day: never sent twice."""
+
+    key = models.CharField(max_length=120, unique=True)
+    sent_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+
+    def __str__(self):
+        return self.key

@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Max, Q
+from django.db.models import Case, Count, F, FloatField, IntegerField, Max, Q, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from organization.models import Cadre, CadreStatus
@@ -143,9 +144,6 @@ def _add_days(column: str, days: int) -> str:
 
 
 def target_required_course_ids(target: Target) -> list[int]:
-    field = getattr(Target, "required_courses", None)
-    if field is None:
-        return []
     return list(target.required_courses.values_list("pk", flat=True).order_by("pk"))
 
 
@@ -438,3 +436,80 @@ def _missing_details(*, target: Target, on: datetime.date, rows: list[tuple]) ->
         result.append(MissingCadre(cadre=cadres[cadre_id], unit=units[unit_id], position=positions[position_id],
                                    reasons=reasons[cadre_id], deadline=deadlines.get(cadre_id)))
     return result
+
+
+# --- The board's dashboard: read from the stored snapshots ---------------------------------------------------------
+
+
+@dataclass
+class DashboardData:
+    target: Target
+    unit: object
+    taken_on: datetime.date | None
+    total: object | None  # the unit's RollupSnapshot on `taken_on`
+    units: list  # RollupSnapshot rows of the units listed (children, or descendants of one kind)
+    units_count: int
+    trend: list[dict]
+    will_miss: int
+
+
+def dashboard_top_unit(user):
+    """The highest unit the user may see (the province for the board, the manager's own unit)."""
+    from organization.selectors import units_visible_to
+
+    return units_visible_to(user).order_by("depth", "path").first()
+
+
+def dashboard_data(*, target: Target, unit, on: datetime.date | None = None, kind: str = "",
+                   limit: int | None = None, offset: int = 0) -> DashboardData:
+    """The dashboard's numbers for `unit` from the latest snapshot on or before `on`: the unit's own
+    figures, its direct children (or, with `kind`, every unit of that kind below it), units forecast to
+    miss the goal first, and the unit's trend over the period. A fixed number of queries however many
+    units are listed."""
+    from .models import RollupSnapshot
+
+    on = on or timezone.localdate()
+    taken_on = (
+        RollupSnapshot.objects.filter(target=target, unit=unit, taken_on__lte=on)
+        .order_by("-taken_on").values_list("taken_on", flat=True).first()
+    )
+    if taken_on is None:
+        return DashboardData(target=target, unit=unit, taken_on=None, total=None, units=[], units_count=0,
+                             trend=[], will_miss=0)
+    rows = RollupSnapshot.objects.filter(target=target, taken_on=taken_on, unit__path__startswith=unit.path)
+    rows = rows.filter(unit__kind=kind, unit__depth__gt=unit.depth) if kind else rows.filter(
+        unit__depth=unit.depth + 1)
+    rows = rows.filter(Q(population__gt=0) | Q(unit__is_active=True))
+    goal = target.goal_percent
+    rows = rows.select_related("unit").annotate(
+        misses=Case(When(forecast_percent__lt=goal, then=0), default=1, output_field=IntegerField()),
+        ratio=Case(When(population=0, then=None),
+                   default=Cast(F("met"), FloatField()) / Cast(F("population"), FloatField()),
+                   output_field=FloatField()),
+    ).order_by("misses", F("ratio").asc(nulls_last=True), "unit__path")
+    stop = None if limit is None else offset + limit
+    units = list(rows[offset:stop])
+    total = RollupSnapshot.objects.filter(target=target, unit=unit, taken_on=taken_on).first()
+    trend = list(
+        RollupSnapshot.objects.filter(target=target, unit=unit, taken_on__gte=target.period_start,
+                                      taken_on__lte=taken_on)
+        .order_by("taken_on").values("taken_on", "population", "met")
+    )
+    counts = rows.order_by().aggregate(n=Count("id"), miss=Count("id", filter=Q(forecast_percent__lt=goal)))
+    return DashboardData(target=target, unit=unit, taken_on=taken_on, total=total, units=units,
+                         units_count=counts["n"], trend=trend, will_miss=counts["miss"])
+
+
+NEWLY_ELECTED_WARNING_DAYS = 30
+
+
+def newly_elected_due(*, target: Target, unit, on: datetime.date | None = None,
+                      within_days: int = NEWLY_ELECTED_WARNING_DAYS) -> list[MissingCadre]:
+    """Newly elected members under `unit` not yet trained whose deadline is past or within
+    `within_days`, the earliest deadline first."""
+    on = on or timezone.localdate()
+    if not target.is_newly_elected:
+        return []
+    horizon = on + datetime.timedelta(days=within_days)
+    rows = [row for row in target_missing(target=target, unit=unit, on=on) if row.deadline and row.deadline <= horizon]
+    return sorted(rows, key=lambda row: (row.deadline, row.cadre.name_sort_key))

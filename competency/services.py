@@ -4,19 +4,23 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organization.models import Cadre, Position, UnitKind
 
 from .models import (
     Area,
+    BoardJob,
     Competency,
     Criterion,
     Evidence,
     EvidenceSource,
     Framework,
+    JobKind,
     PopulationAt,
     ProficiencyLevel,
+    ReportSchedule,
     Requirement,
     Target,
 )
@@ -192,3 +196,118 @@ def framework_import(
         for row in parsed.requirements
     )
     return framework
+
+
+FORECAST_WINDOW_DAYS = 365
+FORECAST_MIN_POINTS = 3
+
+
+def _forecast(*, n, sx, sy, sxy, sxx, x_end) -> float | None:
+    """Least-squares line through (day, percent) points, read at `x_end`, kept within 0–100."""
+    if n < FORECAST_MIN_POINTS:
+        return None
+    denominator = n * sxx - sx * sx
+    if denominator == 0:
+        return None
+    slope = (n * sxy - sx * sy) / denominator
+    intercept = (sy - slope * sx) / n
+    return round(min(100.0, max(0.0, intercept + slope * x_end)), 1)
+
+
+@transaction.atomic
+def rollup_snapshot_take(*, target: Target, root_unit, on: datetime.date) -> int:
+    """Store the roll-up of `target` on `on` for every unit of `root_unit`'s subtree, with each unit's
+    forecast for the period's end. Returns the number of rows written.
+
+    Idempotent and safe to retry: the day's rows for those units are replaced, and the forecast
+    only reads snapshots taken before `on` plus the day's own figures, so a second run for the
+    same date writes the same rows. The forecast is a straight line fitted (least squares) through
+    the unit's percentages of the last FORECAST_WINDOW_DAYS days, read at the period's end; it
+    needs at least FORECAST_MIN_POINTS snapshots.
+    """
+    from django.db.models import Count, F, FloatField, Sum
+    from django.db.models.functions import Cast
+
+    from .models import RollupSnapshot
+    from .selectors import target_rollup
+
+    rows = target_rollup(target=target, root_unit=root_unit, on=on)
+    day_index = (on - target.period_start).days
+    x_end = (target.period_end - target.period_start).days
+    y = Cast(F("met"), FloatField()) * 100.0 / Cast(F("population"), FloatField())
+    x = Cast(F("day_index"), FloatField())
+    history = {
+        row["unit_id"]: row
+        for row in RollupSnapshot.objects.filter(
+            target=target, unit__path__startswith=root_unit.path, population__gt=0,
+            taken_on__lt=on, taken_on__gte=on - datetime.timedelta(days=FORECAST_WINDOW_DAYS),
+        )
+        .values("unit_id")
+        .annotate(n=Count("id"), sx=Sum(x), sy=Sum(y), sxy=Sum(x * y), sxx=Sum(x * x))
+    }
+    snapshots = []
+    for row in rows:
+        forecast = None
+        if row.population and on >= target.period_end:
+            forecast = round(100.0 * row.met / row.population, 1)
+        elif row.population:
+            h = history.get(row.unit_id) or {"n": 0, "sx": 0.0, "sy": 0.0, "sxy": 0.0, "sxx": 0.0}
+            percent = 100.0 * row.met / row.population
+            forecast = _forecast(
+                n=h["n"] + 1, sx=(h["sx"] or 0) + day_index, sy=(h["sy"] or 0) + percent,
+                sxy=(h["sxy"] or 0) + day_index * percent, sxx=(h["sxx"] or 0) + day_index * day_index, x_end=x_end,
+            )
+        snapshots.append(RollupSnapshot(
+            target=target, unit_id=row.unit_id, taken_on=on, population=row.population, met=row.met,
+            day_index=day_index, forecast_percent=forecast,
+        ))
+    RollupSnapshot.objects.filter(target=target, taken_on=on, unit__path__startswith=root_unit.path).delete()
+    RollupSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+    return len(snapshots)
+
+
+def board_job_request(*, user, kind: str, target: Target, unit, on: datetime.date | None = None) -> BoardJob:
+    """Queue a snapshot or a report for `unit`'s subtree. Guarantees: only the board, administrators
+    and the managers of that subtree may ask; a unit outside the user's subtree, or a future date,
+    is refused with a ValidationError and nothing is written or queued."""
+    from organization import roles
+    from organization.selectors import units_visible_to
+
+    from .tasks import board_job_run
+
+    on = on or timezone.localdate()
+    if kind not in JobKind.values:
+        raise ValidationError(_("Unknown kind of job."))
+    allowed = roles.is_board(user) or roles.is_administrator(user) or roles.is_unit_manager(user)
+    if not allowed or not units_visible_to(user).filter(pk=unit.pk).exists():
+        raise ValidationError(_("You may only ask for the numbers of units in your own subtree."))
+    if on > timezone.localdate():
+        raise ValidationError(_("A report cannot be dated in the future."))
+    job = BoardJob.objects.create(kind=kind, target=target, unit=unit, on=on, requested_by=user)
+    board_job_run.delay_on_commit(job.pk)
+    return job
+
+
+def report_schedule_set(*, user, target: Target, unit, day_of_month: int, is_active: bool = True) -> ReportSchedule:
+    """Set (or change) the monthly report of `target` for `unit`, generated on `day_of_month` (1–28).
+    Same scope rule as board_job_request; a bad day is refused and nothing is written."""
+    from organization import roles
+    from organization.selectors import units_visible_to
+
+    allowed = roles.is_board(user) or roles.is_administrator(user) or roles.is_unit_manager(user)
+    if not allowed or not units_visible_to(user).filter(pk=unit.pk).exists():
+        raise ValidationError(_("You may only ask for the numbers of units in your own subtree."))
+    if not 1 <= day_of_month <= 28:
+        raise ValidationError(_("Choose a day between 1 and 28."))
+    schedule, _created = ReportSchedule.objects.update_or_create(
+        target=target, unit=unit,
+        defaults={"day_of_month": day_of_month, "is_active": is_active, "created_by": user},
+    )
+    return schedule
+
+
+def notices_mark_read(*, user) -> int:
+    """Mark the user's unread in-site notices as read; returns how many."""
+    from .models import Notice
+
+    return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

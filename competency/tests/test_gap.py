@@ -97,3 +97,17 @@ def test_profile_page_query_count_does_not_grow_with_the_framework(setup, client
 def test_profile_page_for_a_login_without_cadre(client):
     client.force_login(UserFactory(username="nobody"))
     assert "not linked to a cadre" in client.get("/board/me/competency/").content.decode()
+
+
+def test_recommended_courses_build_the_competency_to_the_required_level(setup):
+    from courses.models import CourseCompetency
+    from courses.tests import builders as course_builders
+
+    fw, cadre, _user = setup
+    a2 = fw.competencies.get(code="A2")
+    enough = course_builders.course(title="Giám sát nâng cao")
+    too_low = course_builders.course(title="Giám sát nhập môn")
+    CourseCompetency.objects.create(course=enough, competency=a2, level=3)
+    CourseCompetency.objects.create(course=too_low, competency=a2, level=2)
+    row = _by_code(competency_gap(cadre=cadre, on=D(2025, 6, 1)))["A2"]
+    assert [course.title for course in row.courses] == ["Giám sát nâng cao"]

@@ -1,0 +1,120 @@
+"""The periodic report (.xlsx and PDF), its background job, the monthly schedule, and the scope rule."""
+
+import datetime
+import io
+import subprocess
+
+import pytest
+from django.core.exceptions import ValidationError
+from openpyxl import load_workbook
+
+from competency.models import BoardJob, JobKind, JobStatus, ReportSchedule
+from competency.reports import report_data, report_pdf
+from competency.services import board_job_request, report_schedule_set
+from competency.tasks import reports_monthly
+from organization import roles
+from organization.models import Unit
+from tests.factories import UserFactory, make_manager
+
+from .builders import build_world
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+ON = D(2025, 7, 1)
+
+
+@pytest.fixture
+def world():
+    w = build_world()
+    w["p"] = Unit.objects.get(code="P")
+    w["board"] = UserFactory(username="bantochuc", role=roles.BOARD)
+    return w
+
+
+def _report(world, django_capture_on_commit_callbacks, unit=None):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = board_job_request(user=world["board"], kind=JobKind.REPORT, target=world["target"],
+                                unit=unit or world["p"], on=ON)
+    job.refresh_from_db()
+    return job
+
+
+def test_report_job_attaches_both_files(world, django_capture_on_commit_callbacks):
+    job = _report(world, django_capture_on_commit_callbacks)
+    assert (job.status, job.progress) == (JobStatus.DONE, 100)
+    assert job.xlsx.name.endswith(".xlsx") and job.pdf.name.endswith(".pdf")
+    assert job.pdf.open("rb").read(5) == b"%PDF-"
+
+
+def test_report_workbook_has_one_sheet_per_level_and_the_missing_list(world, django_capture_on_commit_callbacks):
+    job = _report(world, django_capture_on_commit_callbacks)
+    wb = load_workbook(io.BytesIO(job.xlsx.open("rb").read()))
+    assert wb.sheetnames == ["Level 1", "Level 2", "Level 3", "Missing"]
+    level2 = [row[:5] for row in wb["Level 2"].iter_rows(min_row=3, values_only=True)]
+    assert level2 == [("B1", "Đơn vị B1", "Body under the province", 4, 2),
+                      ("B2", "Đơn vị B2", "Body under the province", 3, 2)]
+    missing = [row[0] for row in wb["Missing"].iter_rows(min_row=3, values_only=True)]
+    assert missing == ["Trần Thị Bình", "Vũ Thị Em", "Bùi Văn Giang"]  # by given name
+
+
+def test_report_download_by_the_board(world, client, django_capture_on_commit_callbacks):
+    job = _report(world, django_capture_on_commit_callbacks)
+    client.force_login(world["board"])
+    response = client.get(f"/board/reports/{job.pk}/pdf/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:5] == b"%PDF-"
+
+
+def test_reports_page_lists_the_report_with_links(world, client, django_capture_on_commit_callbacks):
+    job = _report(world, django_capture_on_commit_callbacks)
+    client.force_login(world["board"])
+    body = client.get("/board/reports/").content.decode()
+    assert f"/board/reports/{job.pk}/xlsx/" in body and f"/board/reports/{job.pk}/pdf/" in body
+
+
+def test_a_report_outside_ones_subtree_is_refused_and_nothing_written(world):
+    manager = make_manager(Unit.objects.get(code="B1"), username="ql-b1")
+    with pytest.raises(ValidationError, match="your own subtree"):
+        board_job_request(user=manager, kind=JobKind.REPORT, target=world["target"],
+                          unit=Unit.objects.get(code="B2"), on=ON)
+    assert not BoardJob.objects.exists()
+
+
+def test_a_report_dated_in_the_future_is_refused(world):
+    with pytest.raises(ValidationError, match="future"):
+        board_job_request(user=world["board"], kind=JobKind.REPORT, target=world["target"], unit=world["p"],
+                          on=D(2999, 1, 1))
+    assert not BoardJob.objects.exists()
+
+
+def test_monthly_schedule_makes_one_report_on_its_day(world, django_capture_on_commit_callbacks):
+    report_schedule_set(user=world["board"], target=world["target"], unit=world["p"], day_of_month=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reports_monthly(on_iso="2025-07-04") == 0
+        assert reports_monthly(on_iso="2025-07-05") == 1
+        assert reports_monthly(on_iso="2025-07-05") == 0
+    job = BoardJob.objects.get()
+    assert (job.on, job.status, job.schedule.day_of_month) == (D(2025, 7, 5), JobStatus.DONE, 5)
+
+
+def test_a_schedule_on_day_31_is_refused(world):
+    with pytest.raises(ValidationError, match="between 1 and 28"):
+        report_schedule_set(user=world["board"], target=world["target"], unit=world["p"], day_of_month=31)
+    assert not ReportSchedule.objects.exists()
+
+
+def test_schedule_form_on_the_reports_page(world, client):
+    client.force_login(world["board"])
+    response = client.post("/board/reports/schedule/", {"target": world["target"].pk, "unit": world["p"].pk,
+                                                        "day_of_month": 3, "is_active": "on"})
+    assert response.status_code == 302
+    assert ReportSchedule.objects.get().day_of_month == 3
+
+
+def test_pdf_prints_vietnamese_names(world, tmp_path):
+    pdf = report_pdf(report_data(target=world["target"], unit=world["p"], on=ON))
+    path = tmp_path / "r.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Trần Thị Bình" in text and "Đạt khung năng lực" in text
