@@ -8,7 +8,7 @@ from . import imports, roles, selectors
 from .models import CadreStatus, Grade, Position, Unit
 
 
-class _ShortListIterator(ModelChoiceIterator):
+class ShortListIterator(ModelChoiceIterator):
     """Iterates the field's `display_queryset`, read when the select is rendered."""
 
     @property
@@ -25,7 +25,7 @@ class UnitFilterField(forms.ModelChoiceField):
     """Accepts any unit in `queryset` (the user's visible units) but lists only the upper levels,
     so the select stays short in a province of thousands of units."""
 
-    iterator = _ShortListIterator
+    iterator = ShortListIterator
 
     def __init__(self, *args, display_queryset=None, **kwargs):
         self.display_queryset = display_queryset

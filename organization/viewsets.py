@@ -36,7 +36,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 
 from . import exports, selectors, services
-from .forms import CadreAdminForm, UnitAdminForm, UnitCloseForm, UnitMergeForm
+from .forms import CadreAdminForm, ShortListIterator, UnitAdminForm, UnitCloseForm, UnitMergeForm
 from .models import Cadre, CadreStatus, Grade, Position, Unit, UnitKind, UnitLevel
 
 
@@ -495,11 +495,19 @@ class UnitViewSet(OrganizationViewSet):
 
 
 def _units_for_cadre_filter(request):
-    # The select lists the upper levels only (a province has thousands of units).
-    return selectors.units_visible_to(request.user).filter(depth__lte=3).order_by("path")
+    return selectors.units_visible_to(request.user).order_by("path")
 
 
 class _UnitTreeChoiceField(django_filters.fields.ModelChoiceField):
+    """Accepts any visible unit (the "Cadres" link of a cell filters on it) but lists only the
+    upper levels: a province has thousands of units."""
+
+    iterator = ShortListIterator
+
+    @property
+    def display_queryset(self):
+        return self.queryset.filter(depth__lte=3)
+
     def label_from_instance(self, obj):
         return f"{'— ' * (obj.depth - 1)}{obj.name}"
 

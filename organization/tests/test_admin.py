@@ -306,3 +306,9 @@ def test_the_import_is_in_the_organization_menu(client, province, manager_a):
     client.force_login(manager_a)
     text = client.get(CADRES).text
     assert re.search(r"cadre-import", text)
+
+
+def test_the_cadres_link_of_a_deep_unit_filters_on_it(client, province, board_user, cadre_a):
+    deep = CadreFactory(unit=province.a1c, position=province.member)
+    client.force_login(board_user)
+    assert list(client.get(CADRES, {"unit": province.a1c.pk}).context["object_list"]) == [deep]
