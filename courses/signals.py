@@ -29,3 +29,14 @@ def check_completion_on_quiz_passed(sender, sitting, **kwargs):
         return
     for enrollment in Enrollment.objects.filter(cadre=cadre, status=EnrollmentStatus.ACTIVE).select_related("course"):
         services.course_check_completion(cadre=cadre, course=enrollment.course)
+
+
+@receiver(post_save, dispatch_uid="courses_curriculum_editorial")
+def grant_editorial_on_new_curriculum(sender, instance, created, raw=False, **kwargs):
+    from .models import CurriculumPage
+
+    if raw or not created or not isinstance(instance, CurriculumPage):
+        return
+    from .editorial import curriculum_grant_editorial
+
+    curriculum_grant_editorial(instance)
