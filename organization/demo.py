@@ -244,9 +244,15 @@ def vietnamese_name(rng, gender: str) -> str:
     families, weights = zip(*FAMILY_NAMES, strict=True)
     family = rng.choices(families, weights)[0]
     middle = rng.choice(MIDDLE_NAMES[gender])
-    if rng.random() < 0.2:  # a second middle name: "Nguyễn Thị Thu Hà"
-        middle = f"{middle} {rng.choice(MIDDLE_NAMES[gender])}" if middle in {"Thị", "Văn"} else middle
-    return f"{family} {middle} {rng.choice(GIVEN_NAMES[gender])}"
+    while middle == family:  # no "Hoàng Hoàng Trung"
+        middle = rng.choice(MIDDLE_NAMES[gender])
+    if middle in {"Thị", "Văn"} and rng.random() < 0.2:  # a second middle name: "Nguyễn Thị Thu Hà"
+        second = rng.choice(MIDDLE_NAMES[gender])
+        middle = middle if second in {"Thị", "Văn"} else f"{middle} {second}"
+    given = rng.choice(GIVEN_NAMES[gender])
+    while given == family or given in middle.split():  # no "Nguyễn Thu Thu"
+        given = rng.choice(GIVEN_NAMES[gender])
+    return f"{family} {middle} {given}"
 
 
 def _allocate(total: int, weights: list[int]) -> list[int]:
@@ -320,7 +326,7 @@ def _grassroots_for(profile: str, count: int, rng) -> list[tuple[str, str, int]]
     return result
 
 
-def _cells_for(kind: str, members: int, rng) -> list[tuple[str, int]]:
+def _cells_for(kind: str, members: int) -> list[tuple[str, int]]:
     count = max(2, min(12, members // 40))
     base, extra = divmod(members, count)
     label = {
@@ -343,7 +349,7 @@ def _build_tree(*, grassroots: int, levels, rng) -> tuple[list[UnitSpec], list[U
             spec = UnitSpec(
                 Unit(code=unit_code, name=unit_name, kind=kind, level=levels["co-so"], party_member_count=members)
             )
-            for cell_number, (cell_name, cell_members) in enumerate(_cells_for(kind, members, rng), start=1):
+            for cell_number, (cell_name, cell_members) in enumerate(_cells_for(kind, members), start=1):
                 spec.children.append(
                     UnitSpec(
                         Unit(
@@ -458,6 +464,10 @@ def _between(rng, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, (end - start).days))
 
 
+def _midpoint(start: dt.date, end: dt.date) -> dt.date:
+    return start + (end - start) // 2 if end > start else start
+
+
 def _birth(rng, today: dt.date, youngest: int, oldest: int) -> dt.date:
     return today - dt.timedelta(days=rng.randint(youngest * 365, oldest * 365 + 364))
 
@@ -555,7 +565,7 @@ def _inactive_person(*, code, slot, positions, rng, today) -> _Person:
 def _learner(*, unit, positions, today, this_year_from) -> _Person:
     """The cadre behind the `cadre` demo login: newly elected this year, in a grassroots committee."""
     position = positions[MEMBER_PT]
-    appointed = _between_fixed(this_year_from, today)
+    appointed = _midpoint(this_year_from, today)
     cadre = Cadre(
         code=LEARNER_CADRE_CODE,
         full_name=LEARNER_NAME,
@@ -570,10 +580,6 @@ def _learner(*, unit, positions, today, this_year_from) -> _Person:
         email="thu.ttm@haidong.example",
     )
     return _Person(cadre, [PositionAssignment(unit=unit, position=position, start_date=appointed, reason="")])
-
-
-def _between_fixed(start: dt.date, end: dt.date) -> dt.date:
-    return start + (end - start) // 2 if end > start else start
 
 
 def _save_people(people: list[_Person]) -> None:

@@ -221,6 +221,7 @@ def test_cadre_names_are_vietnamese_with_diacritics():
     families = {family for family, _ in organization_demo.FAMILY_NAMES}
 
     assert all(name.split()[0] in families and len(name.split()) >= 3 for name in names)
+    assert not [name for name in names if len(set(name.split())) < len(name.split())]  # no "Nguyễn Thị Thị Lan"
     assert sum(1 for name in names if name != name.encode("ascii", "ignore").decode()) > len(names) // 2
 
 
