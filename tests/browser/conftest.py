@@ -59,6 +59,7 @@ def open_page(playwright, tmp_path, request) -> Iterator[Callable[..., Page]]:
 
     The page fails the test on any JavaScript error; its screenshot is saved if the test fails."""
     contexts = []
+    failures_before = request.session.testsfailed
 
     def _open(viewport=DESKTOP, *, locale="vi-VN", **options) -> Page:
         context = playwright.chromium.launch_persistent_context(
@@ -82,20 +83,14 @@ def open_page(playwright, tmp_path, request) -> Iterator[Callable[..., Page]]:
 
     yield _open
 
-    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    # The call phase's report is logged before fixtures are torn down, so a failure has been counted.
+    failed = request.session.testsfailed > failures_before
     for number, context in enumerate(contexts):
         if failed and context.pages:
             SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
             name = re.sub(r"[^\w.-]+", "_", request.node.name)
             context.pages[0].screenshot(path=str(SCREENSHOT_DIR / f"FAILED-{name}-{number}.png"), full_page=True)
         context.close()
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item, call):
-    report = yield
-    setattr(item, f"rep_{report.when}", report)
-    return report
 
 
 @pytest.fixture
