@@ -5,34 +5,35 @@ import datetime
 
 import pytest
 
-from organization.models import Cadre
-from tests.browser.conftest import (  # noqa: F401 -- fixtures used by name
-    DESKTOP,
-    log_in,
-    open_page,
-    page,
-    playwright,
-    screenshot,
-    site,
-)
-from tests.factories import make_manager
-
-from .builders import row, xlsx_bytes
-
-pytestmark = pytest.mark.browser
+from organization.models import Cadre, UnitKind
+from organization.tests.builders import row, xlsx_bytes
+from tests.browser.conftest import log_in, screenshot
+from tests.factories import PositionFactory, add_unit, make_manager, unit_tree_root
 
 
-def test_a_manager_browses_the_tree_and_imports_cadres(live_server, site, page, province, tmp_path):  # noqa: F811
-    make_manager(province.a, username="quanly.a")
+@pytest.fixture
+def province(db):
+    """P > A > A1 > A1C, and P > B."""
+    root = unit_tree_root()
+    a = add_unit(root, "A", name="Đảng ủy khối A")
+    b = add_unit(root, "B", name="Đảng ủy khối B")
+    a1 = add_unit(a, "A1", kind=UnitKind.COMMUNE, name="Đảng ủy xã A1", party_member_count=350)
+    add_unit(a1, "A1C", kind=UnitKind.CELL, name="Chi bộ A1C")
+    PositionFactory(code="uv-kiem-nhiem", name="Ủy viên kiêm nhiệm")
+    return {"a": a, "b": b, "a1": a1}
+
+
+def test_a_manager_browses_the_tree_and_imports_cadres(live_server, site, page, province, tmp_path):
+    make_manager(province['a'], username="quanly.a")
     log_in(page, live_server.url, "quanly.a", "pw-Secret-123")
 
     page.goto(f"{live_server.url}/admin/organization/units/")
-    assert province.a.name in page.locator("main").inner_text()
-    assert province.b.name not in page.locator("main").inner_text()
+    assert province['a'].name in page.locator("main").inner_text()
+    assert province['b'].name not in page.locator("main").inner_text()
     with page.expect_navigation():
-        page.locator(f"a[href$='?parent={province.a.pk}']").first.click()
+        page.locator(f"a[href$='?parent={province['a'].pk}']").first.click()
     main = page.locator("main").inner_text()
-    assert province.a1.name in main
+    assert province['a1'].name in main
     screenshot(page, "admin-unit-tree")
 
     upload = tmp_path / "can-bo.xlsx"
@@ -58,8 +59,8 @@ def test_a_manager_browses_the_tree_and_imports_cadres(live_server, site, page, 
     screenshot(page, "admin-cadre-index")
 
 
-def test_a_manager_sees_the_import_errors_of_a_bad_file(live_server, site, page, province, tmp_path):  # noqa: F811
-    make_manager(province.a, username="quanly.a")
+def test_a_manager_sees_the_import_errors_of_a_bad_file(live_server, site, page, province, tmp_path):
+    make_manager(province['a'], username="quanly.a")
     log_in(page, live_server.url, "quanly.a", "pw-Secret-123")
     upload = tmp_path / "can-bo.xlsx"
     upload.write_bytes(xlsx_bytes([row(code="CB1", unit_code="B1"), row(code="CB1", date_of_birth="31/02/1980")]))
