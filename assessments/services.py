@@ -252,7 +252,10 @@ def sitting_answer(*, sitting_id: int, user, question_id, choice_ids=None, tf_an
         if sitting is not None:
             if question_id not in sitting.question_order:
                 raise InvalidAnswer(_("This question is not part of your attempt."))
-            kind, multiple = Question.objects.filter(pk=question_id).values_list("kind", "mcquestion__multiple").get()
+            found = Question.objects.filter(pk=question_id).values_list("kind", "mcquestion__multiple").first()
+            if found is None:
+                raise InvalidAnswer(_("This question no longer exists."))
+            kind, multiple = found
             valid_ids: set[int] = set()
             if kind == QuestionKind.MC:
                 valid_ids = set(Answer.objects.filter(question_id=question_id).values_list("id", flat=True))
