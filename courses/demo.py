@@ -32,7 +32,10 @@ from organization.models import Cadre, CadreStatus, Position, Unit
 from . import demo_content as content
 from . import services
 from .models import (
+    Attendance,
     Certificate,
+    ClassRegistration,
+    ClassSession,
     Completion,
     CompletionSource,
     CoursePage,
@@ -44,6 +47,7 @@ from .models import (
     LessonPage,
     LessonProgress,
     ModulePage,
+    TrainingClass,
 )
 
 PLATFORM_START = dt.date(2022, 6, 1)  # first courses online, after Conclusion 34
@@ -308,6 +312,7 @@ def _learning_record(courses: dict[str, CoursePage], *, rng, today: dt.date) -> 
         _demo_learner(record, courses, learner, today=today)
     counts = record.save()
     counts["external"] = _external(cadres, learner, rng=rng, today=today)
+    _in_person_class(courses["KT-06"], cadres, rng=rng, today=today)
     # Expired completions come back as assignments, as the nightly job would do.
     counts["enrollments"] += services.completions_expire_reassign(today=today)
     counts["enrollments"] += services.required_courses_assign_all(today=today)
@@ -364,6 +369,28 @@ def _demo_learner(record, courses, learner, *, today):
                     max(appointed + dt.timedelta(days=20), today - dt.timedelta(days=30)),
                     due_on=appointed + dt.timedelta(days=120))
     record.active(learner.pk, courses["KT-03"], EnrollmentSource.SELF, None, lessons_done=1)
+
+
+def _in_person_class(course, cadres, *, rng, today):
+    """A class on discipline held by the `manager`'s body last week: attendance taken, not yet closed,
+    so the manager can close it in the demo."""
+    unit = Unit.objects.get(code=organization_demo.MANAGER_UNIT_CODE)
+    start = today - dt.timedelta(days=9)
+    training_class = TrainingClass.objects.create(
+        course=course, title=f"Tập huấn thi hành kỷ luật đảng năm {today.year}", unit=unit,
+        venue="Hội trường Đảng ủy phường Bạch Đằng", trainer_name="Vũ Minh Khoa", start_on=start,
+        end_on=start + dt.timedelta(days=2), capacity=40, attendance_threshold=80,
+    )
+    sessions = [ClassSession.objects.create(training_class=training_class, date=start + dt.timedelta(days=day),
+                                            start_time=dt.time(8, 0), topic=topic, sort_order=day)
+                for day, topic in enumerate(("Nguyên tắc và hình thức kỷ luật", "Thẩm quyền và thời hiệu",
+                                             "Đồng bộ kỷ luật đảng với kỷ luật hành chính"))]
+    members = [pk for pk, _position, _appointed, path in cadres if path.startswith(unit.path)][:30]
+    ClassRegistration.objects.bulk_create([ClassRegistration(training_class=training_class, cadre_id=pk)
+                                           for pk in members])
+    Attendance.objects.bulk_create([
+        Attendance(session=session, cadre_id=pk, present=rng.random() < 0.88) for session in sessions for pk in members
+    ])
 
 
 def _external(cadres, learner, *, rng, today) -> int:

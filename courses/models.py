@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -331,6 +332,8 @@ class Completion(models.Model):
                               default=CompletionSource.ONLINE)
     enrollment = models.ForeignKey(Enrollment, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="completions")
+    training_class = models.ForeignKey("courses.TrainingClass", on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="completions")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -403,3 +406,103 @@ class ExternalTraining(models.Model):
     def clean(self):
         if self.start_on and self.end_on and self.end_on < self.start_on:
             raise ValidationError({"end_on": _("The end date is before the start date.")})
+
+
+# --- In-person classes ------------------------------------------------------------------------------
+
+
+class TrainingClass(ClusterableModel):
+    """An in-person class (tập huấn) for a course: sessions, registered cadres and their attendance.
+    Completing it (attendance threshold, and the test if required) counts as completing the course."""
+
+    course = models.ForeignKey(CoursePage, verbose_name=_("course"), on_delete=models.CASCADE,
+                               related_name="classes")
+    title = models.CharField(_("title"), max_length=255)
+    unit = models.ForeignKey("organization.Unit", verbose_name=_("organising unit"), on_delete=models.PROTECT,
+                             related_name="training_classes")
+    venue = models.CharField(_("venue"), max_length=255)
+    trainer_name = models.CharField(_("trainer"), max_length=120, blank=True)
+    start_on = models.DateField(_("from"))
+    end_on = models.DateField(_("until"))
+    capacity = models.PositiveIntegerField(_("capacity"), validators=[MinValueValidator(1)])
+    attendance_threshold = models.PositiveSmallIntegerField(
+        _("attendance needed (%)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    requires_test = models.BooleanField(_("final test required"), default=False)
+    completed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", editable=False)
+
+    panels = [
+        FieldPanel("course"),
+        FieldPanel("title"),
+        FieldPanel("unit"),
+        FieldRowPanel([FieldPanel("start_on"), FieldPanel("end_on")]),
+        FieldPanel("venue"),
+        FieldPanel("trainer_name"),
+        FieldRowPanel([FieldPanel("capacity"), FieldPanel("attendance_threshold")]),
+        FieldPanel("requires_test"),
+        InlinePanel("sessions", label=_("Sessions"), heading=_("Sessions"), min_num=1),
+    ]
+
+    class Meta:
+        ordering = ["-start_on", "title"]
+        verbose_name = _("in-person class")
+        verbose_name_plural = _("in-person classes")
+
+    def __str__(self):
+        return f"{self.title} ({self.start_on:%d/%m/%Y})"
+
+    def clean(self):
+        if self.start_on and self.end_on and self.end_on < self.start_on:
+            raise ValidationError({"end_on": _("The end date is before the start date.")})
+
+
+class ClassSession(Orderable):
+    training_class = ParentalKey(TrainingClass, on_delete=models.CASCADE, related_name="sessions")
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("starts"), null=True, blank=True)
+    end_time = models.TimeField(_("ends"), null=True, blank=True)
+    topic = models.CharField(_("topic"), max_length=255, blank=True)
+
+    panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("start_time"), FieldPanel("end_time")]),
+              FieldPanel("topic")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.topic}".strip()
+
+
+class ClassRegistration(models.Model):
+    training_class = models.ForeignKey(TrainingClass, on_delete=models.CASCADE, related_name="registrations")
+    cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE,
+                              related_name="class_registrations")
+    registered_at = models.DateTimeField(auto_now_add=True)
+    test_passed = models.BooleanField(_("test passed"), null=True, blank=True)
+    completion = models.ForeignKey(Completion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["cadre__name_sort_key"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [models.UniqueConstraint(fields=["training_class", "cadre"], name="one_registration_per_class")]
+
+    def __str__(self):
+        return f"{self.cadre} · {self.training_class}"
+
+
+class Attendance(models.Model):
+    session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="attendance")
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="attendance")
+    present = models.BooleanField(_("present"), default=False)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["session", "cadre"], name="one_attendance_per_session")]
+
+    def __str__(self):
+        return f"{self.cadre_id} @ {self.session_id}: {'present' if self.present else 'absent'}"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -22,7 +22,9 @@ from organization.selectors import cadres_editable_by, units_editable_by
 from . import selectors
 from .models import (
     RULE_SOURCES,
+    Attendance,
     Certificate,
+    ClassRegistration,
     Completion,
     CompletionSource,
     CoursePage,
@@ -31,6 +33,7 @@ from .models import (
     EnrollmentStatus,
     LessonPage,
     LessonProgress,
+    TrainingClass,
 )
 
 # A single activity report from a lesson page counts at most this much reading time, so a tab
@@ -463,3 +466,113 @@ def completions_expire_reassign(*, today: datetime.date | None = None) -> int:
     with transaction.atomic():
         Enrollment.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     return len(rows)
+
+
+# --- In-person classes ------------------------------------------------------------------------------
+
+
+def _require_class_editor(by, training_class: TrainingClass) -> None:
+    from .admin_classes import classes_editable_by
+
+    if not classes_editable_by(by).filter(pk=training_class.pk).exists():
+        raise PermissionDenied(_("You can only manage classes of your own units."))
+
+
+@transaction.atomic
+def class_register(*, training_class: TrainingClass, cadres: list[Cadre], by) -> list[ClassRegistration]:
+    """Register cadres in a class. Only cadres the user may edit; never beyond the class's
+    capacity (then nothing is registered). Cadres already registered are skipped."""
+    _require_class_editor(by, training_class)
+    ids = {c.pk for c in cadres}
+    if set(cadres_editable_by(by).filter(pk__in=ids).values_list("pk", flat=True)) != ids:
+        raise PermissionDenied(_("You can only register cadres of your own units."))
+    TrainingClass.objects.select_for_update().filter(pk=training_class.pk).first()
+    already = set(training_class.registrations.values_list("cadre_id", flat=True))
+    new = [c for c in cadres if c.pk not in already]
+    free = training_class.capacity - len(already)
+    if len(new) > free:
+        raise ValidationError(
+            _("The class has %(capacity)d places and %(free)d are left; %(asked)d cadres were given.")
+            % {"capacity": training_class.capacity, "free": max(free, 0), "asked": len(new)})
+    return ClassRegistration.objects.bulk_create(
+        [ClassRegistration(training_class=training_class, cadre=c) for c in new])
+
+
+@transaction.atomic
+def attendance_save(*, training_class: TrainingClass, marks: dict[tuple[int, int], bool], by) -> int:
+    """Record attendance: {(session_id, cadre_id): present}. Every pair must be a session of the
+    class and a registered cadre (else ValidationError, nothing written). Returns the number of marks."""
+    _require_class_editor(by, training_class)
+    sessions = set(training_class.sessions.values_list("pk", flat=True))
+    registered = set(training_class.registrations.values_list("cadre_id", flat=True))
+    if any(session_id not in sessions or cadre_id not in registered for session_id, cadre_id in marks):
+        raise ValidationError(_("Attendance can only be marked for registered cadres and this class's sessions."))
+    existing = {(a.session_id, a.cadre_id): a for a in Attendance.objects.filter(session_id__in=sessions)}
+    changed, new = [], []
+    for key, present in marks.items():
+        row = existing.get(key)
+        if row is None:
+            new.append(Attendance(session_id=key[0], cadre_id=key[1], present=present))
+        elif row.present != present:
+            row.present = present
+            changed.append(row)
+    Attendance.objects.bulk_create(new)
+    Attendance.objects.bulk_update(changed, ["present"])
+    return len(marks)
+
+
+def attendance_import(*, training_class: TrainingClass, upload, by) -> list[str]:
+    """Import an attendance .xlsx (courses.attendance). Returns the list of errors; when it is not
+    empty nothing was written."""
+    from .attendance import parse_sheet
+
+    _require_class_editor(by, training_class)
+    parsed = parse_sheet(upload, training_class)
+    if parsed.errors:
+        return parsed.errors
+    attendance_save(training_class=training_class, marks=parsed.marks, by=by)
+    return []
+
+
+@dataclass
+class ClassResult:
+    completed: list[Cadre] = field(default_factory=list)
+    not_met: list[Cadre] = field(default_factory=list)
+
+
+@transaction.atomic
+def class_complete(*, training_class: TrainingClass, by, today: datetime.date | None = None) -> ClassResult:
+    """Close the class: every registered cadre whose attendance reaches the threshold (and who
+    passed the test, when one is required) completes the course (source "class", dated the class's
+    last day, with certificate and evidence). Idempotent: cadres already completed are skipped."""
+    _require_class_editor(by, training_class)
+    today = today or _today()
+    if training_class.end_on > today:
+        raise ValidationError(_("The class ends on %(date)s; it can be closed from that day.")
+                              % {"date": _fmt(training_class.end_on)})
+    sessions = training_class.sessions.count()
+    if not sessions:
+        raise ValidationError(_("The class has no sessions."))
+    present = dict(
+        Attendance.objects.filter(session__training_class=training_class, present=True)
+        .values("cadre_id").annotate(n=Count("pk")).values_list("cadre_id", "n")
+    )
+    result = ClassResult()
+    course = training_class.course
+    for registration in training_class.registrations.select_related("cadre").select_for_update(of=("self",)):
+        if registration.completion_id:
+            continue
+        enough = 100 * present.get(registration.cadre_id, 0) >= training_class.attendance_threshold * sessions
+        passed = registration.test_passed or not training_class.requires_test
+        if not (enough and passed):
+            result.not_met.append(registration.cadre)
+            continue
+        completion = completion_record(cadre=registration.cadre, course=course, completed_on=training_class.end_on,
+                                       source=CompletionSource.CLASS)
+        Completion.objects.filter(pk=completion.pk).update(training_class=training_class)
+        registration.completion = completion
+        registration.save(update_fields=["completion"])
+        result.completed.append(registration.cadre)
+    training_class.completed_on = today
+    training_class.save(update_fields=["completed_on"])
+    return result

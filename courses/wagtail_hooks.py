@@ -1,11 +1,22 @@
-"""Courses in the Wagtail admin: the outdated-citations report."""
+"""Courses in the Wagtail admin: the outdated-citations report, in-person classes and external training."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
 
+from . import admin_classes
 from .admin_views import OutdatedCitationsReport, can_see_curriculum_reports
+from .models import ExternalTraining, TrainingClass
+
+register_permission_policy(TrainingClass, admin_classes.class_permission_policy, exact_class=True)
+register_permission_policy(ExternalTraining, admin_classes.external_permission_policy, exact_class=True)
+
+
+@hooks.register("register_admin_viewset")
+def register_class_viewsets():
+    return [admin_classes.TrainingClassViewSet(), admin_classes.ExternalTrainingViewSet()]
 
 
 @hooks.register("register_admin_urls")
@@ -14,6 +25,13 @@ def register_report_urls():
         path("reports/outdated-citations/", OutdatedCitationsReport.as_view(), name="courses_outdated_citations"),
         path("reports/outdated-citations/results/", OutdatedCitationsReport.as_view(results_only=True),
              name="courses_outdated_citations_results"),
+        path("courses/classes/<int:pk>/attendance/", admin_classes.class_attendance, name="courses_class_attendance"),
+        path("courses/classes/<int:pk>/attendance.xlsx", admin_classes.class_attendance_sheet,
+             name="courses_class_attendance_sheet"),
+        path("courses/classes/<int:pk>/attendance/import/", admin_classes.class_attendance_import,
+             name="courses_class_attendance_import"),
+        path("courses/classes/<int:pk>/register/", admin_classes.class_register, name="courses_class_register"),
+        path("courses/classes/<int:pk>/complete/", admin_classes.class_complete, name="courses_class_complete"),
     ]
 
 

@@ -1,0 +1,345 @@
+"""In-person classes and external training in the Wagtail admin, scoped by the unit visibility rule.
+
+- Classes: administrators and trainers reach every class; a unit manager the classes organised by
+  units of their subtree; the board sees all, read-only.
+- External training: the records of the cadres the user may see (edit: may edit).
+
+The attendance page of a class registers cadres, marks attendance in bulk, downloads and imports
+the attendance sheet (.xlsx, all or nothing) and closes the class.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
+from wagtail.admin.ui.tables import Column, TitleColumn
+
+from organization import roles
+from organization.forms import UnitFilterField
+from organization.models import Cadre, Unit
+from organization.permission_policies import ScopedModelPermissionPolicy
+from organization.selectors import cadres_editable_by, cadres_visible_to, managed_unit, units_editable_by
+from organization.viewsets import OrganizationViewSet, forbidden_as_403
+
+from . import services
+from .attendance import session_heading, sheet_for
+from .forms import AssignForm
+from .models import Attendance, CoursePage, ExternalTraining, TrainingClass
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
+
+
+def _sees_all_classes(user) -> bool:
+    return roles.is_administrator(user) or roles.is_trainer(user)
+
+
+def classes_visible_to(user) -> QuerySet[TrainingClass]:
+    if _sees_all_classes(user) or roles.is_board(user):
+        return TrainingClass.objects.all()
+    return classes_editable_by(user)
+
+
+def classes_editable_by(user) -> QuerySet[TrainingClass]:
+    if not user.is_authenticated:
+        return TrainingClass.objects.none()
+    if _sees_all_classes(user):
+        return TrainingClass.objects.all()
+    unit = managed_unit(user) if roles.is_unit_manager(user) else None
+    if unit is None:
+        return TrainingClass.objects.none()
+    return TrainingClass.objects.filter(unit__path__startswith=unit.path)
+
+
+def class_units_for(user) -> QuerySet[Unit]:
+    return Unit.objects.filter(is_active=True) if _sees_all_classes(user) else units_editable_by(user)
+
+
+def external_visible_to(user) -> QuerySet[ExternalTraining]:
+    return ExternalTraining.objects.filter(cadre__in=cadres_visible_to(user))
+
+
+def external_editable_by(user) -> QuerySet[ExternalTraining]:
+    return ExternalTraining.objects.filter(cadre__in=cadres_editable_by(user))
+
+
+class_permission_policy = ScopedModelPermissionPolicy(
+    TrainingClass, visible=classes_visible_to, editable=classes_editable_by)
+external_permission_policy = ScopedModelPermissionPolicy(
+    ExternalTraining, visible=external_visible_to, editable=external_editable_by)
+
+
+# --- Forms ------------------------------------------------------------------------------------------
+
+
+class TrainingClassForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = class_units_for(self.for_user)
+        if self.instance.pk and self.instance.unit_id:
+            units = units | Unit.objects.filter(pk=self.instance.unit_id)
+        field = self.fields["unit"]
+        self.fields["unit"] = UnitFilterField(label=field.label, queryset=units, required=True,
+                                              display_queryset=units.order_by("path")[:500])
+        self.fields["course"].queryset = CoursePage.objects.live().order_by("path")
+
+
+class ExternalTrainingForm(WagtailAdminModelForm):
+    cadre_code = forms.CharField(label=gettext_lazy("Cadre code"), max_length=32)
+
+    class Meta:
+        model = ExternalTraining
+        fields = ["course_name", "provider", "hours", "start_on", "end_on", "file"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["cadre_code"].initial = self.instance.cadre.code
+
+    def clean_cadre_code(self):
+        code = self.cleaned_data["cadre_code"].strip()
+        cadre = cadres_editable_by(self.for_user).filter(code=code).first()
+        if cadre is None:
+            raise forms.ValidationError(_("Unknown cadre code, or a cadre outside your units: %(code)s")
+                                        % {"code": code})
+        self.instance.cadre = cadre
+        return code
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload or not hasattr(upload, "size"):
+            return upload
+        from django.conf import settings
+
+        if upload.size > settings.KTLEARN_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is %(size)s; evidence files may be at most %(limit)s.") % {
+                "size": filesizeformat(upload.size), "limit": filesizeformat(settings.KTLEARN_IMPORT_MAX_BYTES)})
+        if not upload.name.lower().endswith(EVIDENCE_EXTENSIONS):
+            raise forms.ValidationError(_("Attach a PDF or an image (JPG, PNG)."))
+        return upload
+
+    def save(self, commit=True):
+        if not self.instance.pk:
+            self.instance.entered_by = self.for_user
+        return super().save(commit=commit)
+
+
+# --- Viewsets ---------------------------------------------------------------------------------------
+
+
+class TrainingClassViewSet(OrganizationViewSet):
+    model = TrainingClass
+    name = "courses_class"
+    url_prefix = "courses/classes"
+    icon = "group"
+    menu_label = gettext_lazy("In-person classes")
+    add_to_admin_menu = True
+    menu_order = 260
+    permission_policy = class_permission_policy
+    template_prefix = ""
+    search_fields = ["title", "venue"]
+    search_backend_name = None
+    ordering = "-start_on"
+    inspect_view_enabled = False
+    edit_handler = ObjectList(
+        [
+            FieldPanel("course"),
+            FieldPanel("title"),
+            FieldPanel("unit"),
+            FieldRowPanel([FieldPanel("start_on"), FieldPanel("end_on")]),
+            FieldPanel("venue"),
+            FieldPanel("trainer_name"),
+            FieldRowPanel([FieldPanel("capacity"), FieldPanel("attendance_threshold")]),
+            FieldPanel("requires_test"),
+            InlinePanel("sessions", label=gettext_lazy("Sessions"), heading=gettext_lazy("Sessions"), min_num=1),
+        ],
+        base_form_class=TrainingClassForm,
+    )
+
+    @property
+    def list_display(self):
+        return [
+            "title",
+            Column("course", label=gettext_lazy("Course"), accessor="course.title"),
+            Column("start_on", label=gettext_lazy("From"), sort_key="start_on"),
+            Column("registered", label=gettext_lazy("Registered"), accessor="registered"),
+            TitleColumn("attendance", label=gettext_lazy("Attendance"),
+                        accessor=lambda obj: gettext_lazy("Registration and attendance"),
+                        get_url=lambda obj: reverse("courses_class_attendance", args=[obj.pk])),
+        ]
+
+    def get_queryset(self, request):
+        return classes_visible_to(request.user).select_related("course").annotate(
+            registered=Count("registrations"))
+
+
+class ExternalTrainingViewSet(OrganizationViewSet):
+    model = ExternalTraining
+    name = "courses_external"
+    url_prefix = "courses/external-training"
+    icon = "doc-full"
+    menu_label = gettext_lazy("Training elsewhere")
+    add_to_admin_menu = True
+    menu_order = 261
+    permission_policy = external_permission_policy
+    template_prefix = ""
+    search_fields = ["course_name", "provider", "cadre__full_name", "cadre__code"]
+    search_backend_name = None
+    ordering = "-end_on"
+    inspect_view_enabled = False
+    edit_handler = ObjectList(
+        [FieldPanel("cadre_code"), FieldPanel("course_name"), FieldPanel("provider"), FieldPanel("hours"),
+         FieldRowPanel([FieldPanel("start_on"), FieldPanel("end_on")]), FieldPanel("file")],
+        base_form_class=ExternalTrainingForm,
+    )
+    list_display = [
+        "course_name",
+        Column("cadre", label=gettext_lazy("Cadre"), accessor="cadre.full_name"),
+        "provider",
+        "hours",
+        Column("end_on", label=gettext_lazy("Until"), sort_key="end_on"),
+    ]
+
+    def get_queryset(self, request):
+        return external_visible_to(request.user).select_related("cadre")
+
+
+# --- The attendance page -----------------------------------------------------------------------------
+
+
+class RegisterForm(forms.Form):
+    cadre_codes = AssignForm.base_fields["cadre_codes"]
+
+    def __init__(self, *args, cadres=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._cadres = cadres if cadres is not None else Cadre.objects.none()
+
+    clean_cadre_codes = AssignForm.clean_cadre_codes
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Attendance sheet (.xlsx)"))
+
+
+def _editable_class(request, pk) -> TrainingClass:
+    training_class = get_object_or_404(classes_visible_to(request.user).select_related("course", "unit"), pk=pk)
+    if not classes_editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return training_class
+
+
+def _attendance_context(training_class, **extra):
+    sessions = list(training_class.sessions.order_by("date", "start_time", "pk"))
+    registrations = list(training_class.registrations.select_related("cadre", "cadre__unit")
+                         .order_by("cadre__name_sort_key"))
+    present = set(Attendance.objects.filter(session__training_class=training_class, present=True)
+                  .values_list("session_id", "cadre_id"))
+    rows = []
+    for registration in registrations:
+        marks = [(session, (session.pk, registration.cadre_id) in present) for session in sessions]
+        attended = sum(1 for _session, mark in marks if mark)
+        rows.append({"registration": registration, "marks": marks,
+                     "percent": round(100 * attended / len(sessions)) if sessions else 0})
+    return {
+        "training_class": training_class,
+        "sessions": [(s, session_heading(s, sessions)) for s in sessions],
+        "rows": rows,
+        "register_form": extra.pop("register_form", None) or RegisterForm(),
+        "import_form": extra.pop("import_form", None) or ImportForm(),
+        **extra,
+    }
+
+
+@forbidden_as_403
+def class_attendance(request, pk):
+    """GET: the sheet. POST: the ticked boxes are present, the others absent; test results too."""
+    training_class = _editable_class(request, pk)
+    if request.method == "POST":
+        cadre_ids = set(training_class.registrations.values_list("cadre_id", flat=True))
+        session_ids = list(training_class.sessions.values_list("pk", flat=True))
+        ticked = set(request.POST.getlist("present"))
+        marks = {(s, c): f"{s}:{c}" in ticked for s in session_ids for c in cadre_ids}
+        try:
+            services.attendance_save(training_class=training_class, marks=marks, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            passed = {int(v) for v in request.POST.getlist("test_passed") if v.isdigit()}
+            if training_class.requires_test:
+                for registration in training_class.registrations.all():
+                    value = registration.cadre_id in passed
+                    if registration.test_passed != value:
+                        registration.test_passed = value
+                        registration.save(update_fields=["test_passed"])
+            messages.success(request, _("Attendance saved."))
+        return redirect("courses_class_attendance", pk=pk)
+    return render(request, "courses/admin/class_attendance.html", _attendance_context(training_class))
+
+
+@forbidden_as_403
+def class_register(request, pk):
+    training_class = _editable_class(request, pk)
+    if request.method != "POST":
+        return redirect("courses_class_attendance", pk=pk)
+    form = RegisterForm(request.POST, cadres=cadres_editable_by(request.user))
+    if form.is_valid():
+        try:
+            created = services.class_register(training_class=training_class, cadres=form.cleaned_data["cadre_codes"],
+                                              by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, ngettext("%(count)d cadre registered.", "%(count)d cadres registered.",
+                                               len(created)) % {"count": len(created)})
+            return redirect("courses_class_attendance", pk=pk)
+    return render(request, "courses/admin/class_attendance.html",
+                  _attendance_context(training_class, register_form=form), status=400)
+
+
+@forbidden_as_403
+def class_attendance_sheet(request, pk):
+    training_class = _editable_class(request, pk)
+    response = HttpResponse(sheet_for(training_class), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="diem-danh-lop-{training_class.pk}.xlsx"'
+    return response
+
+
+@forbidden_as_403
+def class_attendance_import(request, pk):
+    training_class = _editable_class(request, pk)
+    if request.method != "POST":
+        return redirect("courses_class_attendance", pk=pk)
+    form = ImportForm(request.POST, request.FILES)
+    errors = []
+    if form.is_valid():
+        errors = services.attendance_import(training_class=training_class, upload=form.cleaned_data["file"],
+                                            by=request.user)
+        if not errors:
+            messages.success(request, _("Attendance imported."))
+            return redirect("courses_class_attendance", pk=pk)
+    return render(request, "courses/admin/class_attendance.html",
+                  _attendance_context(training_class, import_form=form, import_errors=errors), status=400)
+
+
+@forbidden_as_403
+def class_complete(request, pk):
+    training_class = _editable_class(request, pk)
+    if request.method != "POST":
+        return redirect("courses_class_attendance", pk=pk)
+    try:
+        result = services.class_complete(training_class=training_class, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Class closed: %(done)d completed the course, %(not_met)d did not meet the "
+                                    "attendance or test requirement.")
+                         % {"done": len(result.completed), "not_met": len(result.not_met)})
+    return redirect("courses_class_attendance", pk=pk)
