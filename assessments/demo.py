@@ -317,6 +317,13 @@ QUIZZES = [
                      "kiểm tra.", bank=KL34, pass_mark=80, attests_level=1, answers_at_end=True),
 ]
 
+# The quiz that fits each demo course (courses.demo_content codes), for a lesson's QuizBlock or a final test.
+COURSE_QUIZZES = {
+    "KT-01": "ket-luan-34", "KT-02": "kiem-tra-giam-sat-co-ban", "KT-03": "kiem-tra-giam-sat-co-ban",
+    "KT-04": "kiem-tra-cuoi-khoa-nghiep-vu", "KT-05": "to-cao-khieu-nai-tai-chinh", "KT-06": "ky-luat-dang-qd-69",
+    "KT-07": "to-cao-khieu-nai-tai-chinh", "KT-08": "dao-duc-neu-guong", "KT-09": "ket-luan-34",
+}
+
 # Share of demo learners attempting each quiz.
 ATTEMPT_SHARE = {"kiem-tra-giam-sat-co-ban": 0.9, "ky-luat-dang-qd-69": 0.6, "to-cao-khieu-nai-tai-chinh": 0.3,
                  "dao-duc-neu-guong": 0.3, "kiem-tra-cuoi-khoa-nghiep-vu": 0.25, "ket-luan-34": 0.5}
