@@ -2,7 +2,11 @@
 
 import importlib
 import io
-from types import SimpleNamespace
+import random
+import sys
+from contextlib import nullcontext
+from types import ModuleType, SimpleNamespace
+from unittest import mock
 
 import pytest
 from django.apps import apps as django_apps
@@ -11,10 +15,12 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 from wagtail.models import Page, Site
 
 from cms.demo import DEMO_LOGINS
+from cms.management.commands import load_demo as load_demo_command
 from cms.models import HomePage
 from organization import demo as organization_demo
 from organization import roles
@@ -24,6 +30,8 @@ from organization.selectors import units_needing_fulltime_deputy
 pytestmark = pytest.mark.django_db
 
 SMALL = {"grassroots": 20, "cadres": 200}
+# The steps this module is about; the other apps' steps run only where a test says all_steps=True.
+BASE_STEPS = ("organization.demo", "cms.demo")
 HOME_TITLE = "KTLearn — Bồi dưỡng cán bộ kiểm tra"
 EXPECTED_GROUPS = {
     "admin": roles.ADMINISTRATOR,
@@ -35,10 +43,16 @@ EXPECTED_GROUPS = {
 }
 
 
-def load_demo(**options):
+def load_demo(*, all_steps=False, **options):
     out = io.StringIO()
-    call_command("load_demo", stdout=out, **{**SMALL, **options})
+    steps = nullcontext() if all_steps else mock.patch.object(load_demo_command, "STEPS", BASE_STEPS)
+    with steps:
+        call_command("load_demo", stdout=out, **{**SMALL, **options})
     return out.getvalue()
+
+
+def row_counts():
+    return {model._meta.label: model._default_manager.count() for model in django_apps.get_models()}
 
 
 def snapshot():
@@ -57,14 +71,15 @@ def snapshot():
     }
 
 
-@pytest.mark.parametrize("login", DEMO_LOGINS, ids=lambda login: login.role)
-def test_each_demo_login_can_log_in_through_the_login_page(client, login):
-    load_demo()
+def test_every_printed_login_can_log_in_through_the_login_page():
+    load_demo(all_steps=True)
 
-    response = client.post("/accounts/login/", {"username": login.username, "password": login.password})
-
-    assert response.status_code == 302
-    assert client.session["_auth_user_id"] == str(get_user_model().objects.get(username=login.username).pk)
+    for login in DEMO_LOGINS:
+        client = Client()
+        response = client.post("/accounts/login/", {"username": login.username, "password": login.password})
+        assert response.status_code == 302, login.role
+        user = get_user_model().objects.get(username=login.username)
+        assert client.session["_auth_user_id"] == str(user.pk), login.role
 
 
 def test_each_demo_login_is_in_its_role_group():
@@ -117,12 +132,13 @@ def test_the_cadre_login_was_elected_this_year():
 
 
 def test_a_second_run_creates_and_changes_nothing():
-    load_demo()
-    before = snapshot()
+    load_demo(all_steps=True)
+    before, counts = snapshot(), row_counts()
 
-    output = load_demo()
+    output = load_demo(all_steps=True)
 
     assert snapshot() == before
+    assert row_counts() == counts
     assert "already loaded" in output
 
 
@@ -179,7 +195,7 @@ def test_print_demo_logins_prints_one_login_per_line_in_the_documented_form():
 
 
 def test_full_size_demo_is_shaped_like_the_source_province():
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo(grassroots=organization_demo.DEFAULT_GRASSROOTS, cadres=organization_demo.DEFAULT_CADRES)
 
     province = Unit.objects.get(code=organization_demo.PROVINCE_CODE)
     bodies = province.get_children().filter(kind=UnitKind.BODY)
@@ -233,7 +249,7 @@ def test_home_page_is_served_at_the_root_with_its_title(client):
 
 
 def test_home_page_greets_the_demo_cadre_by_name(client):
-    load_demo()
+    load_demo(all_steps=True)
     login = next(item for item in DEMO_LOGINS if item.role == "cadre")
     client.post("/accounts/login/", {"username": login.username, "password": login.password})
 
@@ -266,3 +282,56 @@ def test_home_page_migration_reverses_to_wagtails_welcome_page_and_forward_again
     assert HomePage.objects.get().title == HOME_TITLE
     assert Site.objects.get(is_default_site=True).root_page.specific_class is HomePage
     assert Page.find_problems() == ([], [], [], [], [])
+
+
+def _fake_step(name, calls):
+    module = ModuleType(name)
+
+    def load(*, stdout, rng, today):
+        calls.append((name, rng.random(), today))
+
+    module.load = load
+    return module
+
+
+def test_steps_run_in_order_with_a_seeded_rng_and_today(monkeypatch):
+    calls = []
+    for name in ("tests.fake_step_one", "tests.fake_step_two"):
+        monkeypatch.setitem(sys.modules, name, _fake_step(name, calls))
+    monkeypatch.setattr(load_demo_command, "STEPS", ("tests.fake_step_one", "tests.fake_step_two"))
+
+    call_command("load_demo", stdout=io.StringIO())
+
+    expected_rng = random.Random(2026)
+    today = timezone.localdate()
+    assert calls == [
+        ("tests.fake_step_one", expected_rng.random(), today),
+        ("tests.fake_step_two", expected_rng.random(), today),
+    ]
+
+
+def test_a_step_whose_module_does_not_exist_is_skipped(monkeypatch):
+    calls = []
+    monkeypatch.setitem(sys.modules, "tests.fake_step_one", _fake_step("tests.fake_step_one", calls))
+    monkeypatch.setattr(load_demo_command, "STEPS", ("tests.no_such_demo_step", "tests.fake_step_one"))
+
+    call_command("load_demo", stdout=io.StringIO())
+
+    assert [name for name, *_ in calls] == ["tests.fake_step_one"]
+
+
+def test_a_step_that_fails_to_import_something_else_stops_the_load_and_writes_nothing(monkeypatch):
+    broken = ModuleType("tests.fake_broken_step")
+
+    def load(*, stdout, rng, today):
+        importlib.import_module("tests.a_module_nobody_wrote")
+
+    broken.load = load
+    monkeypatch.setitem(sys.modules, "tests.fake_broken_step", broken)
+    monkeypatch.setattr(load_demo_command, "STEPS", (*BASE_STEPS, "tests.fake_broken_step"))
+
+    with pytest.raises(ModuleNotFoundError):
+        call_command("load_demo", stdout=io.StringIO(), **SMALL)
+
+    assert not Unit.objects.exists()
+    assert not get_user_model().objects.exists()

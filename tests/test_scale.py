@@ -2,11 +2,13 @@
 
 import io
 from collections import Counter
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from bench.management.commands.generate_scale import tree_shape
+from cms.management.commands import load_demo
 from organization.models import Cadre, PositionAssignment, Unit, UnitKind
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +96,8 @@ def test_treebeard_can_keep_editing_the_generated_tree():
 
 
 def test_sits_beside_the_demo_province():
-    call_command("load_demo", grassroots=20, cadres=60, stdout=io.StringIO())
+    with mock.patch.object(load_demo, "STEPS", ("organization.demo",)):
+        call_command("load_demo", grassroots=20, cadres=60, stdout=io.StringIO())
     demo_units, demo_cadres = Unit.objects.count(), Cadre.objects.count()
 
     generate(units=50, cadres=100)

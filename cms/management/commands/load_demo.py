@@ -34,8 +34,10 @@ STEPS = (
     "organization.demo",
     "cms.demo",
     "courses.demo",
-    "assessments.demo",
+    # Before assessments: the quiz banks are linked to the framework's competencies, and passed
+    # sittings become competency evidence, only when the framework exists.
     "competency.demo",
+    "assessments.demo",
     "organization.rotation_demo",
 )
 
