@@ -43,7 +43,8 @@ def is_trainer(user) -> bool:
     return has_role(user, TRAINER)
 
 
-_ORG_MODELS = ("unit", "cadre", "position", "unitlevel", "positionassignment", "userprofile", "cadreimportupload")
+_ORG_MODELS = ("unit", "cadre", "position", "unitlevel", "positionassignment", "userprofile", "cadreimportupload",
+               "rotation", "rotationplan")
 _ACCESS_ADMIN = "wagtailadmin.access_admin"
 
 # What each role may do, as Django permissions ("app_label.codename"). The organization
@@ -62,8 +63,19 @@ GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "organization.view_unit",
         "organization.view_position",
         "organization.view_unitlevel",
+        # Rotations into or out of their subtree (organization.selectors.rotations_visible_to).
+        "organization.add_rotation",
+        "organization.change_rotation",
+        "organization.view_rotation",
+        "organization.view_rotationplan",
     ),
-    BOARD: (_ACCESS_ADMIN, *(f"organization.view_{model}" for model in ("unit", "cadre", "position", "unitlevel"))),
+    BOARD: (
+        _ACCESS_ADMIN,
+        *(f"organization.view_{model}" for model in ("unit", "cadre", "position", "unitlevel")),
+        # The board reads units and cadres but keeps the rotation register and the yearly plans.
+        *(f"organization.{action}_{model}" for model in ("rotation", "rotationplan")
+          for action in ("add", "change", "delete", "view")),
+    ),
     ADMINISTRATOR: (
         _ACCESS_ADMIN,
         *(f"organization.{action}_{model}" for model in _ORG_MODELS for action in ("add", "change", "delete", "view")),

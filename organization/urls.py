@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import rotation_views, views
 
 app_name = "organization"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("cadres/", views.cadre_list, name="cadre_list"),
     path("cadres/export.xlsx", views.cadre_export, name="cadre_export"),
     path("cadres/<int:pk>/", views.cadre_detail, name="cadre_detail"),
+    path("rotations/", rotation_views.rotation_overview, name="rotation_overview"),
 ]
