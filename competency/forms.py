@@ -66,10 +66,10 @@ class TargetForm(WagtailAdminModelForm):
 
 class DashboardFilterForm(forms.Form):
     target = forms.ModelChoiceField(label=_("Target"), queryset=Target.objects.none(), required=False,
-                                    empty_label=None)
+                                    empty_label=None, widget=forms.Select(attrs={"class": "form-select"}))
     on = forms.DateField(label=_("As of"), required=False)
     kind = forms.ChoiceField(label=_("Unit kind"), choices=[("", _("Every kind")), *UnitKind.choices],
-                             required=False)
+                             required=False, widget=forms.Select(attrs={"class": "form-select"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -257,6 +257,33 @@ def _criterion_sql(*, target: Target, root_path: str, on: datetime.date) -> tupl
     return sql, params
 
 
+def rollup_sql(*, target: Target, root_unit, on: datetime.date) -> tuple[str, list]:
+    """The roll-up as SQL: CTEs ending with `roll(unit_id, path, depth, population, met)`, one row per
+    unit of `root_unit`'s subtree (see target_rollup). Snapshots insert straight from it."""
+    from organization.models import Unit
+
+    root_path = root_unit.path
+    max_depth = Unit.objects.filter(path__startswith=root_path).aggregate(d=Max("depth"))["d"] or root_unit.depth
+    steplen = Unit.steplen
+    depths = ", ".join(f"({k * steplen})" for k in range(root_unit.depth, max_depth + 1))
+    criterion_sql, params = _criterion_sql(target=target, root_path=root_path, on=on)
+    sql = f"""{criterion_sql},
+    leaf AS (SELECT path, COUNT(*) AS population, SUM(met) AS met FROM flag GROUP BY path),
+    lengths(n) AS (VALUES {depths}),
+    agg AS (
+        SELECT substr(leaf.path, 1, lengths.n) AS prefix, SUM(leaf.population) AS population, SUM(leaf.met) AS met
+        FROM leaf JOIN lengths ON length(leaf.path) >= lengths.n
+        GROUP BY substr(leaf.path, 1, lengths.n)
+    ),
+    roll AS (
+        SELECT u.id AS unit_id, u.path AS path, u.depth AS depth,
+               COALESCE(agg.population, 0) AS population, COALESCE(agg.met, 0) AS met
+        FROM {_t(Unit)} u LEFT JOIN agg ON agg.prefix = u.path
+        WHERE u.path LIKE %s
+    )"""
+    return sql, [*params, root_path + "%"]
+
+
 def target_rollup(*, target: Target, root_unit, on: datetime.date | None = None) -> list[RollupRow]:
     """For every unit in `root_unit`'s subtree (itself included), the target's population, how many
     meet the criterion, and the percentage, each over the unit's whole subtree, as of `on` (default today).
@@ -270,28 +297,9 @@ def target_rollup(*, target: Target, root_unit, on: datetime.date | None = None)
     and their deadline). Competent: evidence valid on that date reaches every level the active
     framework requires for their position in their unit's kind. Two statements, whatever the tree's size.
     """
-    from organization.models import Unit
-
-    on = on or timezone.localdate()
-    root_path = root_unit.path
-    max_depth = Unit.objects.filter(path__startswith=root_path).aggregate(d=Max("depth"))["d"] or root_unit.depth
-    steplen = Unit.steplen
-    depths = ", ".join(f"({k * steplen})" for k in range(root_unit.depth, max_depth + 1))
-    criterion_sql, params = _criterion_sql(target=target, root_path=root_path, on=on)
-    sql = f"""{criterion_sql},
-    leaf AS (SELECT path, COUNT(*) AS population, SUM(met) AS met FROM flag GROUP BY path),
-    lengths(n) AS (VALUES {depths}),
-    agg AS (
-        SELECT substr(leaf.path, 1, lengths.n) AS prefix, SUM(leaf.population) AS population, SUM(leaf.met) AS met
-        FROM leaf JOIN lengths ON length(leaf.path) >= lengths.n
-        GROUP BY substr(leaf.path, 1, lengths.n)
-    )
-    SELECT u.id, u.path, u.depth, COALESCE(agg.population, 0), COALESCE(agg.met, 0)
-    FROM {_t(Unit)} u LEFT JOIN agg ON agg.prefix = u.path
-    WHERE u.path LIKE %s
-    ORDER BY u.path"""
+    sql, params = rollup_sql(target=target, root_unit=root_unit, on=on or timezone.localdate())
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, root_path + "%"])
+        cursor.execute(f"{sql} SELECT unit_id, path, depth, population, met FROM roll ORDER BY path", params)
         return [RollupRow(unit_id=r[0], path=r[1], depth=r[2], population=int(r[3]), met=int(r[4]))
                 for r in cursor.fetchall()]
 

@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -202,68 +202,76 @@ FORECAST_WINDOW_DAYS = 365
 FORECAST_MIN_POINTS = 3
 
 
-def _forecast(*, n, sx, sy, sxy, sxx, x_end) -> float | None:
-    """Least-squares line through (day, percent) points, read at `x_end`, kept within 0–100."""
-    if n < FORECAST_MIN_POINTS:
-        return None
-    denominator = n * sxx - sx * sx
-    if denominator == 0:
-        return None
-    slope = (n * sxy - sx * sy) / denominator
-    intercept = (sy - slope * sx) / n
-    return round(min(100.0, max(0.0, intercept + slope * x_end)), 1)
-
-
 @transaction.atomic
 def rollup_snapshot_take(*, target: Target, root_unit, on: datetime.date) -> int:
     """Store the roll-up of `target` on `on` for every unit of `root_unit`'s subtree, with each unit's
-    forecast for the period's end. Returns the number of rows written.
+    forecast for the period's end. Returns the number of rows written. Two statements (delete the
+    day's rows, insert them straight from the roll-up SQL), whatever the tree's size.
 
     Idempotent and safe to retry: the day's rows for those units are replaced, and the forecast
     only reads snapshots taken before `on` plus the day's own figures, so a second run for the
-    same date writes the same rows. The forecast is a straight line fitted (least squares) through
-    the unit's percentages of the last FORECAST_WINDOW_DAYS days, read at the period's end; it
-    needs at least FORECAST_MIN_POINTS snapshots.
+    same date writes the same rows. The forecast is the straight line fitted (least squares)
+    through the unit's percentages of the last FORECAST_WINDOW_DAYS days, today's included, read at
+    the period's end and kept within 0–100; it needs FORECAST_MIN_POINTS snapshots. Once the period
+    has ended, the forecast is the final percentage.
     """
-    from django.db.models import Count, F, FloatField, Sum
-    from django.db.models.functions import Cast
+    from organization.models import Unit
 
     from .models import RollupSnapshot
-    from .selectors import target_rollup
+    from .selectors import rollup_sql
 
-    rows = target_rollup(target=target, root_unit=root_unit, on=on)
-    day_index = (on - target.period_start).days
+    rollup, params = rollup_sql(target=target, root_unit=root_unit, on=on)
+    snapshots = connection.ops.quote_name(RollupSnapshot._meta.db_table)
+    units = connection.ops.quote_name(Unit._meta.db_table)
+    x_now = (on - target.period_start).days
     x_end = (target.period_end - target.period_start).days
-    y = Cast(F("met"), FloatField()) * 100.0 / Cast(F("population"), FloatField())
-    x = Cast(F("day_index"), FloatField())
-    history = {
-        row["unit_id"]: row
-        for row in RollupSnapshot.objects.filter(
-            target=target, unit__path__startswith=root_unit.path, population__gt=0,
-            taken_on__lt=on, taken_on__gte=on - datetime.timedelta(days=FORECAST_WINDOW_DAYS),
-        )
-        .values("unit_id")
-        .annotate(n=Count("id"), sx=Sum(x), sy=Sum(y), sxy=Sum(x * y), sxx=Sum(x * x))
-    }
-    snapshots = []
-    for row in rows:
-        forecast = None
-        if row.population and on >= target.period_end:
-            forecast = round(100.0 * row.met / row.population, 1)
-        elif row.population:
-            h = history.get(row.unit_id) or {"n": 0, "sx": 0.0, "sy": 0.0, "sxy": 0.0, "sxx": 0.0}
-            percent = 100.0 * row.met / row.population
-            forecast = _forecast(
-                n=h["n"] + 1, sx=(h["sx"] or 0) + day_index, sy=(h["sy"] or 0) + percent,
-                sxy=(h["sxy"] or 0) + day_index * percent, sxx=(h["sxx"] or 0) + day_index * day_index, x_end=x_end,
-            )
-        snapshots.append(RollupSnapshot(
-            target=target, unit_id=row.unit_id, taken_on=on, population=row.population, met=row.met,
-            day_index=day_index, forecast_percent=forecast,
-        ))
+    real = "DOUBLE PRECISION"
+    ended = "1 = 1" if on >= target.period_end else "1 = 0"
+    sql = f"""{rollup},
+    hist AS (
+        SELECT s.unit_id, COUNT(*) AS n, SUM(CAST(s.day_index AS {real})) AS sx,
+               SUM(CAST(s.met AS {real}) * 100 / s.population) AS sy,
+               SUM(CAST(s.day_index AS {real}) * s.met * 100 / s.population) AS sxy,
+               SUM(CAST(s.day_index AS {real}) * s.day_index) AS sxx
+        FROM {snapshots} s
+        WHERE s.target_id = %s AND s.taken_on < %s AND s.taken_on >= %s AND s.population > 0
+          AND s.unit_id IN (SELECT u.id FROM {units} u WHERE u.path LIKE %s)
+        GROUP BY s.unit_id
+    ),
+    pts AS (
+        SELECT r.unit_id, r.population, r.met,
+               CASE WHEN r.population > 0 THEN CAST(r.met AS {real}) * 100 / r.population END AS y,
+               COALESCE(h.n, 0) + 1 AS n, COALESCE(h.sx, 0) + {x_now} AS sx,
+               COALESCE(h.sxy, 0) + {x_now} * (CAST(r.met AS {real}) * 100 / CASE WHEN r.population > 0
+                   THEN r.population ELSE 1 END) AS sxy,
+               COALESCE(h.sy, 0) + CAST(r.met AS {real}) * 100 / CASE WHEN r.population > 0
+                   THEN r.population ELSE 1 END AS sy,
+               COALESCE(h.sxx, 0) + CAST({x_now} AS {real}) * {x_now} AS sxx
+        FROM roll r LEFT JOIN hist h ON h.unit_id = r.unit_id
+    ),
+    line AS (
+        SELECT unit_id, population, met, y, n, sx, sy,
+               CASE WHEN population > 0 AND n >= {FORECAST_MIN_POINTS} AND n * sxx - sx * sx <> 0
+                    THEN (n * sxy - sx * sy) / (n * sxx - sx * sx) END AS slope
+        FROM pts
+    ),
+    fc AS (
+        SELECT unit_id, population, met,
+               CASE WHEN population = 0 THEN NULL
+                    WHEN {ended} THEN y
+                    WHEN slope IS NULL THEN NULL
+                    ELSE (sy - slope * sx) / n + slope * {x_end} END AS f
+        FROM line
+    )
+    INSERT INTO {snapshots} (target_id, unit_id, taken_on, population, met, day_index, forecast_percent)
+    SELECT %s, unit_id, %s, population, met, {x_now},
+           CASE WHEN f < 0 THEN 0 WHEN f > 100 THEN 100 ELSE f END
+    FROM fc"""
     RollupSnapshot.objects.filter(target=target, taken_on=on, unit__path__startswith=root_unit.path).delete()
-    RollupSnapshot.objects.bulk_create(snapshots, batch_size=2000)
-    return len(snapshots)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, target.pk, on, on - datetime.timedelta(days=FORECAST_WINDOW_DAYS),
+                             root_unit.path + "%", target.pk, on])
+        return cursor.rowcount
 
 
 def board_job_request(*, user, kind: str, target: Target, unit, on: datetime.date | None = None) -> BoardJob:

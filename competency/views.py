@@ -34,6 +34,7 @@ from .services import board_job_request, notices_mark_read, report_schedule_set
 UNITS_PER_PAGE = 100
 MISSING_PER_PAGE = 50
 MISSING_PREVIEW = 15
+NEWLY_ELECTED_SHOWN = 20
 
 
 @login_required
@@ -106,13 +107,9 @@ def dashboard(request):
     chart = {
         "labels": [row.unit.name for row in data.units],
         "percent": [row.percent for row in data.units],
-        "forecast": [row.forecast_percent for row in data.units],
+        "forecast": [None if row.forecast_percent is None else round(row.forecast_percent, 1) for row in data.units],
         "goal": scope.target.goal_percent,
-        "trend": {
-            "labels": [point["taken_on"].strftime("%d/%m/%Y") for point in data.trend],
-            "percent": [round(100 * p["met"] / p["population"], 1) if p["population"] else None
-                        for p in data.trend],
-        },
+        "trend": _trend_series(data, scope.target),
         "strings": {"percent": _("Met (%)"), "goal": _("Goal"), "forecast": _("Forecast")},
     }
     newly_elected = Target.objects.filter(is_active=True, newly_elected_deadline_days__isnull=False).first()
@@ -124,6 +121,20 @@ def dashboard(request):
                                         status__in=["pending", "running"]).order_by("-id")[:1],
     })
     return render(request, "competency/dashboard.html", context)
+
+
+def _trend_series(data, target: Target) -> dict:
+    """The unit's percentage per snapshot, and a dashed forecast from the last one to the period's end."""
+    labels = [point["taken_on"].strftime("%d/%m/%Y") for point in data.trend]
+    percent = [round(100 * p["met"] / p["population"], 1) if p["population"] else None for p in data.trend]
+    forecast = [None] * len(labels)
+    total = data.total
+    if total is not None and total.forecast_percent is not None and data.taken_on < target.period_end and labels:
+        forecast[-1] = percent[-1]
+        labels.append(target.period_end.strftime("%d/%m/%Y"))
+        percent.append(None)
+        forecast.append(round(total.forecast_percent, 1))
+    return {"labels": labels, "percent": percent, "forecast": forecast}
 
 
 @login_required
@@ -168,7 +179,8 @@ def newly_elected(request):
     target = Target.objects.filter(is_active=True, newly_elected_deadline_days__isnull=False).first()
     rows = newly_elected_due(target=target, unit=scope.unit, on=scope.on) if target else []
     return render(request, "competency/includes/newly_elected.html", {
-        "rows": rows, "target": target, "scope": scope, "on": scope.on,
+        "rows": rows[:NEWLY_ELECTED_SHOWN], "total": len(rows), "target": target, "scope": scope, "on": scope.on,
+        "missing_query": scope.query(target=target.pk) if target else "",
     })
 
 

@@ -66,8 +66,15 @@ def test_forecast_is_the_straight_line_through_the_snapshots(world):
     n, sx, sy = 3, sum(xs), sum(ys)
     sxy, sxx = sum(x * y for x, y in zip(xs, ys, strict=True)), sum(x * x for x in xs)
     slope = (n * sxy - sx * sy) / (n * sxx - sx * sx)
-    expected = min(100.0, round((sy - slope * sx) / n + slope * 2190, 1))
-    assert RollupSnapshot.objects.get(unit=world["b1"], taken_on=D(2026, 1, 1)).forecast_percent == expected
+    expected = min(100.0, (sy - slope * sx) / n + slope * 2190)
+    assert RollupSnapshot.objects.get(unit=world["b1"], taken_on=D(2026, 1, 1)).forecast_percent == pytest.approx(
+        expected)
+
+
+def test_forecast_after_the_period_is_the_final_percentage(world):
+    target = world["target"]
+    rollup_snapshot_take(target=target, root_unit=world["p"], on=target.period_end)
+    assert RollupSnapshot.objects.get(unit=world["b1"], taken_on=target.period_end).forecast_percent == 50.0
 
 
 def test_forecast_needs_three_snapshots(world):

@@ -20,7 +20,7 @@
       },
       options: {
         indexAxis: "y", maintainAspectRatio: false, animation: false,
-        scales: { x: { min: 0, max: 100, ticks: { callback: (v) => v + "%" } } },
+        scales: { x: { min: 0, max: 100, ticks: { callback: (v) => v + "%" } }, y: { ticks: { autoSkip: false } } },
         plugins: { legend: { position: "bottom" } },
       },
     });
@@ -35,6 +35,8 @@
         datasets: [
           { label: data.strings.percent, data: data.trend.percent, borderColor: red, backgroundColor: red,
             pointRadius: data.trend.labels.length > 60 ? 0 : 3, tension: 0.2 },
+          { label: data.strings.forecast, data: data.trend.forecast, borderColor: gold, backgroundColor: gold,
+            borderDash: [4, 4], spanGaps: true, pointRadius: 3 },
           { label: data.strings.goal, data: data.trend.labels.map(() => data.goal), borderColor: grey,
             borderDash: [6, 4], pointRadius: 0 },
         ],

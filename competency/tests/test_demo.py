@@ -1,0 +1,70 @@
+"""The competency demo step: a full framework, the three targets, evidence and a trend, idempotent."""
+
+import datetime
+import io
+import random
+
+import pytest
+
+from cms import demo as cms_demo
+from competency import demo
+from competency.models import Evidence, Framework, Requirement, RollupSnapshot, Target
+from competency.selectors import competency_gap
+from organization import demo as organization_demo
+from organization.models import Cadre, Position
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 29)
+
+
+@pytest.fixture
+def loaded():
+    rng = random.Random(2026)
+    out = io.StringIO()
+    organization_demo.load(stdout=out, rng=rng, today=TODAY, grassroots=20, cadres=200)
+    cms_demo.load(stdout=out, rng=rng, today=TODAY)
+    demo.load(stdout=out, rng=rng, today=TODAY)
+    return rng
+
+
+def _counts():
+    return (Framework.objects.count(), Requirement.objects.count(), Evidence.objects.count(), Target.objects.count(),
+            RollupSnapshot.objects.count())
+
+
+def test_demo_framework_has_areas_competencies_and_a_four_level_scale(loaded):
+    fw = Framework.objects.get(is_active=True)
+    assert (fw.areas.count(), fw.competencies.count(), fw.levels.count()) == (10, 30, 4)
+    assert all(level.descriptor for level in fw.levels.all())
+
+
+def test_every_position_has_requirements(loaded):
+    assert set(Position.objects.values_list("code", flat=True)) == set(
+        Requirement.objects.values_list("position__code", flat=True))
+
+
+def test_the_three_source_targets_are_loaded(loaded):
+    assert list(Target.objects.values_list("code", "criterion", "newly_elected_deadline_days")) == [
+        ("dao-tao-2022-2025", "trained", None),
+        ("khung-nang-luc-2025-2030", "competent", None),
+        ("uy-vien-moi-bau-2025-2030", "trained", 90),
+    ]
+
+
+def test_snapshots_give_a_trend_for_every_target(loaded):
+    for target in Target.objects.all():
+        days = RollupSnapshot.objects.filter(target=target).values("taken_on").distinct().count()
+        assert days >= 4
+
+
+def test_the_demo_learner_has_gaps_to_close(loaded):
+    learner = Cadre.objects.get(code=organization_demo.LEARNER_CADRE_CODE)
+    rows = competency_gap(cadre=learner, on=TODAY)
+    assert sum(1 for row in rows if row.gap) == 3
+
+
+def test_a_second_run_writes_nothing(loaded):
+    before = _counts()
+    demo.load(stdout=io.StringIO(), rng=loaded, today=TODAY)
+    assert _counts() == before
