@@ -4,3 +4,21 @@ import pytest
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+def pytest_collection_modifyitems(items):
+    """Give every transactional test (live server, real Celery worker, concurrency) a serialized rollback.
+
+    Such a test ends by flushing every table, which also drops what the data migrations wrote:
+    Wagtail's root page and root collection, the home page, the default site. Serialized rollback
+    writes that back at the start of each transactional test (and keeps the flush from re-creating
+    content types with new ids), so their order does not matter.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        fixtures = getattr(item, "fixturenames", ())
+        transactional = kwargs.get("transaction") or "transactional_db" in fixtures or "live_server" in fixtures
+        if transactional and not kwargs.get("serialized_rollback"):
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False)

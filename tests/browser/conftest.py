@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM calls
 # made from the test body ("You cannot call this from an async context").
@@ -46,11 +47,24 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def playwright() -> Iterator[Playwright]:
+    """A Playwright driver for one test.
+
+    Not session-wide on purpose: while the driver runs, its event loop is running in this thread,
+    and Django then hands out a separate set of database connections (asgiref keeps them per task).
+    Starting after pytest-django has prepared the database and stopping before it flushes keeps
+    that bookkeeping (serialized rollback, the flush) on Django's own connections.
+    """
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install -y chromium (see .ci/run)"
-    with sync_playwright() as driver:
+    driver = sync_playwright().start()
+    try:
         yield driver
+    finally:
+        # Close the connections the test body opened while the loop ran; an open one would keep
+        # PostgreSQL from dropping the test database at the end of the run.
+        connections.close_all()
+        driver.stop()
 
 
 @pytest.fixture
