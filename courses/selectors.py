@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Substr
+from django.db.models.functions import Greatest, Substr
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -197,7 +197,8 @@ def _required_lesson_counts(course_paths: list[str]) -> dict[str, int]:
     rows = (
         LessonPage.objects.live()
         .filter(required=True)
-        .annotate(course_path=Substr("path", 1, (F("depth") - 2) * STEPLEN))
+        # Greatest(): PostgreSQL may evaluate this on other pages (the root) before the join narrows to lessons.
+        .annotate(course_path=Substr("path", 1, Greatest((F("depth") - 2) * STEPLEN, 1)))
         .filter(course_path__in=course_paths)
         .order_by()  # pages are ordered by path, which would split the groups
         .values("course_path")

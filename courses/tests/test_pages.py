@@ -73,3 +73,30 @@ def test_lesson_page_requires_login(client):
     response = client.get(lessons[0].url)
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_an_editor_creates_a_course_with_targets_in_the_admin(client):
+    from django.urls import reverse
+
+    from organization.models import UnitKind
+    from tests.factories import PositionFactory, UserFactory
+
+    curriculum = builders.curriculum()
+    chair = PositionFactory(code="chu-nhiem")
+    client.force_login(UserFactory(username="quantri", is_superuser=True, is_staff=True))
+    url = reverse("wagtailadmin_pages:add", args=["courses", "coursepage", curriculum.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {
+        "title": "Kiểm tra tài chính đảng", "slug": "kiem-tra-tai-chinh", "code": "KT-TC", "summary": "",
+        "intended_audience": "Ủy viên phụ trách tài chính", "hours": "8", "validity_months": "",
+        "mandatory": "on", "due_days_after_appointment": "60", "target_positions": [chair.pk],
+        "target_unit_kinds": [UnitKind.COMMUNE, UnitKind.WARD],
+        "competency_links-TOTAL_FORMS": "0", "competency_links-INITIAL_FORMS": "0",
+        "competency_links-MIN_NUM_FORMS": "0", "competency_links-MAX_NUM_FORMS": "1000",
+        "comments-TOTAL_FORMS": "0", "comments-INITIAL_FORMS": "0", "comments-MIN_NUM_FORMS": "0",
+        "comments-MAX_NUM_FORMS": "1000", "action-publish": "1",
+    })
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    course = CoursePage.objects.get(code="KT-TC")
+    assert course.live and course.target_unit_kinds == ["commune", "ward"]
+    assert list(course.target_positions.all()) == [chair]
