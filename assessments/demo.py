@@ -364,8 +364,13 @@ def _ensure_banks(stdout) -> dict:
     return categories
 
 
+# The demo framework's competency for each bank (competency.demo codes); keywords are the fallback.
+PREFERRED_COMPETENCY = {GS: "GS2", KT: "KT1", KL: "KL2", TC: "TC2", TK: "TD1", DD: "CT2", KL34: "DL2"}
+
+
 def _link_competencies(categories: dict) -> int:
-    """Map each bank to a competency of the active framework by keyword (when the framework exists)."""
+    """Map each bank to a competency of the active framework (when one exists): the preferred code, else
+    the first competency whose area, then whose name, contains a keyword of the bank."""
     from competency.models import Competency
     from competency.selectors import framework_active
 
@@ -373,19 +378,22 @@ def _link_competencies(categories: dict) -> int:
     if framework is None:
         return 0
     competencies = list(Competency.objects.filter(framework=framework).select_related("area"))
+    by_code = {c.code: c for c in competencies}
     linked = 0
     for key, (_name, _description, keywords) in CATEGORIES.items():
         category = categories[key]
         if category.competency_id:
             continue
+        match = by_code.get(PREFERRED_COMPETENCY[key])
         for keyword in keywords:
-            match = next((c for c in competencies if keyword in c.name.lower()), None) or next(
-                (c for c in competencies if keyword in c.area.name.lower()), None)
             if match:
-                category.competency = match
-                category.save(update_fields=["competency"])
-                linked += 1
                 break
+            match = next((c for c in competencies if keyword in c.area.name.lower()), None) or next(
+                (c for c in competencies if keyword in c.name.lower()), None)
+        if match:
+            category.competency = match
+            category.save(update_fields=["competency"])
+            linked += 1
     return linked
 
 
