@@ -30,6 +30,9 @@ def test_cadre_logs_in_on_a_phone_and_sees_their_unit_and_position(live_server, 
     my_profile = page.locator("#mainnav a[href='/org/me/']")
 
     toggler.click()
+    account_menu = page.locator("#mainnav .dropdown-toggle", has_text="Nguyễn Thị Lan")
+    account_menu.wait_for(state="visible")
+    account_menu.click()  # the profile sits in the account menu
     my_profile.wait_for(state="visible")
     page.wait_for_timeout(400)  # let the collapse animation finish before the picture
     screenshot(page, "cadre-menu-phone", full_page=False)
