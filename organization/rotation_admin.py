@@ -60,6 +60,7 @@ from .viewsets import (
 )
 
 TEMPLATES = "organization/rotations/admin/"
+INSPECTION_DEPTH = 3
 
 
 def _fmt(day) -> str:
@@ -196,8 +197,14 @@ class RotationAdminForm(WagtailAdminModelForm):
             self.initial["cadre"] = self.instance.cadre.code
         for name in ("from_unit", "to_unit"):
             field = self.fields[name]
+            # Inspection committees sit at the province, its bodies and the grassroots committees
+            # (not in cells): list those levels, plus the unit already recorded.
+            units = Unit.objects.filter(depth__lte=INSPECTION_DEPTH)
+            current = getattr(self.instance, f"{name}_id", None)
+            if current:
+                units = units | Unit.objects.filter(pk=current)
             self.fields[name] = UnitChoiceField(
-                queryset=Unit.objects.order_by("path"), label=field.label, required=False, help_text=field.help_text
+                queryset=units.order_by("path"), label=field.label, required=False, help_text=field.help_text
             )
         if self.instance.pk and self.instance.status != RotationStatus.PLANNED:
             for name in LOCKED_AFTER_START:
@@ -327,7 +334,7 @@ class RotationCompleteForm(forms.Form):
 
     def __init__(self, *args, rotation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by("path")
+        self.fields["unit"].queryset = Unit.objects.filter(is_active=True, depth__lte=INSPECTION_DEPTH).order_by("path")
         self.fields["on"].initial = min(timezone.localdate(), rotation.planned_end)
         if rotation.direction == RotationDirection.INTO:
             self.fields["unit"].help_text = _("Empty: the cadre returns to work outside inspection (status “left”).")
@@ -560,20 +567,21 @@ class RotationPlanForm(WagtailAdminModelForm):
             label=field.label,
         )
 
-    def clean(self):
-        cleaned = super().clean()
-        formset = self.formsets.get("lines")
-        if formset is not None:
-            seen = set()
-            for form in formset.forms:
-                data = getattr(form, "cleaned_data", None) or {}
-                if not data or data.get("DELETE") or not data.get("direction"):
-                    continue
-                key = (data["direction"], data.get("position"))
-                if key in seen:
-                    raise ValidationError(_("Each direction and position may appear only once in a plan."))
-                seen.add(key)
-        return cleaned
+    def is_valid(self):
+        # The lines are only cleaned once the form and its formsets are: check repeats after that.
+        if not super().is_valid():
+            return False
+        seen = set()
+        for form in self.formsets["lines"].forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE") or not data.get("direction"):
+                continue
+            key = (data["direction"], data.get("position"))
+            if key in seen:
+                self.add_error(None, _("Each direction and position may appear only once in a plan."))
+                return False
+            seen.add(key)
+        return True
 
 
 class PlanProgressColumn(Column):

@@ -380,7 +380,7 @@ def _rotation_lock(rotation, target: str):
     from .models import ROTATION_TRANSITIONS, Rotation
 
     stored = (
-        Rotation.objects.select_for_update()
+        Rotation.objects.select_for_update(of=("self",))
         .select_related("cadre", "from_unit", "from_position", "to_unit", "to_position")
         .get(pk=rotation.pk)
     )
@@ -421,7 +421,7 @@ def rotation_start(*, by, rotation, today: datetime.date | None = None) -> Rotat
             _("This rotation starts on %(date)s; it can be started from that day on.")
             % {"date": _fmt(rotation.start_date)}
         )
-    cadre = Cadre.objects.select_for_update().select_related("unit", "position").get(pk=rotation.cadre_id)
+    cadre = Cadre.objects.select_for_update(of=("self",)).select_related("unit", "position").get(pk=rotation.cadre_id)
     running = Rotation.objects.filter(cadre=cadre, status=RotationStatus.IN_PROGRESS).exclude(pk=rotation.pk).first()
     if running is not None:
         raise ValidationError(
@@ -512,7 +512,7 @@ def rotation_complete(*, by, rotation, on: datetime.date, unit: Unit | None = No
             raise PermissionDenied(_("You can only place cadres in the units you manage."))
     rotation.actual_end = on
     _rotation_check_overlap(rotation)
-    cadre = Cadre.objects.select_for_update().select_related("unit", "position").get(pk=rotation.cadre_id)
+    cadre = Cadre.objects.select_for_update(of=("self",)).select_related("unit", "position").get(pk=rotation.cadre_id)
     next_day = on + datetime.timedelta(days=1)
     if unit is None and rotation.direction != RotationDirection.INTO:
         unit, position = rotation.from_unit, rotation.from_position
