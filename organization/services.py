@@ -572,24 +572,39 @@ def rotation_import(*, by, rows) -> RotationImportResult:
     transaction: every new row or none. The register only: the cadres' current posts and history
     are kept as they are (historical rotations are past; use the cadre import for current posts).
     A row already in the register (same cadre, decision number and start date) is skipped, so a
-    second import of the same file writes nothing. Each row is checked again against the database
-    (scope, closed unit, overlaps), so a change since the preview cannot slip through."""
-    from .models import Rotation
+    second import of the same file writes nothing.
 
-    cadres = Cadre.objects.in_bulk({row.cadre_id for row in rows})
+    Every row is checked again against the database as it is now, with the cadres locked (the
+    model's rules, scope, destination open on the start date, no overlap with the register or with
+    the rows before it), so a change since the preview cannot slip through: ValidationError or
+    PermissionDenied naming the row, and nothing written. A fixed number of queries, then one
+    bulk insert.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    from .models import Rotation, RotationStatus
+    from .selectors import rotation_units_allowed
+
+    cadres = Cadre.objects.select_for_update().in_bulk({row.cadre_id for row in rows})
     units = Unit.objects.in_bulk({u for row in rows for u in (row.from_unit_id, row.to_unit_id) if u})
     positions = Position.objects.in_bulk({p for row in rows for p in (row.from_position_id, row.to_position_id) if p})
-    existing = set(
-        Rotation.objects.filter(cadre_id__in=cadres).values_list("cadre_id", "decision_number", "start_date")
-    )
-    created = []
-    unchanged = 0
+    existing = set()
+    spans: dict[int, list[tuple[datetime.date, datetime.date, str]]] = {}
+    for cadre_id, number, start, status, planned_end, actual_end in Rotation.objects.filter(
+        cadre_id__in=cadres
+    ).values_list("cadre_id", "decision_number", "start_date", "status", "planned_end", "actual_end"):
+        existing.add((cadre_id, number, start))
+        if status != RotationStatus.CANCELLED:
+            spans.setdefault(cadre_id, []).append((start, actual_end or planned_end, number))
+    created, unchanged = [], 0
+    creator = by if by is not None and by.is_authenticated else None
     for row in rows:
         if (row.cadre_id, row.decision_number, row.start_date) in existing:
             unchanged += 1
             continue
+        cadre = cadres.get(row.cadre_id)
         rotation = Rotation(
-            cadre=cadres[row.cadre_id], direction=row.direction,
+            cadre=cadre, direction=row.direction,
             from_unit=units.get(row.from_unit_id), from_position=positions.get(row.from_position_id),
             from_post_title=row.from_post_title, to_unit=units.get(row.to_unit_id),
             to_position=positions.get(row.to_position_id), to_post_title=row.to_post_title,
@@ -597,16 +612,36 @@ def rotation_import(*, by, rows) -> RotationImportResult:
             decision_issuer=row.decision_issuer, legal_basis=row.legal_basis, start_date=row.start_date,
             planned_end=row.planned_end, actual_end=row.actual_end, status=row.status,
             in_succession_plan=row.in_succession_plan, years_of_service_left=row.years_of_service_left,
-            equivalent_position=row.equivalent_position, notes=row.notes,
-            created_by=by if by is not None and by.is_authenticated else None,
+            equivalent_position=row.equivalent_position, notes=row.notes, created_by=creator,
         )
         try:
-            _rotation_validate(by=by, rotation=rotation)
+            if cadre is None or (row.from_unit_id and rotation.from_unit is None) or (
+                row.to_unit_id and rotation.to_unit is None
+            ):
+                raise ValidationError(_("A cadre or unit of this row no longer exists."))
+            rotation.clean()
+            if by is not None and not rotation_units_allowed(by, rotation.from_unit, rotation.to_unit):
+                raise PermissionDenied(_("You can only record rotations into or out of the units you manage."))
+            _rotation_check_destination(rotation)
+            if rotation.status != RotationStatus.CANCELLED:
+                end = rotation.end_date
+                clash = next((span for span in spans.get(cadre.pk, []) if span[0] <= end and rotation.start_date
+                              <= span[1]), None)
+                if clash is not None:
+                    raise ValidationError(
+                        _("%(cadre)s already has a rotation from %(start)s to %(end)s (decision %(number)s); "
+                          "a cadre's rotations cannot overlap.")
+                        % {"cadre": cadre.full_name, "start": _fmt(clash[0]), "end": _fmt(clash[1]),
+                           "number": clash[2]}
+                    )
+                spans.setdefault(cadre.pk, []).append((rotation.start_date, end, rotation.decision_number))
+        except PermissionDenied as exc:
+            raise PermissionDenied(_("Row %(row)s: %(error)s") % {"row": row.number, "error": exc}) from exc
         except ValidationError as exc:
             raise ValidationError(
                 _("Row %(row)s: %(errors)s") % {"row": row.number, "errors": " ".join(exc.messages)}
             ) from exc
-        rotation.save()  # one by one: each row's overlap check sees the rows saved before it
         existing.add((row.cadre_id, row.decision_number, row.start_date))
         created.append(rotation)
+    Rotation.objects.bulk_create(created, batch_size=1000)
     return RotationImportResult(created=len(created), unchanged=unchanged)

@@ -187,3 +187,20 @@ def test_the_export_imports_back_unchanged(client, cadre_a, board_user):
 
     report = prepare_report(board_user, "export.xlsx", exported.content)
     assert report.is_valid and report.count(rotations.UNCHANGED) == 1
+
+
+def test_the_import_service_checks_the_scope_again_and_writes_nothing(cadre_a, cadre_b, board_user, manager_a):
+    from django.core.exceptions import PermissionDenied
+
+    rows = _report(board_user, [file_row(), file_row(cadre_code="CB-B1", from_unit_code="B1")]).valid_rows
+    with pytest.raises(PermissionDenied) as excinfo:
+        services.rotation_import(by=manager_a, rows=rows)
+    assert str(excinfo.value) == "Row 3: You can only record rotations into or out of the units you manage."
+    assert not Rotation.objects.exists()
+
+
+def test_the_import_service_writes_a_file_in_a_fixed_number_of_queries(cadre_a, cadre_b, board_user,
+                                                                       django_assert_max_num_queries):
+    rows = _report(board_user, [file_row(), file_row(cadre_code="CB-B1", from_unit_code="B1")]).valid_rows
+    with django_assert_max_num_queries(8):
+        assert services.rotation_import(by=board_user, rows=rows).created == 2
