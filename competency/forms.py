@@ -5,10 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from organization.models import UnitKind
+from organization.models import Cadre, UnitKind
 
-from .models import Target
-from .services import target_validate
+from .models import Competency, Evidence, EvidenceSource, Target
+from .services import evidence_record, target_validate
 
 
 class FrameworkImportForm(forms.Form):
@@ -93,3 +93,69 @@ class ReportRequestForm(forms.Form):
 class ReportScheduleForm(forms.Form):
     day_of_month = forms.IntegerField(label=_("Day of the month"), min_value=1, max_value=28, initial=1)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class EvidenceForm(WagtailAdminModelForm):
+    """An assessor records a manual assessment (with a note) or recognised prior learning (with a
+    file) for a cadre they may edit; saved through evidence_record with the assessor set."""
+
+    cadre_code = forms.CharField(label=_("Cadre code"), max_length=32)
+
+    class Meta:
+        model = Evidence
+        fields = ["competency", "level", "source", "obtained_on", "expires_on", "note", "file"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [
+            (value, label) for value, label in EvidenceSource.choices
+            if value in (EvidenceSource.MANUAL, EvidenceSource.PRIOR)
+        ]
+        self.fields["competency"].queryset = Competency.objects.filter(framework__is_active=True).select_related(
+            "area").order_by("area__order", "order", "code")
+
+    def clean_cadre_code(self):
+        from organization import roles
+        from organization.selectors import cadres_editable_by
+
+        code = self.cleaned_data["cadre_code"].strip()
+        user = self.for_user
+        cadres = Cadre.objects.all() if roles.is_board(user) or roles.is_administrator(user) else \
+            cadres_editable_by(user)
+        cadre = cadres.filter(code=code).first()
+        if cadre is None:
+            raise forms.ValidationError(_("No cadre with this code in your units."))
+        return cadre
+
+    def clean(self):
+        data = super().clean()
+        competency, level = data.get("competency"), data.get("level")
+        if competency and level is not None:
+            top = competency.framework.levels.order_by("-level").values_list("level", flat=True).first() or 0
+            if not 1 <= level <= top:
+                self.add_error("level", _("Level %(level)s is outside the scale (1–%(max)s).")
+                               % {"level": level, "max": top})
+        if data.get("obtained_on") and data.get("expires_on") and data["expires_on"] < data["obtained_on"]:
+            self.add_error("expires_on", _("The expiry date is before the date obtained."))
+        if data.get("source") == EvidenceSource.MANUAL and not (data.get("note") or "").strip():
+            self.add_error("note", _("A manual assessment needs a note."))
+        if data.get("source") == EvidenceSource.PRIOR and not data.get("file"):
+            self.add_error("file", _("Recognised prior learning needs a supporting file."))
+        return data
+
+    def save(self, commit=True):
+        data = self.cleaned_data
+        self.instance = evidence_record(
+            cadre=data["cadre_code"], competency=data["competency"], level=data["level"], source=data["source"],
+            obtained_on=data["obtained_on"], expires_on=data.get("expires_on"), note=data.get("note") or "",
+            assessor=self.for_user, file=data.get("file"),
+        )
+        return self.instance
+
+
+class EvidenceCorrectionForm(WagtailAdminModelForm):
+    """Recorded evidence is not rewritten: only its expiry and note can be corrected."""
+
+    class Meta:
+        model = Evidence
+        fields = ["expires_on", "note"]

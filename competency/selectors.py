@@ -161,7 +161,8 @@ def _criterion_sql(*, target: Target, root_path: str, on: datetime.date) -> tupl
     newly_sql = "AND c.appointed_on >= %s AND c.appointed_on <= %s" if target.is_newly_elected else ""
     sql = f"""
     WITH pa AS (
-        SELECT a.id, a.cadre_id, a.unit_id, a.position_id, u.path, u.kind, c.appointed_on
+        SELECT a.id, a.cadre_id, a.unit_id, a.position_id, u.path, u.kind, c.appointed_on,
+               ROW_NUMBER() OVER (PARTITION BY a.cadre_id ORDER BY a.id DESC) AS latest
         FROM {_t(PositionAssignment)} a
         JOIN {_t(Cadre)} c ON c.id = a.cadre_id
         JOIN {_t(Unit)} u ON u.id = a.unit_id
@@ -171,10 +172,8 @@ def _criterion_sql(*, target: Target, root_path: str, on: datetime.date) -> tupl
           AND u.path LIKE %s
           {kinds_sql} {newly_sql}
     ),
-    pop AS (
-        SELECT pa.* FROM pa
-        WHERE NOT EXISTS (SELECT 1 FROM pa later WHERE later.cadre_id = pa.cadre_id AND later.id > pa.id)
-    )"""
+    -- One assignment per cadre (the latest, should two overlap on the day).
+    pop AS (SELECT id, cadre_id, unit_id, position_id, path, kind, appointed_on FROM pa WHERE latest = 1)"""
     params += [pop_date, pop_date, CadreStatus.ACTIVE, target.pk, root_path + "%"]
     params += list(target.unit_kinds or [])
     if target.is_newly_elected:
@@ -218,40 +217,41 @@ def _criterion_sql(*, target: Target, root_path: str, on: datetime.date) -> tupl
     from courses.models import Completion, ExternalTraining
 
     course_ids = target_required_course_ids(target)
+    # The window of training that counts: the period (so the completions are read by date alone and
+    # aggregated per cadre in one pass), or, for newly elected members, their own election-to-deadline span.
     if target.is_newly_elected:
         deadline = _add_days("p.appointed_on", target.newly_elected_deadline_days)
-        window = "{col} >= p.appointed_on AND {col} <= %s AND {col} <= " + deadline
+        window = "JOIN pop p ON p.cadre_id = {alias}.cadre_id WHERE {col} >= p.appointed_on AND {col} <= %s " \
+                 "AND {col} <= " + deadline
         window_params = [eval_date]
     else:
-        window = "{col} >= %s AND {col} <= %s"
+        window = "WHERE {col} >= %s AND {col} <= %s"
         window_params = [target.period_start, eval_date]
+    in_courses = ", ".join(["%s"] * len(course_ids)) or "NULL"
     sql += f""",
-    done AS (
-        SELECT co.cadre_id, co.course_id, co.hours FROM {_t(Completion)} co JOIN pop p ON p.cadre_id = co.cadre_id
-        WHERE {window.format(col="co.completed_on")}
+    per AS (
+        SELECT co.cadre_id, SUM(co.hours) AS hours,
+               COUNT(DISTINCT CASE WHEN co.course_id IN ({in_courses}) THEN co.course_id END) AS required
+        FROM {_t(Completion)} co {window.format(alias="co", col="co.completed_on")}
+        GROUP BY co.cadre_id
     ),
     outside AS (
-        SELECT x.cadre_id, x.hours FROM {_t(ExternalTraining)} x JOIN pop p ON p.cadre_id = x.cadre_id
-        WHERE {window.format(col="x.end_on")}
-    ),
-    courses_ok AS (
-        SELECT cadre_id FROM done WHERE course_id IN ({", ".join(["%s"] * len(course_ids)) or "NULL"})
-        GROUP BY cadre_id HAVING COUNT(DISTINCT course_id) = %s
-    ),
-    hours AS (
-        SELECT cadre_id, SUM(hours) AS total FROM (
-            SELECT cadre_id, hours FROM done UNION ALL SELECT cadre_id, hours FROM outside
-        ) h GROUP BY cadre_id
+        SELECT x.cadre_id, SUM(x.hours) AS hours
+        FROM {_t(ExternalTraining)} x {window.format(alias="x", col="x.end_on")}
+        GROUP BY x.cadre_id
     ),
     flag AS (
         SELECT p.cadre_id, p.unit_id, p.position_id, p.path, p.kind, p.appointed_on,
-               CASE WHEN ({"ok.cadre_id IS NOT NULL" if course_ids else "1 = 0"})
-                      OR ({"h.total >= %s" if target.min_hours else "1 = 0"}) THEN 1 ELSE 0 END AS met
+               CASE WHEN ({"per.required = %s" if course_ids else "1 = 0"})
+                      OR ({"COALESCE(per.hours, 0) + COALESCE(o.hours, 0) >= %s" if target.min_hours else "1 = 0"})
+                    THEN 1 ELSE 0 END AS met
         FROM pop p
-        LEFT JOIN courses_ok ok ON ok.cadre_id = p.cadre_id
-        LEFT JOIN hours h ON h.cadre_id = p.cadre_id
+        LEFT JOIN per ON per.cadre_id = p.cadre_id
+        LEFT JOIN outside o ON o.cadre_id = p.cadre_id
     )"""
-    params += window_params + window_params + course_ids + [len(course_ids)]
+    params += course_ids + window_params + window_params
+    if course_ids:
+        params.append(len(course_ids))
     if target.min_hours:
         params.append(float(target.min_hours))
     return sql, params

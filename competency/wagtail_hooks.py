@@ -10,8 +10,8 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 
 from . import admin_views
-from .forms import TargetForm
-from .models import Area, Competency, Framework, ProficiencyLevel, Requirement, Target
+from .forms import EvidenceCorrectionForm, EvidenceForm, TargetForm
+from .models import Area, Competency, Evidence, Framework, ProficiencyLevel, Requirement, Target
 
 
 class FrameworkIndexView(IndexView):
@@ -110,13 +110,39 @@ class TargetViewSet(ModelViewSet):
         return TargetForm
 
 
+class EvidenceViewSet(ModelViewSet):
+    """Evidence of all kinds is listed; assessors add manual assessments and prior learning here."""
+
+    model = Evidence
+    name = "competency_evidence"
+    url_prefix = "competency/evidence"
+    icon = "doc-full"
+    menu_label = _("Evidence")
+    list_display = ["cadre", "competency", "level", "source", "obtained_on", "expires_on"]
+    list_filter = ["source", "competency__area"]
+    search_fields = ["cadre__full_name", "cadre__code", "competency__code"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        from organization import roles
+        from organization.selectors import cadres_editable_by
+
+        qs = Evidence.objects.select_related("cadre", "competency")
+        if roles.is_board(request.user) or roles.is_administrator(request.user):
+            return qs
+        return qs.filter(cadre__in=cadres_editable_by(request.user))
+
+    def get_form_class(self, for_update=False):
+        return EvidenceCorrectionForm if for_update else EvidenceForm
+
+
 class CompetencyGroup(ModelViewSetGroup):
     menu_label = _("Competency framework")
     menu_icon = "list-ul"
     menu_order = 300
     items = (
         FrameworkViewSet, ProficiencyLevelViewSet, AreaViewSet, CompetencyViewSet, RequirementViewSet,
-        TargetViewSet,
+        TargetViewSet, EvidenceViewSet,
     )
 
 

@@ -190,3 +190,40 @@ def test_a_user_without_permission_cannot_activate(client):
 def test_admin_listings_open(admin_client, url):
     make_framework()
     assert admin_client.get(f"/admin/competency/{url}/").status_code == 200
+
+
+def test_assessor_records_a_manual_assessment_in_the_admin(admin_client):
+    from competency.models import Evidence
+    from tests.factories import CadreFactory, add_unit, unit_tree_root
+
+    fw = make_framework()
+    cadre = CadreFactory(unit=add_unit(unit_tree_root(), "B1"))
+    competency = fw.competencies.get(code="A1")
+    response = admin_client.post("/admin/competency/evidence/new/", {
+        "cadre_code": cadre.code, "competency": competency.pk, "level": 3, "source": "manual",
+        "obtained_on": "2025-05-01", "note": "Đánh giá qua cuộc kiểm tra tại cơ sở",
+    })
+    assert response.status_code == 302
+    evidence = Evidence.objects.get()
+    assert (evidence.cadre, evidence.level, evidence.assessor.username) == (cadre, 3, "root")
+
+
+def test_a_manual_assessment_without_a_note_is_refused(admin_client):
+    from competency.models import Evidence
+    from tests.factories import CadreFactory, add_unit, unit_tree_root
+
+    fw = make_framework()
+    cadre = CadreFactory(unit=add_unit(unit_tree_root(), "B1"))
+    response = admin_client.post("/admin/competency/evidence/new/", {
+        "cadre_code": cadre.code, "competency": fw.competencies.get(code="A1").pk, "level": 9, "source": "manual",
+        "obtained_on": "2025-05-01", "note": "",
+    })
+    assert response.status_code == 200
+    assert "A manual assessment needs a note." in response.content.decode()
+    assert "outside the scale (1–4)" in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_evidence_listing_search(admin_client):
+    make_framework()
+    assert admin_client.get("/admin/competency/evidence/", {"q": "CB"}).status_code == 200
