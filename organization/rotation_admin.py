@@ -27,7 +27,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSetGroup
@@ -482,14 +482,11 @@ class RotationViewSet(OrganizationViewSet):
                 heading=gettext_lazy("Cadre and basis"),
             ),
             MultiFieldPanel(
-                [
-                    FieldRowPanel([FieldPanel("from_unit"), FieldPanel("from_position")]),
-                    FieldPanel("from_post_title"),
-                ],
+                [FieldPanel("from_unit"), FieldPanel("from_position"), FieldPanel("from_post_title")],
                 heading=gettext_lazy("From"),
             ),
             MultiFieldPanel(
-                [FieldRowPanel([FieldPanel("to_unit"), FieldPanel("to_position")]), FieldPanel("to_post_title")],
+                [FieldPanel("to_unit"), FieldPanel("to_position"), FieldPanel("to_post_title")],
                 heading=gettext_lazy("To"),
             ),
             MultiFieldPanel(
@@ -526,8 +523,10 @@ class RotationViewSet(OrganizationViewSet):
                    sort_key="direction"),
             Column("from_label", label=gettext_lazy("From")),
             Column("to_label", label=gettext_lazy("To")),
-            DateColumn("start_date", label=capfirst(field("start_date").verbose_name), sort_key="start_date"),
-            DateColumn("planned_end", label=capfirst(field("planned_end").verbose_name), sort_key="planned_end"),
+            Column("start_date", label=capfirst(field("start_date").verbose_name), sort_key="start_date",
+                   accessor=lambda r: _fmt(r.start_date)),
+            Column("planned_end", label=capfirst(field("planned_end").verbose_name), sort_key="planned_end",
+                   accessor=lambda r: _fmt(r.planned_end)),
             Column("decision_number", label=capfirst(field("decision_number").verbose_name)),
             StatusColumn("status", label=capfirst(field("status").verbose_name), sort_key="status"),
         ]
@@ -598,8 +597,7 @@ class RotationPlanIndexView(ScopedIndexView):
         progress = selectors.rotation_plan_progress(plans)
         for plan in plans:
             plan.progress = progress[plan.pk]
-            plan.planned_total = sum(line.planned_count for line, _done in plan.progress)
-            plan.done_total = sum(done for _line, done in plan.progress)
+            plan.planned_total, plan.done_total = selectors.rotation_plan_totals(plan.progress)
         return context
 
 

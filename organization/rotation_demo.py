@@ -103,9 +103,12 @@ def _reason(rotation: Rotation, prefix: str) -> str:
     return f"{prefix} (quyết định {rotation.decision_number}, {rotation.decision_date:%d/%m/%Y})"
 
 
-def _plans(*, today, rotations_done: Counter, stdout) -> None:
-    """This year's plan for the province and the two demo managers' bodies; idempotent."""
-    positions = organization_demo.ensure_positions()
+def _plans(*, today, rng, stdout) -> None:
+    """This year's plan for the province and the two demo managers' bodies, a little ahead of what
+    has been done so far (the year is not over); idempotent."""
+    from .selectors import rotation_plan_progress
+
+    chair = organization_demo.ensure_positions()[organization_demo.CHAIR]
     for code in (organization_demo.PROVINCE_CODE, organization_demo.MANAGER_UNIT_CODE,
                  organization_demo.MANAGER2_UNIT_CODE):
         unit = Unit.objects.filter(code=code).first()
@@ -114,17 +117,16 @@ def _plans(*, today, rotations_done: Counter, stdout) -> None:
         plan = RotationPlan.objects.create(
             year=today.year, unit=unit, notes="Kế hoạch luân chuyển cán bộ theo Kết luận 23-KL/TW và Quy định 65-QĐ/TW."
         )
-        whole = code == organization_demo.PROVINCE_CODE
-        lines = [
-            (RotationDirection.INTO, None, rotations_done[RotationDirection.INTO] + 6 if whole else 2),
-            (RotationDirection.INTO, positions[organization_demo.CHAIR], 4 if whole else 1),
-            (RotationDirection.OUT, None, rotations_done[RotationDirection.OUT] + 5 if whole else 2),
-            (RotationDirection.WITHIN, None, rotations_done[RotationDirection.WITHIN] + 3 if whole else 1),
-        ]
-        RotationPlanLine.objects.bulk_create(
-            RotationPlanLine(plan=plan, direction=d, position=p, planned_count=n) for d, p, n in lines
+        lines = RotationPlanLine.objects.bulk_create(
+            RotationPlanLine(plan=plan, direction=direction, position=position, planned_count=0)
+            for direction, position in ((RotationDirection.INTO, None), (RotationDirection.INTO, chair),
+                                        (RotationDirection.OUT, None), (RotationDirection.WITHIN, None))
         )
-        stdout.write(f"Rotation plan {today.year}: {unit.name}.\n")
+        plan = RotationPlan.objects.select_related("unit").prefetch_related("lines").get(pk=plan.pk)
+        for line, done in rotation_plan_progress([plan])[plan.pk]:
+            line.planned_count = done + rng.randint(1, 3 if line.position_id else 6)
+        RotationPlanLine.objects.bulk_update(plan.lines.all(), ["planned_count"])
+        stdout.write(f"Rotation plan {today.year}: {unit.name} ({len(lines)} lines).\n")
 
 
 @transaction.atomic
@@ -136,7 +138,7 @@ def load(*, stdout, rng, today: dt.date) -> None:
         return
     demo_cadres = Cadre.objects.filter(code__startswith=f"{organization_demo.PROVINCE_CODE}-CB-")
     if Rotation.objects.filter(cadre__in=demo_cadres).exists():
-        _plans(today=today, rotations_done=Counter(), stdout=stdout)
+        _plans(today=today, rng=rng, stdout=stdout)
         stdout.write("Rotations: already loaded, nothing to do.\n")
         return
 
@@ -208,11 +210,7 @@ def load(*, stdout, rng, today: dt.date) -> None:
         start_date__gte=today - dt.timedelta(days=RECENT_DAYS),
     ).select_related("to_position")
     assigned = sum(len(services.rotation_training_assign(rotation=r, today=today)) for r in rotated_in)
-    done_this_year = Counter(
-        r.direction for r in register.rotations
-        if r.start_date.year == today.year and r.status in (RotationStatus.IN_PROGRESS, RotationStatus.COMPLETED)
-    )
-    _plans(today=today, rotations_done=done_this_year, stdout=stdout)
+    _plans(today=today, rng=rng, stdout=stdout)
     by_status = Counter(r.status for r in register.rotations)
     stdout.write(
         f"Rotations: {len(register.rotations)} over {YEARS} years ({per_year} a year is 5%), "
@@ -227,6 +225,8 @@ def _past_rotation(register: _Register, cadre: Cadre, *, direction, start: dt.da
     become closed history entries before that post. Completed when its end has passed."""
     rng, today = register.rng, register.today
     held_since = cadre.held_since
+    if direction != RotationDirection.OUT and (held_since - start).days < 60:
+        start = held_since  # rotated straight into the post they hold now
     planned_end = rotation_default_end(start)
     before = held_since - dt.timedelta(days=1)
     earlier = start - relativedelta(years=rng.randint(2, 6))

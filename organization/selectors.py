@@ -343,9 +343,22 @@ def rotation_plans_for_year(*, user, year: int) -> list:
     progress = rotation_plan_progress(plans)
     for plan in plans:
         plan.progress = progress[plan.pk]
-        plan.planned_total = sum(line.planned_count for line, _done in plan.progress)
-        plan.done_total = sum(done for _line, done in plan.progress)
+        plan.planned_total, plan.done_total = rotation_plan_totals(plan.progress)
     return plans
+
+
+def rotation_plan_totals(progress) -> tuple[int, int]:
+    """(planned, done) for a whole plan from its [(line, done), …]. Per direction, a line for any
+    position is that direction's total (position lines are a breakdown of it); without one, the
+    position lines add up."""
+    planned = done = 0
+    for direction in {line.direction for line, _done in progress}:
+        lines = [(line, n) for line, n in progress if line.direction == direction]
+        overall = [(line, n) for line, n in lines if line.position_id is None]
+        counted = overall[:1] or lines
+        planned += sum(line.planned_count for line, _n in counted)
+        done += sum(n for _line, n in counted)
+    return planned, done
 
 
 def rotated_in_training(*, rotations, on) -> list:
@@ -421,7 +434,7 @@ def rotated_in_training(*, rotations, on) -> list:
 def rotation_overview(*, user, year: int, on) -> dict:
     """Everything /org/rotations/ shows, in a fixed number of queries: the year's plans vs done,
     rotations ending within 90 days, overdue returns, and the cadres rotated into inspection work
-    (in progress) with the training their new post requires."""
+    (in progress) with the training their new post requires, those needing attention first."""
     from .models import RotationDirection, RotationStatus
 
     alerts = rotation_alerts(user=user, on=on)
@@ -435,7 +448,11 @@ def rotation_overview(*, user, year: int, on) -> dict:
         "plans": rotation_plans_for_year(user=user, year=year),
         "ending": alerts["ending"],
         "overdue": alerts["overdue"],
-        "rotated_in": rotated_in_training(rotations=rotated_in, on=on),
+        # Those whose training needs attention first: overdue, then not assigned, then unfinished.
+        "rotated_in": sorted(
+            rotated_in_training(rotations=rotated_in, on=on),
+            key=lambda row: (-row.overdue, -row.missing, row.is_done, row.rotation.cadre.name_sort_key),
+        ),
     }
 
 

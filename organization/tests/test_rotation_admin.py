@@ -59,6 +59,12 @@ def test_a_manager_sees_the_rotations_into_and_out_of_his_subtree(client, manage
     assert _listed(client.get(INDEX)) == ["CB-B1", "CB-B2"]
 
 
+def test_the_register_shows_dates_as_dd_mm_yyyy(client, board_user, register):
+    client.force_login(board_user)
+    text = client.get(INDEX).text
+    assert "01/03/2024" in text and "01/03/2027" in text
+
+
 def test_a_rotation_outside_the_managers_scope_is_not_found(client, manager_a, register):
     client.force_login(manager_a)
     pk = register["b"].pk

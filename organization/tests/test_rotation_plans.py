@@ -76,3 +76,12 @@ def test_a_manager_sees_only_the_plans_of_his_subtree(province, manager_a):
     _plan(province.a1, 2024, [(OUT, None, 1)])
     _plan(province.b, 2024, [(OUT, None, 1)])
     assert [p.unit.code for p in selectors.rotation_plans_for_year(user=manager_a, year=2024)] == ["A1"]
+
+
+def test_a_line_for_any_position_is_its_directions_total(province, board_user):
+    _plan(province.a, 2024, [(INTO, None, 5), (INTO, province.chair, 2), (OUT, province.chair, 1),
+                             (OUT, province.member, 2)])
+    record(CadreFactory(unit=province.a1, position=province.chair), direction=INTO, start=d("01/03/2024"))
+    record(CadreFactory(unit=province.a1, position=province.member), direction=OUT, start=d("01/03/2024"))
+    [plan] = selectors.rotation_plans_for_year(user=board_user, year=2024)
+    assert (plan.planned_total, plan.done_total) == (8, 2)
