@@ -192,3 +192,17 @@ def test_dashboard_query_count_is_the_same_for_10_and_500_children(world, board_
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
     assert response.context["data"].units_count == 500
+
+
+def test_missing_page_query_count_does_not_grow_with_the_list(world, board_client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(16):
+        response = board_client.get("/board/missing/", {"on": ON.isoformat()})
+    assert response.context["total"] == 3
+
+
+def test_reports_page_query_count(world, board_client, django_assert_max_num_queries):
+    for _ in range(5):
+        BoardJob.objects.create(kind=JobKind.REPORT, target=world["target"], unit=world["p"], on=ON)
+    with django_assert_max_num_queries(14):
+        response = board_client.get("/board/reports/")
+    assert len(response.context["page_obj"]) == 5

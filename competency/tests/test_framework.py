@@ -227,3 +227,38 @@ def test_a_manual_assessment_without_a_note_is_refused(admin_client):
 def test_evidence_listing_search(admin_client):
     make_framework()
     assert admin_client.get("/admin/competency/evidence/", {"q": "CB"}).status_code == 200
+
+
+def test_admin_target_with_empty_population_and_reversed_period_is_refused(admin_client):
+    from competency.models import Target
+
+    response = admin_client.post("/admin/competency/targets/new/", {
+        "code": "x", "name": "Chỉ tiêu thử", "period_start": "2025-01-01", "period_end": "2024-12-31",
+        "population_at": "period_end", "criterion": "trained", "min_hours": "8", "goal_percent": "100",
+        "order": "0", "is_active": "on",
+    })
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "The period ends before it starts." in body
+    assert "The population is empty: choose at least one position." in body
+    assert not Target.objects.exists()
+
+
+def test_admin_creates_a_target(admin_client, position):
+    from competency.models import Target
+
+    response = admin_client.post("/admin/competency/targets/new/", {
+        "code": "dao-tao", "name": "Đào tạo 2022–2025", "period_start": "2022-01-01", "period_end": "2025-12-31",
+        "positions": [position.pk], "unit_kinds": ["commune", "ward"], "population_at": "period_end",
+        "criterion": "trained", "min_hours": "40", "goal_percent": "100", "order": "0", "is_active": "on",
+    })
+    assert response.status_code == 302
+    target = Target.objects.get()
+    assert (target.unit_kinds, list(target.positions.all())) == (["commune", "ward"], [position])
+
+
+def test_the_nightly_jobs_are_scheduled():
+    from django_celery_beat.models import PeriodicTask
+
+    assert {"competency.rollup_snapshots_nightly", "competency.reports_monthly", "competency.reminders_daily"} <= set(
+        PeriodicTask.objects.values_list("task", flat=True))
