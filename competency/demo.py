@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
+from courses.models import CoursePage
 from organization.demo import LEARNER_CADRE_CODE
 from organization.models import Cadre, CadreStatus, Position, Unit, UnitKind
 
@@ -133,7 +134,7 @@ TARGETS = (
     ("dao-tao-2022-2025",
      "100% cán bộ làm công tác kiểm tra, giám sát được đào tạo, bồi dưỡng chuyên môn nghiệp vụ theo quy định "
      "của ngành", Criterion.TRAINED, (dt.date(2022, 1, 1), dt.date(2025, 12, 31)), PopulationAt.PERIOD_END,
-     Decimal(40), None, False),
+     Decimal(24), None, False),
     ("khung-nang-luc-2025-2030",
      "100% cán bộ làm công tác kiểm tra đảm bảo tiêu chí, tiêu chuẩn, khung năng lực theo quy định của ngành",
      Criterion.COMPETENT, (dt.date(2025, 1, 1), dt.date(2030, 12, 31)), PopulationAt.PERIOD_END, None, None, False),
@@ -145,6 +146,7 @@ TARGET_DESCRIPTION = "Chương trình hành động thực hiện Kết luận 3
 TARGET_SECTIONS = ("II.2(3)", "II.3(3)", "III.4.3(1)")
 
 CLASS_NOTE = "Lớp tập huấn nghiệp vụ tại Trường Chính trị tỉnh"
+NEWLY_ELECTED_COURSE_CODE = "KT-01"  # courses.demo: "Nhập môn cho ủy viên ủy ban kiểm tra mới được bầu"
 SHARE_COMPETENT = 0.55  # share of cadres who hold evidence for every required level
 
 
@@ -262,11 +264,16 @@ def _targets() -> list[Target]:
         TARGETS, start=1
     ):
         target = Target.objects.filter(code=code).first()
+        required = []
+        if deadline is not None:
+            # The courses demo's introduction course for newly elected members, when it is there.
+            required = list(CoursePage.objects.filter(code=NEWLY_ELECTED_COURSE_CODE)[:1])
+            hours = None if required else hours
         if target is None and positions:
             target = target_create(
                 code=code, name=name, period_start=start, period_end=end, criterion=criterion,
                 positions=committee if members_only else positions, population_at=population_at, min_hours=hours,
-                newly_elected_deadline_days=deadline, order=order,
+                newly_elected_deadline_days=deadline, order=order, required_courses=required,
                 description=TARGET_DESCRIPTION.format(TARGET_SECTIONS[order - 1]),
             )
         if target is not None:
