@@ -69,3 +69,10 @@ def test_nothing_to_report_sends_nothing(province, board_user):
            planned_end=ON - datetime.timedelta(days=10), status=RotationStatus.COMPLETED, actual_end=d("01/11/2026"))
     assert rotation_alerts_daily(ON.isoformat()) == {"board": 0, "managers": 0}
     assert mail.outbox == []
+
+
+def test_the_digest_is_scheduled_daily(db):
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="organization.rotation_alerts_daily")
+    assert task.enabled and (task.crontab.hour, task.crontab.minute) == ("7", "15")
