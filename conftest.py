@@ -6,7 +6,7 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Give every transactional test (live server, real Celery worker, concurrency) a serialized rollback.
 
     Such a test ends by flushing every table, which also drops what the data migrations wrote:
@@ -22,3 +22,19 @@ def pytest_collection_modifyitems(items):
         if transactional and not kwargs.get("serialized_rollback"):
             kwargs.update(transaction=True, serialized_rollback=True)
             item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False)
+
+    _deselect_postgres_only(config, items)
+
+
+def _deselect_postgres_only(config, items):
+    """Tests marked `postgres` (row-lock concurrency) only mean something on PostgreSQL: on SQLite they are
+    deselected, not skipped; CI's second run (`make test-postgres`) runs them."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    keep = [item for item in items if item.get_closest_marker("postgres") is None]
+    dropped = [item for item in items if item.get_closest_marker("postgres") is not None]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
