@@ -292,3 +292,15 @@ def search_learning_content(query: str) -> dict[str, list]:
         "courses": list(CoursePage.objects.live().search(query)[:20]),
         "lessons": list(LessonPage.objects.live().defer_streamfields().search(query)[:30]),
     }
+
+
+def learner_records_under(page) -> int:
+    """How many enrollments, completions and lesson progress rows belong to courses at or under `page`."""
+    from .models import Completion, CoursePage, Enrollment, LessonProgress
+
+    course_ids = CoursePage.objects.filter(path__startswith=page.path).values("pk")
+    return (
+        Enrollment.objects.filter(course__in=course_ids).count()
+        + Completion.objects.filter(course__in=course_ids).count()
+        + LessonProgress.objects.filter(course__in=course_ids).count()
+    )

@@ -46,3 +46,24 @@ def register_outdated_citations_menu_item():
         _("Lessons citing outdated regulations"), reverse("courses_outdated_citations"),
         name="outdated-citations", icon_name="warning", order=650,
     )
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_courses_with_learner_records(request, page):
+    """Deleting a course (or a curriculum holding one) would cascade to enrollments, completions and
+    certificates that cadres and reports rely on. Refuse with a clear message; unpublish instead."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    from .selectors import learner_records_under
+
+    count = learner_records_under(page)
+    if count:
+        messages.error(
+            request,
+            _("“%(title)s” cannot be deleted: %(count)s learner records (enrollments, completions, lesson "
+              "progress) depend on it. Unpublish it instead.") % {"title": page.title, "count": count},
+        )
+        return redirect("wagtailadmin_explore", page.get_parent().id)
+    return None

@@ -56,6 +56,7 @@ def make_manager(unit: Unit, username="manager") -> object:
 class CadreFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Cadre
+        skip_postgeneration_save = True  # the history hook writes its own rows; the cadre needs no re-save
 
     code = factory.LazyFunction(lambda: f"CB{next(_codes):06d}")
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")

@@ -112,3 +112,15 @@ def test_default_date_formats_are_dd_mm_yyyy(language):
 def test_forms_read_dates_typed_as_dd_mm_yyyy(language):
     with translation.override(language):
         assert DateField().clean("09/01/2025") == datetime.date(2025, 1, 9)
+
+
+def test_an_english_browser_still_gets_vietnamese_first(client, db):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="vi"' in response.content.decode()
+    assert "Đăng nhập" in response.content.decode()
+
+
+def test_the_switcher_choice_beats_the_default(client, db, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="vi")
+    assert '<html lang="en"' in response.content.decode()
