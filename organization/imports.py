@@ -195,10 +195,25 @@ class RawRow:
 
 def table_rows(table: Sequence[tuple]) -> tuple[list[RawRow], list[str]]:
     """Map the header to column keys. Returns the data rows and the file-level errors."""
+    return map_table(
+        table,
+        columns=COLUMNS,
+        aliases=header_aliases(),
+        no_header_error=_("The file has no header row and no cadre rows."),
+        no_rows_error=_("The file has no cadre rows under the header."),
+    )
+
+
+def map_table(
+    table: Sequence[tuple], *, columns, aliases: dict[str, str], no_header_error: str, no_rows_error: str,
+    max_rows: int = MAX_ROWS,
+) -> tuple[list[RawRow], list[str]]:
+    """Shared by every spreadsheet import: find the header row, map its cells to column keys through
+    `aliases` (normalized labels in every language), refuse unknown, repeated or missing columns, and
+    return the non-blank data rows with their spreadsheet row numbers, or the file-level errors."""
     header_index = next((i for i, row in enumerate(table) if not all(_is_blank(v) for v in row)), None)
     if header_index is None:
-        return [], [_("The file has no header row and no cadre rows.")]
-    aliases = header_aliases()
+        return [], [no_header_error]
     positions: dict[int, str] = {}
     errors = []
     for index, cell in enumerate(table[header_index]):
@@ -211,11 +226,11 @@ def table_rows(table: Sequence[tuple]) -> tuple[list[RawRow], list[str]]:
             errors.append(_("The column “%(header)s” appears twice.") % {"header": str(cell).strip()})
         else:
             positions[index] = key
-    missing = [c.heading for c in COLUMNS if c.required and c.key not in positions.values()]
+    missing = [c.heading for c in columns if c.required and c.key not in positions.values()]
     if missing:
         errors.append(_("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)})
     if errors:
-        expected = ", ".join(c.heading for c in COLUMNS)
+        expected = ", ".join(c.heading for c in columns)
         errors.append(_("The first row must hold the column names: %(columns)s.") % {"columns": expected})
         return [], errors
     rows = []
@@ -225,9 +240,9 @@ def table_rows(table: Sequence[tuple]) -> tuple[list[RawRow], list[str]]:
         values = {key: (row[index] if index < len(row) else None) for index, key in positions.items()}
         rows.append(RawRow(number=offset, values=values))
     if not rows:
-        return [], [_("The file has no cadre rows under the header.")]
-    if len(rows) > MAX_ROWS:
-        return [], [_("The file has more than %(max)s rows; split it into smaller files.") % {"max": MAX_ROWS}]
+        return [], [no_rows_error]
+    if len(rows) > max_rows:
+        return [], [_("The file has more than %(max)s rows; split it into smaller files.") % {"max": max_rows}]
     return rows, []
 
 

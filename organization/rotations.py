@@ -24,9 +24,9 @@ from .imports import (
     ImportFileError,
     PositionRef,
     RawRow,
-    _is_blank,
     _labels_in_all_languages,
     cell_text,
+    map_table,
     normalize,
     parse_date,
     read_table,
@@ -124,40 +124,14 @@ def header_aliases() -> dict[str, str]:
 
 def table_rows(table: Sequence[tuple]) -> tuple[list[RawRow], list[str]]:
     """Map the header to column keys; returns the data rows and the file-level errors."""
-    header_index = next((i for i, row in enumerate(table) if not all(_is_blank(v) for v in row)), None)
-    if header_index is None:
-        return [], [_("The file has no header row and no rotation rows.")]
-    aliases = header_aliases()
-    positions: dict[int, str] = {}
-    errors = []
-    for index, cell in enumerate(table[header_index]):
-        if _is_blank(cell):
-            continue
-        key = aliases.get(normalize(cell))
-        if key is None:
-            errors.append(_("Unknown column “%(header)s”.") % {"header": str(cell).strip()})
-        elif key in positions.values():
-            errors.append(_("The column “%(header)s” appears twice.") % {"header": str(cell).strip()})
-        else:
-            positions[index] = key
-    missing = [c.heading for c in COLUMNS if c.required and c.key not in positions.values()]
-    if missing:
-        errors.append(_("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)})
-    if errors:
-        expected = ", ".join(c.heading for c in COLUMNS)
-        errors.append(_("The first row must hold the column names: %(columns)s.") % {"columns": expected})
-        return [], errors
-    rows = []
-    for number, row in enumerate(table[header_index + 1:], start=header_index + 2):
-        if all(_is_blank(v) for v in row):
-            continue
-        values = {key: (row[i] if i < len(row) else None) for i, key in positions.items()}
-        rows.append(RawRow(number=number, values=values))
-    if not rows:
-        return [], [_("The file has no rotation rows under the header.")]
-    if len(rows) > MAX_ROWS:
-        return [], [_("The file has more than %(max)s rows; split it into smaller files.") % {"max": MAX_ROWS}]
-    return rows, []
+    return map_table(
+        table,
+        columns=COLUMNS,
+        aliases=header_aliases(),
+        no_header_error=_("The file has no header row and no rotation rows."),
+        no_rows_error=_("The file has no rotation rows under the header."),
+        max_rows=MAX_ROWS,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
