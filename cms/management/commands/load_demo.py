@@ -38,6 +38,7 @@ STEPS = (
     # sittings become competency evidence, only when the framework exists.
     "competency.demo",
     "assessments.demo",
+    "courses.demo_quizzes",
     "organization.rotation_demo",
 )
 
