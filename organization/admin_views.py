@@ -54,6 +54,24 @@ def prepare_report(user, filename: str, data: bytes) -> imports.ImportReport:
     )
 
 
+def upload_store(*, form, user, prepare) -> str | None:
+    """Read the uploaded spreadsheet, check it with `prepare(user, filename, data)`, and keep it for the
+    preview/confirm steps. Returns the upload's token, or None after putting the file-level errors on
+    the form (nothing is stored then). Shared by every spreadsheet import of the admin."""
+    upload = form.cleaned_data["file"]
+    data = upload.read(settings.KTLEARN_IMPORT_MAX_BYTES + 1)
+    report = prepare(user, upload.name, data)
+    if report.file_errors:
+        for message in report.file_errors:
+            form.add_error("file", message)
+        return None
+    CadreImportUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
+    stored = CadreImportUpload.objects.create(
+        token=secrets.token_urlsafe(32), user=user, filename=upload.name[:255], content=data
+    )
+    return stored.token
+
+
 class ImportViewMixin(WagtailAdminTemplateMixin):
     header_icon = "upload"
 
@@ -86,18 +104,10 @@ class CadreImportView(ImportViewMixin, FormView):
         return context
 
     def form_valid(self, form):
-        upload = form.cleaned_data["file"]
-        data = upload.read(settings.KTLEARN_IMPORT_MAX_BYTES + 1)
-        report = prepare_report(self.request.user, upload.name, data)
-        if report.file_errors:
-            for message in report.file_errors:
-                form.add_error("file", message)
+        token = upload_store(form=form, user=self.request.user, prepare=prepare_report)
+        if token is None:
             return self.form_invalid(form)
-        CadreImportUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
-        stored = CadreImportUpload.objects.create(
-            token=secrets.token_urlsafe(32), user=self.request.user, filename=upload.name[:255], content=data
-        )
-        return redirect("organization_cadre_import_preview", token=stored.token)
+        return redirect("organization_cadre_import_preview", token=token)
 
 
 class CadreImportPreviewView(ImportViewMixin, TemplateView):

@@ -328,10 +328,14 @@ CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 
 @dataclass
 class RowResult:
+    """One checked spreadsheet row, shared by every import (cadres, rotations): `row` is the parsed,
+    valid row object; `warnings` do not block the import."""
+
     number: int
     display: dict[str, str]
     errors: list[str] = field(default_factory=list)
-    row: CadreRow | None = None
+    warnings: list[str] = field(default_factory=list)
+    row: object | None = None
     action: str = ""
 
 
@@ -353,7 +357,7 @@ class ImportReport:
         return sum(1 for r in self.rows if r.action == action and not r.errors)
 
     @property
-    def valid_rows(self) -> list[CadreRow]:
+    def valid_rows(self) -> list:
         return [r.row for r in self.rows if r.row is not None and not r.errors]
 
 

@@ -6,7 +6,6 @@ to-unit in a manager's subtree) is a 404 and an action the user may not take a 4
 through the rotation services, whose refusals are shown on the form and write nothing.
 """
 
-import secrets
 
 import django_filters
 from django import forms
@@ -36,7 +35,7 @@ from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.log_actions import log
 
 from . import rotations, selectors, services
-from .admin_views import PREVIEW_VALID_ROWS, UPLOAD_LIFETIME
+from .admin_views import PREVIEW_VALID_ROWS, UPLOAD_LIFETIME, upload_store
 from .forms import UnitChoiceField
 from .models import (
     CadreImportUpload,
@@ -716,18 +715,10 @@ class RotationImportView(RotationImportMixin, FormView):
         return context
 
     def form_valid(self, form):
-        upload = form.cleaned_data["file"]
-        data = upload.read(settings.KTLEARN_IMPORT_MAX_BYTES + 1)
-        report = prepare_report(self.request.user, upload.name, data)
-        if report.file_errors:
-            for message in report.file_errors:
-                form.add_error("file", message)
+        token = upload_store(form=form, user=self.request.user, prepare=prepare_report)
+        if token is None:
             return self.form_invalid(form)
-        CadreImportUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
-        stored = CadreImportUpload.objects.create(
-            token=secrets.token_urlsafe(32), user=self.request.user, filename=upload.name[:255], content=data
-        )
-        return redirect("organization_rotation_import_preview", token=stored.token)
+        return redirect("organization_rotation_import_preview", token=token)
 
 
 class RotationImportPreviewView(RotationImportMixin, TemplateView):

@@ -12,7 +12,7 @@ import datetime
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
@@ -22,8 +22,10 @@ from django.utils.translation import gettext_lazy
 from .imports import (
     XLSX_CONTENT_TYPE,
     ImportFileError,
+    ImportReport,
     PositionRef,
     RawRow,
+    RowResult,
     _labels_in_all_languages,
     cell_text,
     map_table,
@@ -208,38 +210,6 @@ class RotationRow:
 
 
 CREATE, UNCHANGED = "create", "unchanged"
-
-
-@dataclass
-class RowResult:
-    number: int
-    display: dict[str, str]
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    row: RotationRow | None = None
-    action: str = ""
-
-
-@dataclass
-class ImportReport:
-    filename: str
-    file_errors: list[str] = field(default_factory=list)
-    rows: list[RowResult] = field(default_factory=list)
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.file_errors and bool(self.rows) and not any(r.errors for r in self.rows)
-
-    @property
-    def error_rows(self) -> list[RowResult]:
-        return [r for r in self.rows if r.errors]
-
-    def count(self, action: str) -> int:
-        return sum(1 for r in self.rows if r.action == action and not r.errors)
-
-    @property
-    def valid_rows(self) -> list[RotationRow]:
-        return [r.row for r in self.rows if r.row is not None and not r.errors]
 
 
 def _fmt(day: datetime.date) -> str:
