@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("org/rotations/", include("rotation.urls")),
     path("org/", include("organization.urls")),
     path("board/", include("competency.urls")),
     path("learn/", include("courses.urls")),

@@ -1,7 +1,11 @@
 """The five roles, as Django groups. Group names are data shown to staff, so they are Vietnamese."""
 
+from importlib import import_module
+
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
+from django.utils.module_loading import module_has_submodule
 
 CADRE = "Cán bộ kiểm tra"
 TRAINER = "Giảng viên"
@@ -43,14 +47,14 @@ def is_trainer(user) -> bool:
     return has_role(user, TRAINER)
 
 
-_ORG_MODELS = ("unit", "cadre", "position", "unitlevel", "positionassignment", "userprofile", "cadreimportupload",
-               "rotation", "rotationplan")
+_ORG_MODELS = ("unit", "cadre", "position", "unitlevel", "positionassignment", "userprofile", "cadreimportupload")
 _ACCESS_ADMIN = "wagtailadmin.access_admin"
 
-# What each role may do, as Django permissions ("app_label.codename"). The organization
+# What each role may do in this app, as Django permissions ("app_label.codename"). The organization
 # permissions are model-wide; which objects they reach is narrowed by organization.selectors
-# (a manager's subtree), see organization.permission_policies.
-GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
+# (a manager's subtree), see organization.permission_policies. Other apps declare theirs the same
+# way, as ROLE_PERMISSIONS in their own `roles` module (see group_permissions).
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     CADRE: (),
     TRAINER: (_ACCESS_ADMIN,),
     UNIT_MANAGER: (
@@ -63,18 +67,10 @@ GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "organization.view_unit",
         "organization.view_position",
         "organization.view_unitlevel",
-        # Rotations into or out of their subtree (organization.selectors.rotations_visible_to).
-        "organization.add_rotation",
-        "organization.change_rotation",
-        "organization.view_rotation",
-        "organization.view_rotationplan",
     ),
     BOARD: (
         _ACCESS_ADMIN,
         *(f"organization.view_{model}" for model in ("unit", "cadre", "position", "unitlevel")),
-        # The board reads units and cadres but keeps the rotation register and the yearly plans.
-        *(f"organization.{action}_{model}" for model in ("rotation", "rotationplan")
-          for action in ("add", "change", "delete", "view")),
     ),
     ADMINISTRATOR: (
         _ACCESS_ADMIN,
@@ -84,15 +80,29 @@ GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+def group_permissions() -> dict[str, tuple[str, ...]]:
+    """Every installed app's ROLE_PERMISSIONS (this module's and each `<app>.roles` module's), merged
+    per role. Apps declare their own grants, so organization depends on none of them."""
+    merged: dict[str, list[str]] = {role: list(perms) for role, perms in ROLE_PERMISSIONS.items()}
+    for config in apps.get_app_configs():
+        if config.name == __package__ or not module_has_submodule(config.module, "roles"):
+            continue
+        declared = getattr(import_module(f"{config.name}.roles"), "ROLE_PERMISSIONS", {})
+        for role, perms in declared.items():
+            merged.setdefault(role, []).extend(p for p in perms if p not in merged[role])
+    return {role: tuple(perms) for role, perms in merged.items()}
+
+
 def ensure_groups() -> dict[str, Group]:
-    """Create the five groups and grant each the permissions in GROUP_PERMISSIONS.
+    """Create the five groups and grant each the permissions of group_permissions().
 
     Idempotent: running it again changes nothing. It only adds, so permissions another app
     grants to these groups are kept. Permissions that do not exist yet (an app not migrated)
     are skipped.
     """
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in ALL_ROLES}
-    wanted = {perm for perms in GROUP_PERMISSIONS.values() for perm in perms}
+    table = group_permissions()
+    wanted = {perm for perms in table.values() for perm in perms}
     if not wanted:
         return groups
     lookup = Q()
@@ -105,7 +115,7 @@ def ensure_groups() -> dict[str, Group]:
             "pk", "content_type__app_label", "codename"
         )
     }
-    for name, perms in GROUP_PERMISSIONS.items():
+    for name, perms in table.items():
         ids = [found[perm] for perm in perms if perm in found]
         if ids:
             groups[name].permissions.add(*ids)

@@ -50,14 +50,3 @@ def cadre_change_position_task(
         appointed=appointed,
     )
     return assignment.pk
-
-
-@shared_task(name="organization.rotation_alerts_daily", acks_late=True)
-def rotation_alerts_daily(on_iso: str | None = None) -> dict:
-    """Daily: email the board and each unit manager the rotations ending within 90 days and the
-    overdue returns in their scope. Idempotent: a second run the same day sends nothing."""
-    from django.utils import timezone
-
-    from .rotation_alerts import rotation_alerts_send
-
-    return rotation_alerts_send(on=_date_or_none(on_iso) or timezone.localdate())

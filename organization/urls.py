@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import rotation_views, views
+from . import views
 
 app_name = "organization"
 
@@ -9,5 +9,4 @@ urlpatterns = [
     path("cadres/", views.cadre_list, name="cadre_list"),
     path("cadres/export.xlsx", views.cadre_export, name="cadre_export"),
     path("cadres/<int:pk>/", views.cadre_detail, name="cadre_detail"),
-    path("rotations/", rotation_views.rotation_overview, name="rotation_overview"),
 ]

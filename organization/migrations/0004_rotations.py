@@ -3,9 +3,13 @@
 import django.db.models.deletion
 import django.utils.timezone
 import modelcluster.fields
-import organization.models
 from django.conf import settings
 from django.db import migrations, models
+
+
+def validate_decision_file(value):
+    """Stand-in for the validator these fields had here: validators never reach the database, and the
+    rotation models (with the real validator) now live in the rotation app (rotation.models)."""
 
 
 class Migration(migrations.Migration):
@@ -78,7 +82,7 @@ class Migration(migrations.Migration):
                 ('years_of_service_left', models.PositiveSmallIntegerField(blank=True, help_text='QĐ 65-QĐ/TW expects at least 10 years; fewer is allowed but flagged.', null=True, verbose_name='years of service left')),
                 ('equivalent_position', models.BooleanField(default=False, verbose_name='to an equivalent position')),
                 ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('decision_file', models.FileField(blank=True, help_text='The signed decision: PDF, Word or a scan (JPEG, PNG), at most 10 MB.', upload_to='rotations/%Y/', validators=[organization.models.validate_decision_file], verbose_name='decision file')),
+                ('decision_file', models.FileField(blank=True, help_text='The signed decision: PDF, Word or a scan (JPEG, PNG), at most 10 MB.', upload_to='rotations/%Y/', validators=[validate_decision_file], verbose_name='decision file')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('cadre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rotations', to='organization.cadre', verbose_name='cadre')),

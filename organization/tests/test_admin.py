@@ -41,9 +41,10 @@ def test_each_group_gets_the_permissions_of_its_role(db):
         roles.UNIT_MANAGER
     )
     assert "organization.add_unit" not in _perms(roles.UNIT_MANAGER)
-    # The board reads units and cadres; it writes only the rotation register and plans.
-    assert {p.split(".")[1].split("_")[0] for p in _perms(roles.BOARD)
-            if p.startswith("organization.") and "rotation" not in p} == {"view"}
+    # The board reads units and cadres; it writes only the rotation register and plans (granted by
+    # the rotation app's own ROLE_PERMISSIONS).
+    assert {p.split(".")[1].split("_")[0] for p in _perms(roles.BOARD) if p.startswith("organization.")} == {"view"}
+    assert {"rotation.add_rotation", "rotation.change_rotationplan"} <= _perms(roles.BOARD)
     assert {"organization.delete_unit", "organization.add_position"} <= _perms(roles.ADMINISTRATOR)
 
 

@@ -39,7 +39,7 @@ STEPS = (
     "competency.demo",
     "assessments.demo",
     "courses.demo_quizzes",
-    "organization.rotation_demo",
+    "rotation.demo",
 )
 
 

@@ -1,4 +1,4 @@
-"""Builders and fixtures for the rotation tests (imported by organization/tests/test_rotation_*.py)."""
+"""Builders and fixtures for the rotation tests (imported by rotation/tests/test_*.py)."""
 
 import datetime
 import io
@@ -7,9 +7,9 @@ import itertools
 import pytest
 from openpyxl import Workbook
 
-from organization import services
-from organization.models import Rotation, RotationDirection, RotationStatus, rotation_default_end
-from organization.rotations import COLUMNS
+from rotation import services
+from rotation.imports import COLUMNS
+from rotation.models import Rotation, RotationDirection, RotationStatus, rotation_default_end
 
 _numbers = itertools.count(100)
 ISSUER = "Ban Thường vụ Tỉnh ủy"

@@ -10,12 +10,12 @@ from django.utils import timezone
 from courses.models import Completion, Enrollment, EnrollmentSource
 from courses.tests.builders import course
 from organization import roles
-from organization.models import RotationDirection, RotationPlan, RotationPlanLine
+from rotation.models import RotationDirection, RotationPlan, RotationPlanLine
 from tests.factories import CadreFactory, UserFactory
 
-from .rotation_builders import english, record  # noqa: F401 -- fixtures
+from .builders import english, record  # noqa: F401 -- fixtures
 
-URL = reverse("organization:rotation_overview")
+URL = reverse("rotation:overview")
 OUT, INTO = RotationDirection.OUT, RotationDirection.INTO
 
 

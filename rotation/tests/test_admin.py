@@ -8,18 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from organization import roles, services
-from organization.models import (
-    CadreStatus,
-    PositionAssignment,
-    Rotation,
-    RotationDirection,
-    RotationPlan,
-    RotationStatus,
-)
+from organization import roles
+from organization.models import CadreStatus, PositionAssignment
+from rotation import services
+from rotation.models import Rotation, RotationDirection, RotationPlan, RotationStatus
 from tests.factories import CadreFactory, UserFactory
 
-from .rotation_builders import d, english, record, rotate_out  # noqa: F401 -- fixtures
+from .builders import d, english, record, rotate_out  # noqa: F401 -- fixtures
 
 INDEX = reverse("organization_rotation:index")
 ADD = reverse("organization_rotation:add")

@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import roles, selectors
+from organization import roles
+
+from . import selectors
 from .models import ROTATION_ALERT_DAYS, Rotation, RotationAlertLog
 
 DIGEST_LIMIT = 50
@@ -51,7 +53,7 @@ def rotation_alerts_send(*, on: datetime.date) -> dict:
         get_user_model().objects.filter(groups__name__in=(roles.BOARD, roles.UNIT_MANAGER), is_active=True)
         .exclude(email="").select_related("ktlearn_profile__unit").prefetch_related("groups").distinct()
     )
-    url = settings.WAGTAILADMIN_BASE_URL + reverse("organization:rotation_overview")
+    url = settings.WAGTAILADMIN_BASE_URL + reverse("rotation:overview")
     with translation.override(settings.LANGUAGE_CODE):
         for user in users:
             names = {group.name for group in user.groups.all()}

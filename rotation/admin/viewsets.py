@@ -34,19 +34,12 @@ from wagtail.admin.widgets import AdminDateInput
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.log_actions import log
 
-from . import rotations, selectors, services
-from .admin_views import PREVIEW_VALID_ROWS, UPLOAD_LIFETIME, upload_store
-from .forms import UnitChoiceField
-from .models import (
-    CadreImportUpload,
-    Position,
-    Rotation,
-    RotationDirection,
-    RotationPlan,
-    RotationStatus,
-    Unit,
-)
-from .viewsets import (
+from organization import selectors as unit_selectors
+from organization.admin_views import PREVIEW_VALID_ROWS, UPLOAD_LIFETIME, upload_store
+from organization.forms import UnitChoiceField
+from organization.imports import ImportFileError, check_upload
+from organization.models import CadreImportUpload, Position, Unit
+from organization.viewsets import (
     OrganizationViewSet,
     ScopedCreateView,
     ScopedDeleteView,
@@ -58,7 +51,12 @@ from .viewsets import (
     forbidden_as_403,
 )
 
-TEMPLATES = "organization/rotations/admin/"
+from .. import imports as rotations
+from .. import selectors, services
+from ..models import Rotation, RotationDirection, RotationPlan, RotationStatus
+from ..permission_policies import rotation_permission_policy
+
+TEMPLATES = "rotation/admin/"
 INSPECTION_DEPTH = 3
 
 
@@ -76,7 +74,7 @@ def _year_choices():
 
 
 def _visible_units(request):
-    return selectors.units_visible_to(request.user).order_by("path")
+    return unit_selectors.units_visible_to(request.user).order_by("path")
 
 
 class RotationFilterSet(WagtailFilterSet):
@@ -188,7 +186,7 @@ class RotationAdminForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         user = self.for_user
         self.fields["cadre"] = CadreCodeField(
-            queryset=selectors.cadres_visible_to(user).select_related("unit", "position"),
+            queryset=unit_selectors.cadres_visible_to(user).select_related("unit", "position"),
             label=capfirst(Rotation._meta.get_field("cadre").verbose_name),
             help_text=_("The cadre's code, e.g. HD-CB-00123."),
         )
@@ -560,7 +558,7 @@ class RotationPlanForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["unit"]
         self.fields["unit"] = UnitChoiceField(
-            queryset=selectors.units_visible_to(self.for_user).filter(depth__lte=3).order_by("path")
+            queryset=unit_selectors.units_visible_to(self.for_user).filter(depth__lte=3).order_by("path")
             | Unit.objects.filter(pk=self.instance.unit_id or 0),
             label=field.label,
         )
@@ -652,7 +650,6 @@ class RotationViewSetGroup(ModelViewSetGroup):
 
 def can_import_rotations(user) -> bool:
     """The board, administrators and managers who may record rotations."""
-    from .rotation_policies import rotation_permission_policy
 
     return user.is_authenticated and rotation_permission_policy.user_has_permission(user, "add")
 
@@ -693,7 +690,6 @@ class RotationImportForm(forms.Form):
     )
 
     def clean_file(self):
-        from .imports import ImportFileError, check_upload
 
         upload = self.cleaned_data["file"]
         try:
@@ -816,7 +812,7 @@ class RotationAlertsPanel(Component):
             ending=alerts["ending"][: self.LIMIT], ending_count=len(alerts["ending"]),
             overdue=alerts["overdue"][: self.LIMIT], overdue_count=len(alerts["overdue"]),
             ending_url=f"{index}?alert=ending", overdue_url=f"{index}?alert=overdue", today=today,
-            overview_url=reverse("organization:rotation_overview"),
+            overview_url=reverse("rotation:overview"),
         )
         return context
 

@@ -3,11 +3,11 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from organization import selectors
-from organization.models import RotationDirection, RotationPlan, RotationPlanLine, RotationStatus
+from rotation import selectors
+from rotation.models import RotationDirection, RotationPlan, RotationPlanLine, RotationStatus
 from tests.factories import CadreFactory
 
-from .rotation_builders import d, english, record  # noqa: F401 -- fixtures
+from .builders import d, english, record  # noqa: F401 -- fixtures
 
 OUT, INTO, WITHIN = RotationDirection.OUT, RotationDirection.INTO, RotationDirection.WITHIN
 

@@ -12,11 +12,11 @@ from competency.services import evidence_record
 from competency.tests.builders import make_framework, require
 from courses.models import Completion, Enrollment, EnrollmentSource, EnrollmentStatus
 from courses.tests.builders import course
-from organization import services
 from organization.models import CadreStatus, UnitKind
+from rotation import services
 from tests.factories import CadreFactory, PositionAssignment
 
-from .rotation_builders import english, rotate_in, rotate_out, rotate_within  # noqa: F401 -- fixtures
+from .builders import english, rotate_in, rotate_out, rotate_within  # noqa: F401 -- fixtures
 
 TODAY = datetime.date(2026, 11, 29)
 START = TODAY - datetime.timedelta(days=10)

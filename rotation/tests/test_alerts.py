@@ -1,15 +1,15 @@
-"""The daily rotation alert digest (organization.tasks.rotation_alerts_daily)."""
+"""The daily rotation alert digest (rotation.tasks.rotation_alerts_daily_task)."""
 
 import datetime
 
 import pytest
 from django.core import mail
 
-from organization.models import RotationDirection, RotationStatus
-from organization.tasks import rotation_alerts_daily
+from rotation.models import RotationDirection, RotationStatus
+from rotation.tasks import rotation_alerts_daily_task as rotation_alerts_daily
 from tests.factories import CadreFactory
 
-from .rotation_builders import d, english, record  # noqa: F401 -- fixtures
+from .builders import d, english, record  # noqa: F401 -- fixtures
 
 ON = d("29/11/2026")
 OUT = RotationDirection.OUT

@@ -6,17 +6,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from organization import services
-from organization.models import (
-    CadreStatus,
-    PositionAssignment,
-    Rotation,
-    RotationDirection,
-    RotationStatus,
-)
+from organization.models import CadreStatus, PositionAssignment
+from rotation import services
+from rotation.models import Rotation, RotationDirection, RotationStatus
 from tests.factories import CadreFactory, add_unit
 
-from .rotation_builders import (  # noqa: F401 -- fixtures
+from .builders import (  # noqa: F401 -- fixtures
     d,
     decision,
     english,

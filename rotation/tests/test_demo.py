@@ -1,4 +1,4 @@
-"""The demo rotation register (organization.rotation_demo, a load_demo step)."""
+"""The demo rotation register (rotation.demo, a load_demo step)."""
 
 import datetime
 import io
@@ -9,18 +9,12 @@ from collections import Counter
 import pytest
 
 from organization import demo as organization_demo
-from organization import rotation_demo, selectors
-from organization.models import (
-    Cadre,
-    CadreStatus,
-    PositionAssignment,
-    Rotation,
-    RotationDirection,
-    RotationPlan,
-    RotationStatus,
-)
+from organization.models import Cadre, CadreStatus, PositionAssignment
+from rotation import demo as rotation_demo
+from rotation import selectors
+from rotation.models import Rotation, RotationDirection, RotationPlan, RotationStatus
 
-from .rotation_builders import english  # noqa: F401 -- fixtures
+from .builders import english  # noqa: F401 -- fixtures
 
 TODAY = datetime.date(2026, 11, 29)
 

@@ -19,7 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .imports import (
+from organization.imports import (
     XLSX_CONTENT_TYPE,
     ImportFileError,
     ImportReport,
@@ -33,6 +33,8 @@ from .imports import (
     parse_date,
     read_table,
 )
+from organization.models import Position
+
 from .models import ROTATION_MIN_SERVICE_YEARS, Rotation, RotationBasis, RotationDirection, RotationStatus
 
 __all__ = ["COLUMNS", "XLSX_CONTENT_TYPE", "prepare", "rotations_workbook", "template_workbook", "validate_rows"]
@@ -481,8 +483,6 @@ def template_workbook() -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
-
-    from .models import Position
 
     workbook = Workbook(write_only=True)
     _sheet(workbook, capfirst(_("rotations")))

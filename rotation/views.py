@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from . import selectors
 from .models import ROTATION_ALERT_DAYS
-from .rotation_policies import rotation_permission_policy
+from .permission_policies import rotation_permission_policy
 
 
 def _year(raw: str | None, default: int) -> int:
@@ -29,7 +29,7 @@ def rotation_overview(request):
     data = selectors.rotation_overview(user=user, year=year, on=today)
     return render(
         request,
-        "organization/rotations/overview.html",
+        "rotation/overview.html",
         {
             **data,
             "year": year,

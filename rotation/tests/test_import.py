@@ -3,11 +3,13 @@
 import pytest
 from django.urls import reverse
 
-from organization import rotations, selectors, services
-from organization.models import CadreImportUpload, Rotation, RotationStatus
+from organization.models import CadreImportUpload
+from rotation import imports as rotations
+from rotation import selectors, services
+from rotation.models import Rotation, RotationStatus
 from tests.factories import add_unit
 
-from .rotation_builders import (  # noqa: F401 -- fixtures
+from .builders import (  # noqa: F401 -- fixtures
     d,
     english,
     file_row,
@@ -19,7 +21,7 @@ UPLOAD = reverse("organization_rotation_import")
 
 
 def _report(user, rows, **kwargs):
-    from organization.rotation_admin import prepare_report
+    from rotation.admin.viewsets import prepare_report
 
     return prepare_report(user, "luan-chuyen.xlsx", rotation_file(rows, **kwargs))
 
@@ -174,7 +176,7 @@ def test_a_cadre_cannot_import(client, db):
 
 
 def test_the_export_imports_back_unchanged(client, cadre_a, board_user):
-    from .builders import read_xlsx
+    from organization.tests.builders import read_xlsx
 
     record(cadre_a, direction="out", start=d("01/03/2022"), status=RotationStatus.COMPLETED,
            actual_end=d("28/02/2025"), years_of_service_left=12, in_succession_plan=True)
@@ -183,7 +185,7 @@ def test_the_export_imports_back_unchanged(client, cadre_a, board_user):
     assert exported["Content-Type"] == rotations.XLSX_CONTENT_TYPE
     header, rows, _sheet = read_xlsx(exported.content)
     assert header[0] == "Cadre code" and rows[0][0] == "CB-A1"
-    from organization.rotation_admin import prepare_report
+    from rotation.admin.viewsets import prepare_report
 
     report = prepare_report(board_user, "export.xlsx", exported.content)
     assert report.is_valid and report.count(rotations.UNCHANGED) == 1

@@ -6,7 +6,7 @@ Every rotation fits the cadre's position history: the demo province's cadres mos
 since their (re-)election, so a past rotation gets its posts written as closed history entries
 before that post; the cadres marked "rotated" by organization.demo are the ones out on a rotation
 now. Written in bulk (two inserts), then the courses their new post requires are assigned to the
-cadres rotated in (organization.services.rotation_training_assign). A `load_demo` step: idempotent
+cadres rotated in (rotation.services.rotation_training_assign). A `load_demo` step: idempotent
 (if the province already has rotations, only the plans are ensured).
 """
 
@@ -17,19 +17,17 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import Count, Min
 
-from . import demo as organization_demo
+from organization import demo as organization_demo
+from organization.models import Cadre, CadreStatus, PositionAssignment, Unit
+
 from . import services
 from .models import (
-    Cadre,
-    CadreStatus,
-    PositionAssignment,
     Rotation,
     RotationBasis,
     RotationDirection,
     RotationPlan,
     RotationPlanLine,
     RotationStatus,
-    Unit,
     rotation_default_end,
 )
 
