@@ -76,10 +76,10 @@ def build_data(args):
     from django.db import connection, transaction
     from wagtail.models import Page
 
-    from competency.models import Criterion, PopulationAt, Target
-    from competency.services import target_create
     from courses.models import Completion, CoursePage
     from organization.models import Position, Unit, UnitKind
+    from targets.models import Criterion, PopulationAt, Target
+    from targets.services import target_create
 
     if not Unit.objects.filter(code=args.prefix).exists():
         started = step(f"generate_scale --units {args.units} --cadres {args.cadres}")
@@ -206,10 +206,10 @@ def measure(args, root, target, wide) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from competency.models import RollupSnapshot
-    from competency.selectors import target_required_course_ids, target_rollup
-    from competency.services import rollup_snapshot_take
     from organization import roles
+    from targets.models import RollupSnapshot
+    from targets.selectors import target_required_course_ids, target_rollup
+    from targets.services import rollup_snapshot_take
 
     on = timezone.localdate()
     params = {"day": on, "start": target.period_start, "target": target.pk, "root": root.path + "%",

@@ -13,24 +13,12 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
+from competency.models import Area, Competency, Evidence, EvidenceSource, Framework, ProficiencyLevel, Requirement
 from courses.models import CoursePage
 from organization.demo import LEARNER_CADRE_CODE
 from organization.models import Cadre, CadreStatus, Position, Unit, UnitKind
-
-from .models import (
-    Area,
-    Competency,
-    Criterion,
-    Evidence,
-    EvidenceSource,
-    Framework,
-    PopulationAt,
-    ProficiencyLevel,
-    Requirement,
-    RollupSnapshot,
-    Target,
-)
-from .services import rollup_snapshot_take, target_create
+from targets.models import Criterion, PopulationAt, RollupSnapshot, Target
+from targets.services import rollup_snapshot_take, target_create
 
 FRAMEWORK_VERSION = "2025"
 FRAMEWORK_NAME = "Khung năng lực cán bộ làm công tác kiểm tra, giám sát của Đảng"

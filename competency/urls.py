@@ -4,16 +4,7 @@ from . import views
 
 app_name = "competency"
 
+# Mounted under /board/ beside the targets' pages (lms/urls.py).
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("missing/", views.missing, name="missing"),
-    path("missing/export/", views.missing_export, name="missing_export"),
-    path("newly-elected/", views.newly_elected, name="newly_elected"),
-    path("jobs/", views.job_request, name="job_request"),
-    path("jobs/<int:pk>/", views.job_status, name="job_status"),
-    path("reports/", views.reports, name="reports"),
-    path("reports/schedule/", views.report_schedule, name="report_schedule"),
-    path("reports/<int:pk>/<str:fmt>/", views.report_download, name="report_download"),
-    path("notices/", views.notices, name="notices"),
     path("me/competency/", views.my_competency, name="my_competency"),
 ]

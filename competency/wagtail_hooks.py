@@ -1,4 +1,4 @@
-"""The framework, its requirements, targets and evidence in the Wagtail admin."""
+"""The framework, its requirements and evidence in the Wagtail admin."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,9 +9,12 @@ from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 
+from organization import roles
+from organization.selectors import cadres_editable_by
+
 from . import admin_views
-from .forms import EvidenceCorrectionForm, EvidenceForm, TargetForm
-from .models import Area, Competency, Evidence, Framework, ProficiencyLevel, Requirement, Target
+from .forms import EvidenceCorrectionForm, EvidenceForm
+from .models import Area, Competency, Evidence, Framework, ProficiencyLevel, Requirement
 
 
 class FrameworkIndexView(IndexView):
@@ -96,20 +99,6 @@ class RequirementViewSet(ModelViewSet):
         return Requirement.objects.select_related("position", "competency", "framework")
 
 
-class TargetViewSet(ModelViewSet):
-    model = Target
-    name = "competency_target"
-    url_prefix = "competency/targets"
-    icon = "crosshairs"
-    menu_label = _("Targets")
-    list_display = ["name", "period_start", "period_end", "criterion", "goal_percent",
-                    BooleanColumn("is_active", label=_("Active"))]
-    list_filter = ["criterion", "is_active"]
-
-    def get_form_class(self, for_update=False):
-        return TargetForm
-
-
 class EvidenceViewSet(ModelViewSet):
     """Evidence of all kinds is listed; assessors add manual assessments and prior learning here."""
 
@@ -124,8 +113,6 @@ class EvidenceViewSet(ModelViewSet):
     list_per_page = 50
 
     def get_queryset(self, request):
-        from organization import roles
-        from organization.selectors import cadres_editable_by
 
         qs = Evidence.objects.select_related("cadre", "competency")
         if roles.is_board(request.user) or roles.is_administrator(request.user):
@@ -142,7 +129,7 @@ class CompetencyGroup(ModelViewSetGroup):
     menu_order = 300
     items = (
         FrameworkViewSet, ProficiencyLevelViewSet, AreaViewSet, CompetencyViewSet, RequirementViewSet,
-        TargetViewSet, EvidenceViewSet,
+        EvidenceViewSet,
     )
 
 

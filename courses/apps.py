@@ -7,4 +7,8 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from competency.api import remedy_provider_register
+
+        from . import selectors, signals  # noqa: F401 -- signals connects the receivers
+
+        remedy_provider_register(selectors.courses_building)

@@ -506,3 +506,44 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.cadre_id} @ {self.session_id}: {'present' if self.present else 'absent'}"
+
+
+# --- In-site notices and the reminder log (tables created by the competency app) ---------------------
+
+
+class Notice(models.Model):
+    """A message shown to a user inside the site (reminders); the same key is never sent twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ktlearn_notices")
+    key = models.CharField(max_length=120)
+    text = models.TextField(_("text"))
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "competency_notice"  # the table the competency app created
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notice_unique_key")]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class ReminderLog(models.Model):
+    """One reminder sent (to a cadre, or a digest to a manager) on one day: never sent twice."""
+
+    key = models.CharField(max_length=120, unique=True)
+    sent_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "competency_reminderlog"  # the table the competency app created
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+
+    def __str__(self):
+        return self.key
+

@@ -16,6 +16,7 @@ from organization.selectors import cadre_for_user
 from .models import (
     Certificate,
     Completion,
+    CourseCompetency,
     CoursePage,
     Enrollment,
     EnrollmentSource,
@@ -304,3 +305,19 @@ def learner_records_under(page) -> int:
         + Completion.objects.filter(course__in=course_ids).count()
         + LessonProgress.objects.filter(course__in=course_ids).count()
     )
+
+
+def courses_building(competency_levels: dict[int, int]) -> dict[int, list]:
+    """{competency_id: [course, ...]}: live courses that build each competency to at least the level
+    (registered with competency.api as the remedy for a gap). One query."""
+    if not competency_levels:
+        return {}
+    condition = Q()
+    for competency_id, level in competency_levels.items():
+        condition |= Q(competency_id=competency_id, level__gte=level)
+    links = CourseCompetency.objects.filter(condition).select_related("course")
+    links = links.filter(course__live=True).order_by("course__title")
+    result: dict[int, list] = {}
+    for link in links:
+        result.setdefault(link.competency_id, []).append(link.course)
+    return result

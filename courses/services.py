@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from assessments.selectors import passed_quiz_ids
 from competency.models import EvidenceSource
 from competency.services import evidence_record
 from organization.models import Cadre, CadreStatus, Position, Unit
@@ -33,6 +35,7 @@ from .models import (
     EnrollmentStatus,
     LessonPage,
     LessonProgress,
+    Notice,
     TrainingClass,
 )
 
@@ -318,7 +321,6 @@ def _passed_quiz_ids(cadre: Cadre, quiz_ids: set[int]) -> set[int]:
         return set()
     if cadre.user_id is None:
         return set()
-    from assessments.selectors import passed_quiz_ids
 
     return set(passed_quiz_ids(user=cadre.user, quiz_ids=quiz_ids))
 
@@ -423,7 +425,6 @@ def certificate_issue(*, completion: Completion) -> Certificate:
 
 def certificate_render(*, certificate: Certificate) -> Certificate:
     """Render the certificate's PDF and store it. Re-rendering replaces the file."""
-    from django.core.files.base import ContentFile
 
     from .certificates import render_certificate_pdf
 
@@ -576,3 +577,9 @@ def class_complete(*, training_class: TrainingClass, by, today: datetime.date | 
     training_class.completed_on = today
     training_class.save(update_fields=["completed_on"])
     return result
+
+
+def notices_mark_read(*, user) -> int:
+    """Mark the user's unread in-site notices as read; returns how many."""
+    return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+

@@ -4,12 +4,16 @@ The nightly ones (required_courses_assign_all, completions_expire) are scheduled
 migration courses/migrations/*_beat_schedule.py (django-celery-beat); all are idempotent.
 """
 
+import datetime
+
 from celery import shared_task
+from django.utils import timezone
 
 from organization.models import Cadre, PositionAssignment
 
 from . import services
 from .models import Certificate, EnrollmentSource
+from .reminders import reminders_send
 
 
 @shared_task(name="courses.certificate_render", acks_late=True)
@@ -45,3 +49,12 @@ def required_courses_assign_all_task() -> int:
 @shared_task(name="courses.completions_expire", acks_late=True)
 def completions_expire_task() -> int:
     return services.completions_expire_reassign()
+
+
+@shared_task(name="competency.reminders_daily")
+def reminders_daily(on_iso: str | None = None) -> dict:
+    """Daily: remind each cadre of training due soon or overdue, and send each unit manager a
+    digest for their subtree. Running it twice the same day sends nothing twice."""
+    on = datetime.date.fromisoformat(on_iso) if on_iso else timezone.localdate()
+    return reminders_send(on=on)
+

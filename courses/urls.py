@@ -7,6 +7,7 @@ app_name = "courses"
 urlpatterns = [
     path("", views.my_learning, name="my_learning"),
     path("search/", views.search, name="search"),
+    path("notices/", views.notices, name="notices"),
     path("assign/", views.assign, name="assign"),
     path("course/<int:page_id>/enrol/", views.enrol, name="enrol"),
     path("course/<int:page_id>/continue/", views.continue_course, name="continue"),

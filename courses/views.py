@@ -17,7 +17,7 @@ from organization.selectors import cadres_editable_by, cadres_visible_to, units_
 
 from . import selectors, services
 from .forms import AssignForm, SearchForm
-from .models import Certificate, CoursePage, LessonPage
+from .models import Certificate, CoursePage, LessonPage, Notice
 
 
 def _cadre_or_404(request):
@@ -167,3 +167,11 @@ def verify(request, code: str):
     expired = completion.expires_on is not None and completion.expires_on < today
     return render(request, "courses/verify.html",
                   {"code": code, "certificate": certificate, "expires_on": completion.expires_on, "expired": expired})
+
+
+@login_required
+def notices(request):
+    items = list(Notice.objects.filter(user=request.user).order_by("-created_at", "-id")[:100])
+    services.notices_mark_read(user=request.user)
+    return render(request, "courses/notices.html", {"notices": items})
+

@@ -21,6 +21,7 @@ urlpatterns = [
     path("org/rotations/", include("rotation.urls")),
     path("org/", include("organization.urls")),
     path("board/", include("competency.urls")),
+    path("board/", include("targets.urls")),
     path("learn/", include("courses.urls")),
     path("verify/<str:code>/", courses_views.verify, name="verify"),
     path("quiz/", include("assessments.urls")),

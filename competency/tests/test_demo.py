@@ -8,10 +8,11 @@ import pytest
 
 from cms import demo as cms_demo
 from competency import demo
-from competency.models import Evidence, Framework, Requirement, RollupSnapshot, Target
+from competency.models import Evidence, Framework, Requirement
 from competency.selectors import competency_gap
 from organization import demo as organization_demo
 from organization.models import Cadre, Position
+from targets.models import RollupSnapshot, Target
 
 pytestmark = pytest.mark.django_db
 

@@ -230,7 +230,7 @@ def test_evidence_listing_search(admin_client):
 
 
 def test_admin_target_with_empty_population_and_reversed_period_is_refused(admin_client):
-    from competency.models import Target
+    from targets.models import Target
 
     response = admin_client.post("/admin/competency/targets/new/", {
         "code": "x", "name": "Chỉ tiêu thử", "period_start": "2025-01-01", "period_end": "2024-12-31",
@@ -245,7 +245,7 @@ def test_admin_target_with_empty_population_and_reversed_period_is_refused(admin
 
 
 def test_admin_creates_a_target(admin_client, position):
-    from competency.models import Target
+    from targets.models import Target
 
     response = admin_client.post("/admin/competency/targets/new/", {
         "code": "dao-tao", "name": "Đào tạo 2022–2025", "period_start": "2022-01-01", "period_end": "2025-12-31",

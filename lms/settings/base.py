@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "competency",
     "courses",
     "assessments",
+    "targets",
     "cms",
     "bench",
     "wagtail.contrib.forms",

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from competency.models import Criterion, PopulationAt
-from competency.selectors import target_missing, target_rollup
-from competency.services import target_create
 from courses.models import Completion, ExternalTraining
 from courses.tests import builders as course_builders
 from organization.models import Unit, UnitKind
+from targets.models import Criterion, PopulationAt
+from targets.selectors import target_missing, target_rollup
+from targets.services import target_create
 from tests.factories import CadreFactory, PositionFactory, add_unit, unit_tree_root
 
 pytestmark = pytest.mark.django_db

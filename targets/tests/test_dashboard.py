@@ -6,11 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from competency.models import BoardJob, JobKind, JobStatus, RollupSnapshot
-from competency.services import rollup_snapshot_take
-from competency.tasks import rollup_snapshots_nightly
 from organization import roles
 from organization.models import Unit
+from targets.models import BoardJob, JobKind, JobStatus, RollupSnapshot
+from targets.services import rollup_snapshot_take
+from targets.tasks import rollup_snapshots_nightly
 from tests.factories import UserFactory, add_unit, make_manager
 
 from .builders import build_world

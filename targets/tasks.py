@@ -78,13 +78,3 @@ def reports_monthly(on_iso: str | None = None) -> int:
             created += 1
             board_job_run.delay_on_commit(job.pk)
     return created
-
-
-@shared_task(name="competency.reminders_daily")
-def reminders_daily(on_iso: str | None = None) -> dict:
-    """Daily: remind each cadre of training due soon or overdue, and send each unit manager a
-    digest for their subtree. Running it twice the same day sends nothing twice."""
-    from .reminders import reminders_send
-
-    on = datetime.date.fromisoformat(on_iso) if on_iso else timezone.localdate()
-    return reminders_send(on=on)

@@ -5,9 +5,8 @@ import datetime
 import pytest
 from django.core import mail
 
-from competency.models import Notice
-from competency.tasks import reminders_daily
-from courses.models import Enrollment, EnrollmentSource
+from courses.models import Enrollment, EnrollmentSource, Notice
+from courses.tasks import reminders_daily
 from courses.tests import builders as course_builders
 from tests.factories import CadreFactory, UserFactory, add_unit, make_manager, unit_tree_root
 
@@ -15,6 +14,12 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 ON = D(2025, 7, 1)
+
+
+@pytest.fixture(autouse=True)
+def _english_site(settings):
+    """Reminders are written in the site's language: assert on the English msgids."""
+    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture
@@ -44,8 +49,15 @@ def test_cadres_due_soon_or_overdue_get_an_email(setup):
 def test_a_cadre_with_a_login_sees_a_notice(setup, client):
     reminders_daily(on_iso=ON.isoformat())
     client.force_login(setup["user"])
-    body = client.get("/board/notices/").content.decode()
+    body = client.get("/learn/notices/").content.decode()
     assert "Nghiệp vụ kiểm tra cơ bản (due 11/07/2025)" in body
+
+
+def test_the_old_notices_address_still_leads_to_the_notices(setup, client):
+    client.force_login(setup["user"])
+    response = client.get("/board/notices/")
+    assert response.status_code == 301
+    assert response["Location"] == "/learn/notices/"
 
 
 def test_the_manager_gets_a_digest_of_their_subtree(setup):

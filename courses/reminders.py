@@ -9,24 +9,21 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from organization import roles
 from organization.models import CadreStatus
 
-from .models import Notice, ReminderLog
+from .models import Enrollment, EnrollmentStatus, Notice, ReminderLog
 
 REMINDER_DAYS = 14
 DIGEST_LIMIT = 50
 
 
 def _learning_url() -> str:
-    try:
-        return reverse("courses:my_learning")
-    except NoReverseMatch:
-        return ""
+    return reverse("courses:my_learning")
 
 
 def _line(enrollment, on: datetime.date) -> str:
@@ -51,7 +48,6 @@ def _once(key: str, on: datetime.date, send) -> bool:
 
 def reminders_send(*, on: datetime.date) -> dict:
     """Send the day's reminders and digests; returns how many of each were sent."""
-    from courses.models import Enrollment, EnrollmentStatus
 
     horizon = on + datetime.timedelta(days=REMINDER_DAYS)
     due = list(

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from competency.services import rollup_snapshot_take
 from organization import roles
 from organization.models import Unit
+from targets.services import rollup_snapshot_take
 from tests.browser.conftest import PHONE, log_in, open_page, page, playwright, screenshot, site  # noqa: F401
 from tests.factories import UserFactory
 

@@ -8,12 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
-from competency.models import BoardJob, JobKind, JobStatus, ReportSchedule
-from competency.reports import report_data, report_pdf
-from competency.services import board_job_request, report_schedule_set
-from competency.tasks import reports_monthly
 from organization import roles
 from organization.models import Unit
+from targets.models import BoardJob, JobKind, JobStatus, ReportSchedule
+from targets.reports import report_data, report_pdf
+from targets.services import board_job_request, report_schedule_set
+from targets.tasks import reports_monthly
 from tests.factories import UserFactory, make_manager
 
 from .builders import build_world

@@ -18,10 +18,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from competency.models import Criterion, PopulationAt, Target
-from competency.selectors import target_missing, target_rollup
-from competency.services import target_create
 from organization.models import Unit, UnitKind
+from targets.models import Criterion, PopulationAt, Target
+from targets.selectors import target_missing, target_rollup
+from targets.services import target_create
 from tests.factories import PositionFactory
 
 from .builders import build_world
