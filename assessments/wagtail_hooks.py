@@ -5,255 +5,23 @@ a SnippetChooserBlock. Trainers edit every bank and question; a quiz only when t
 among its editors (QuizPermissionPolicy).
 """
 
-from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import (
-    CreateView,
-    DeleteView,
-    EditView,
-    IndexView,
-    SnippetViewSet,
-    SnippetViewSetGroup,
+
+from .admin.viewsets import (
+    AssessmentsGroup,
+    AuthorMenuItem,
+    admin_urlpatterns,
+    quiz_permission_policy,
 )
+from .models import Quiz
 
-from . import admin_views
-from .models import Category, EssayQuestion, MCQuestion, Quiz, SubCategory, TFQuestion
-from .permissions import can_author, quizzes_editable_by
-
-# ---------------------------------------------------------------------------------------------
-# Forms
-
-
-class MCQuestionForm(WagtailAdminModelForm):
-    """At least two answers; exactly one right one, or one or more when several may be right."""
-
-    def clean(self):
-        cleaned = super().clean()
-        formset = self.formsets.get("answers")
-        if formset is None or not all(f.is_valid() for f in formset.forms):
-            return cleaned
-        kept = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        right = sum(1 for data in kept if data.get("correct"))
-        if len(kept) < 2:
-            raise ValidationError(_("Give at least two answers."))
-        if right == 0:
-            raise ValidationError(_("Mark the right answer."))
-        if right > 1 and not cleaned.get("multiple"):
-            raise ValidationError(_("Several answers are marked right: tick “several correct answers” or keep one."))
-        return cleaned
-
-
-class QuizForm(WagtailAdminModelForm):
-    def clean(self):
-        cleaned = super().clean()
-        level = cleaned.get("attests_level")
-        if level:
-            from competency.selectors import framework_active
-
-            framework = framework_active()
-            top = framework.levels.order_by("-level").values_list("level", flat=True).first() if framework else None
-            if top is not None and level > top:
-                self.add_error("attests_level", _("The framework's scale stops at level %(top)s.") % {"top": top})
-        return cleaned
-
-
-# ---------------------------------------------------------------------------------------------
-# Permission policy and views for quizzes
-
-
-class QuizPermissionPolicy(ModelPermissionPolicy):
-    """Model permissions (what a role may do) narrowed to the quizzes the user owns or co-edits."""
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        if not self.user_has_permission(user, action):
-            return False
-        if action in ("view", "choose"):
-            return True
-        return quizzes_editable_by(user).filter(pk=instance.pk).exists()
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if not self.user_has_any_permission(user, actions):
-            return Quiz.objects.none()
-        if set(actions) & {"view", "choose"}:
-            return Quiz.objects.all()
-        return quizzes_editable_by(user)
-
-
-quiz_permission_policy = QuizPermissionPolicy(Quiz)
 register_permission_policy(Quiz, quiz_permission_policy, exact_class=True)
 
-
-class _EditableQuizMixin:
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        if not quiz_permission_policy.user_has_permission_for_instance(self.request.user, "change", obj):
-            raise PermissionDenied
-        return obj
-
-
-class QuizIndexView(IndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().filter(pk__in=quizzes_editable_by(self.request.user).values("pk"))
-
-
-class QuizCreateView(CreateView):
-    def save_instance(self):
-        instance = super().save_instance()
-        if instance.owner_id is None:
-            instance.owner = self.request.user
-            instance.save(update_fields=["owner"])
-        return instance
-
-
-class QuizEditView(_EditableQuizMixin, EditView):
-    pass
-
-
-class QuizDeleteView(_EditableQuizMixin, DeleteView):
-    pass
-
-
-# ---------------------------------------------------------------------------------------------
-# Viewsets
-
-_question_panels = [
-    FieldRowPanel([FieldPanel("category"), FieldPanel("sub_category")]),
-    FieldPanel("content"),
-    FieldPanel("figure"),
-    FieldPanel("explanation"),
-    FieldPanel("quiz", widget=forms.CheckboxSelectMultiple),
-]
-
-
-class CategoryViewSet(SnippetViewSet):
-    model = Category
-    icon = "folder-open-inverse"
-    menu_label = _("Question banks")
-    list_display = ["category", "competency"]
-    search_fields = ["category", "description"]
-    panels = [FieldPanel("category"), FieldPanel("competency"), FieldPanel("description")]
-
-
-class SubCategoryViewSet(SnippetViewSet):
-    model = SubCategory
-    icon = "folder-inverse"
-    menu_label = _("Sub-categories")
-    list_display = ["sub_category", "category"]
-    list_filter = ["category"]
-    search_fields = ["sub_category"]
-
-
-class MCQuestionViewSet(SnippetViewSet):
-    model = MCQuestion
-    icon = "list-ul"
-    menu_label = _("Multiple choice")
-    list_display = ["content", "category", "multiple"]
-    list_filter = ["category"]
-    search_fields = ["content"]
-    edit_handler = ObjectList(
-        [
-            *_question_panels,
-            FieldRowPanel([FieldPanel("answer_order"), FieldPanel("multiple")]),
-            InlinePanel("answers", label=_("Answers"), min_num=2),
-        ],
-        base_form_class=MCQuestionForm,
-    )
-
-
-class TFQuestionViewSet(SnippetViewSet):
-    model = TFQuestion
-    icon = "tick-inverse"
-    menu_label = _("True / false")
-    list_display = ["content", "category", "correct"]
-    list_filter = ["category"]
-    search_fields = ["content"]
-    panels = [*_question_panels, FieldPanel("correct")]
-
-
-class EssayQuestionViewSet(SnippetViewSet):
-    model = EssayQuestion
-    icon = "edit"
-    menu_label = _("Essay")
-    list_display = ["content", "category"]
-    list_filter = ["category"]
-    search_fields = ["content"]
-    panels = _question_panels
-
-
-class QuizViewSet(SnippetViewSet):
-    model = Quiz
-    icon = "tasks"
-    menu_label = _("Quizzes")
-    list_display = ["title", "url", "pass_mark", "draft"]
-    list_filter = ["draft"]
-    search_fields = ["title", "description"]
-    index_view_class = QuizIndexView
-    add_view_class = QuizCreateView
-    edit_view_class = QuizEditView
-    delete_view_class = QuizDeleteView
-    edit_handler = ObjectList(
-        [
-            FieldPanel("title"),
-            FieldPanel("url"),
-            FieldPanel("description"),
-            FieldPanel("category"),
-            MultiFieldPanel(
-                [
-                    FieldRowPanel([FieldPanel("random_order"), FieldPanel("max_questions")]),
-                    FieldPanel("layout"),
-                    InlinePanel("blueprint", label=_("Blueprint draw (instead of the questions ticked in the bank)")),
-                ],
-                heading=_("Questions"),
-            ),
-            MultiFieldPanel(
-                [
-                    FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("attests_level")]),
-                    FieldRowPanel([FieldPanel("single_attempt"), FieldPanel("max_attempts")]),
-                    FieldRowPanel([FieldPanel("time_limit_minutes"), FieldPanel("opens_at"),
-                                   FieldPanel("closes_at")]),
-                ],
-                heading=_("Rules"),
-            ),
-            MultiFieldPanel(
-                [FieldPanel("review_available"), FieldPanel("answers_at_end"), FieldPanel("exam_paper"),
-                 FieldPanel("success_text"), FieldPanel("fail_text")],
-                heading=_("Results and review"),
-            ),
-            FieldPanel("editors"),
-            FieldPanel("draft"),
-        ],
-        base_form_class=QuizForm,
-    )
-
-
-class AssessmentsGroup(SnippetViewSetGroup):
-    menu_label = _("Quizzes")
-    menu_icon = "tasks"
-    menu_order = 250
-    items = (QuizViewSet, CategoryViewSet, SubCategoryViewSet, MCQuestionViewSet, TFQuestionViewSet,
-             EssayQuestionViewSet)
-    submenu_hook = "register_assessments_menu_item"
-
-
 register_snippet(AssessmentsGroup)
-
-
-# ---------------------------------------------------------------------------------------------
-# Extra admin pages
-
-
-class AuthorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_author(request.user)
 
 
 @hooks.register("register_assessments_menu_item")
@@ -271,17 +39,6 @@ def _menu_statistics():
 @hooks.register("register_assessments_menu_item")
 def _menu_marking():
     return AuthorMenuItem(_("Essays to mark"), reverse("assessments:marking_queue"), icon_name="edit", order=920)
-
-
-admin_urlpatterns = (
-    [
-        path("import/", admin_views.bank_import, name="bank_import"),
-        path("export/", admin_views.bank_export, name="bank_export"),
-        path("statistics/", admin_views.statistics_index, name="statistics_index"),
-        path("statistics/<int:pk>/", admin_views.quiz_statistics, name="quiz_statistics"),
-    ],
-    "assessments_admin",
-)
 
 
 @hooks.register("register_admin_urls")

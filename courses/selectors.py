@@ -10,8 +10,15 @@ from django.db.models.functions import Greatest, Substr
 from django.utils import timezone
 from wagtail.models import Page
 
-from organization.models import Cadre
-from organization.selectors import cadre_for_user
+from organization import roles
+from organization.models import Cadre, Unit
+from organization.selectors import (
+    cadre_for_user,
+    cadres_editable_by,
+    cadres_visible_to,
+    managed_unit,
+    units_editable_by,
+)
 
 from .models import (
     Certificate,
@@ -25,6 +32,7 @@ from .models import (
     LessonPage,
     LessonProgress,
     ModulePage,
+    TrainingClass,
 )
 
 STEPLEN = Page.steplen
@@ -321,3 +329,40 @@ def courses_building(competency_levels: dict[int, int]) -> dict[int, list]:
     for link in links:
         result.setdefault(link.competency_id, []).append(link.course)
     return result
+
+
+# --- In-person classes and external training, scoped by the unit visibility rule ----------------------
+
+
+def _sees_all_classes(user) -> bool:
+    return roles.is_administrator(user) or roles.is_trainer(user)
+
+
+def classes_visible_to(user) -> QuerySet[TrainingClass]:
+    if _sees_all_classes(user) or roles.is_board(user):
+        return TrainingClass.objects.all()
+    return classes_editable_by(user)
+
+
+def classes_editable_by(user) -> QuerySet[TrainingClass]:
+    if not user.is_authenticated:
+        return TrainingClass.objects.none()
+    if _sees_all_classes(user):
+        return TrainingClass.objects.all()
+    unit = managed_unit(user) if roles.is_unit_manager(user) else None
+    if unit is None:
+        return TrainingClass.objects.none()
+    return TrainingClass.objects.filter(unit__path__startswith=unit.path)
+
+
+def class_units_for(user) -> QuerySet[Unit]:
+    return Unit.objects.filter(is_active=True) if _sees_all_classes(user) else units_editable_by(user)
+
+
+def external_visible_to(user) -> QuerySet[ExternalTraining]:
+    return ExternalTraining.objects.filter(cadre__in=cadres_visible_to(user))
+
+
+def external_editable_by(user) -> QuerySet[ExternalTraining]:
+    return ExternalTraining.objects.filter(cadre__in=cadres_editable_by(user))
+

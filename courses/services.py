@@ -473,9 +473,7 @@ def completions_expire_reassign(*, today: datetime.date | None = None) -> int:
 
 
 def _require_class_editor(by, training_class: TrainingClass) -> None:
-    from .admin_classes import classes_editable_by
-
-    if not classes_editable_by(by).filter(pk=training_class.pk).exists():
+    if not selectors.classes_editable_by(by).filter(pk=training_class.pk).exists():
         raise PermissionDenied(_("You can only manage classes of your own units."))
 
 

@@ -6,12 +6,13 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from . import admin_classes
-from .admin_views import OutdatedCitationsReport, can_see_curriculum_reports
+from .admin import viewsets as admin_classes
+from .admin.views import OutdatedCitationsReport, can_see_curriculum_reports
 from .models import ExternalTraining, TrainingClass
+from .permission_policies import class_permission_policy, external_permission_policy
 
-register_permission_policy(TrainingClass, admin_classes.class_permission_policy, exact_class=True)
-register_permission_policy(ExternalTraining, admin_classes.external_permission_policy, exact_class=True)
+register_permission_policy(TrainingClass, class_permission_policy, exact_class=True)
+register_permission_policy(ExternalTraining, external_permission_policy, exact_class=True)
 
 
 @hooks.register("register_admin_viewset")

@@ -11,8 +11,9 @@ from .permission_policies import cadre_permission_policy, unit_permission_policy
 register_permission_policy(Unit, unit_permission_policy, exact_class=True)
 register_permission_policy(Cadre, cadre_permission_policy, exact_class=True)
 
-from . import admin_views  # noqa: E402
-from .viewsets import OrganizationViewSetGroup, forbidden_as_403  # noqa: E402
+from .admin import views as admin_views  # noqa: E402
+from .admin.scoped import forbidden_as_403  # noqa: E402
+from .admin.viewsets import OrganizationViewSetGroup  # noqa: E402
 
 
 @hooks.register("register_admin_viewset")

@@ -1,5 +1,5 @@
 """Who may manage in-person classes and external training in the admin (model permissions; which
-records each user reaches is narrowed by the unit visibility rule in courses.admin_classes)."""
+records each user reaches is narrowed by the unit visibility rule in courses.selectors)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations

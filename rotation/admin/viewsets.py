@@ -1,6 +1,6 @@
 """The rotation register and the rotation plans in the Wagtail admin.
 
-Scoped like the rest of the organization admin (organization.viewsets): every view asks the
+Scoped like the rest of the organization admin (organization.admin.scoped): every view asks the
 model's permission policy, so a rotation outside the user's scope (neither its from- nor its
 to-unit in a manager's subtree) is a 404 and an action the user may not take a 403. Writes go
 through the rotation services, whose refusals are shown on the form and write nothing.
@@ -35,11 +35,7 @@ from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.log_actions import log
 
 from organization import selectors as unit_selectors
-from organization.admin_views import PREVIEW_VALID_ROWS, UPLOAD_LIFETIME, upload_store
-from organization.forms import UnitChoiceField
-from organization.imports import ImportFileError, check_upload
-from organization.models import CadreImportUpload, Position, Unit
-from organization.viewsets import (
+from organization.admin.scoped import (
     OrganizationViewSet,
     ScopedCreateView,
     ScopedDeleteView,
@@ -47,9 +43,13 @@ from organization.viewsets import (
     ScopedIndexView,
     ScopedInspectView,
     ScopedObjectMixin,
-    UnitTreeFilter,
     forbidden_as_403,
 )
+from organization.admin.views import PREVIEW_VALID_ROWS, UPLOAD_LIFETIME, upload_store
+from organization.admin.viewsets import UnitTreeFilter
+from organization.forms import UnitChoiceField
+from organization.imports import ImportFileError, check_upload
+from organization.models import CadreImportUpload, Position, Unit
 
 from .. import imports as rotations
 from .. import selectors, services

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .forms import FrameworkImportConfirmForm, FrameworkImportForm
-from .imports import framework_workbook_export, framework_workbook_parse
-from .models import Framework
-from .services import framework_activate, framework_import
+from ..forms import FrameworkImportConfirmForm, FrameworkImportForm
+from ..imports import framework_workbook_export, framework_workbook_parse
+from ..models import Framework
+from ..services import framework_activate, framework_import
 
 IMPORT_DIR = "framework-imports"
 

@@ -21,9 +21,9 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from . import exports, imports, roles, selectors, services
-from .forms import CadreImportForm
-from .models import Cadre, CadreImportUpload
+from .. import exports, imports, roles, selectors, services
+from ..forms import CadreImportForm
+from ..models import Cadre, CadreImportUpload
 
 UPLOAD_LIFETIME = datetime.timedelta(days=1)
 PREVIEW_VALID_ROWS = 200

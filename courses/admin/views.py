@@ -12,8 +12,8 @@ from wagtail.models import Page
 from cms.selectors import citations_by_page, outdated_regulations, pages_citing_outdated
 from organization import roles
 
-from .models import LessonPage
-from .selectors import STEPLEN
+from ..models import LessonPage
+from ..selectors import STEPLEN
 
 CURRICULUM_APPROVERS = "Duyệt giáo trình"
 

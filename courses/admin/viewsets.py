@@ -11,7 +11,7 @@ the attendance sheet (.xlsx, all or nothing) and closes the class.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -22,59 +22,20 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import Column, TitleColumn
 
-from organization import roles
+from organization.admin.scoped import OrganizationViewSet, forbidden_as_403
 from organization.forms import UnitFilterField
 from organization.models import Cadre, Unit
-from organization.permission_policies import ScopedModelPermissionPolicy
-from organization.selectors import cadres_editable_by, cadres_visible_to, managed_unit, units_editable_by
-from organization.viewsets import OrganizationViewSet, forbidden_as_403
+from organization.selectors import cadres_editable_by
 
-from . import services
-from .attendance import session_heading, sheet_for
-from .forms import AssignForm
-from .models import Attendance, CoursePage, ExternalTraining, TrainingClass
+from .. import services
+from ..attendance import session_heading, sheet_for
+from ..forms import AssignForm
+from ..models import Attendance, CoursePage, ExternalTraining, TrainingClass
+from ..permission_policies import class_permission_policy, external_permission_policy
+from ..selectors import class_units_for, classes_editable_by, classes_visible_to, external_visible_to
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
-
-
-def _sees_all_classes(user) -> bool:
-    return roles.is_administrator(user) or roles.is_trainer(user)
-
-
-def classes_visible_to(user) -> QuerySet[TrainingClass]:
-    if _sees_all_classes(user) or roles.is_board(user):
-        return TrainingClass.objects.all()
-    return classes_editable_by(user)
-
-
-def classes_editable_by(user) -> QuerySet[TrainingClass]:
-    if not user.is_authenticated:
-        return TrainingClass.objects.none()
-    if _sees_all_classes(user):
-        return TrainingClass.objects.all()
-    unit = managed_unit(user) if roles.is_unit_manager(user) else None
-    if unit is None:
-        return TrainingClass.objects.none()
-    return TrainingClass.objects.filter(unit__path__startswith=unit.path)
-
-
-def class_units_for(user) -> QuerySet[Unit]:
-    return Unit.objects.filter(is_active=True) if _sees_all_classes(user) else units_editable_by(user)
-
-
-def external_visible_to(user) -> QuerySet[ExternalTraining]:
-    return ExternalTraining.objects.filter(cadre__in=cadres_visible_to(user))
-
-
-def external_editable_by(user) -> QuerySet[ExternalTraining]:
-    return ExternalTraining.objects.filter(cadre__in=cadres_editable_by(user))
-
-
-class_permission_policy = ScopedModelPermissionPolicy(
-    TrainingClass, visible=classes_visible_to, editable=classes_editable_by)
-external_permission_policy = ScopedModelPermissionPolicy(
-    ExternalTraining, visible=external_visible_to, editable=external_editable_by)
 
 
 # --- Forms ------------------------------------------------------------------------------------------

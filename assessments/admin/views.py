@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import imports, selectors
-from .models import Category, Question
-from .permissions import can_author, quizzes_editable_by
+from .. import imports, selectors
+from ..models import Category, Question
+from ..permissions import can_author, quizzes_editable_by
 
 SESSION_KEY = "assessments_bank_import"
 

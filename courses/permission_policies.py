@@ -1,0 +1,15 @@
+"""Permission policies for in-person classes and external training: Django's model permissions say what
+a role may do, the courses selectors which records (organization.permission_policies explains the pattern)."""
+
+from organization.permission_policies import ScopedModelPermissionPolicy
+
+from .models import ExternalTraining, TrainingClass
+from .selectors import classes_editable_by, classes_visible_to, external_editable_by, external_visible_to
+
+class_permission_policy = ScopedModelPermissionPolicy(
+    TrainingClass, visible=classes_visible_to, editable=classes_editable_by)
+
+
+external_permission_policy = ScopedModelPermissionPolicy(
+    ExternalTraining, visible=external_visible_to, editable=external_editable_by)
+

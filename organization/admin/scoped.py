@@ -1,0 +1,160 @@
+"""The scoped admin building blocks every KTLearn viewset uses (units, cadres, rotations, classes).
+
+Every view that lists or takes an id asks the model's permission policy (see
+organization.permission_policies), which joins Django permissions with the selectors' scope: an
+object outside the user's scope is answered 404, an action the user may not take 403.
+"""
+
+
+import functools
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.defaults import permission_denied
+from wagtail.admin import messages
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
+from wagtail.admin.viewsets.model import ModelViewSet
+
+
+def forbidden_as_403(view):
+    """Answer PermissionDenied with a real 403. (Wagtail's admin otherwise turns it into a
+    redirect to the dashboard, which hides from clients and tests that access was refused.)"""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            return permission_denied(request, exc)
+
+    return wrapped
+
+
+class ScopedObjectMixin:
+    """Find the object among those the user may see (else 404) and refuse (403) an action the
+    user may not take on it."""
+
+    object_action = "view"
+
+    def scoped_queryset(self):
+        policy = self.permission_policy
+        if hasattr(policy, "visible_to"):
+            return policy.visible_to(self.request.user)
+        return self.model._default_manager.all()
+
+    def check_object(self, obj):
+        if not self.permission_policy.user_has_permission_for_instance(self.request.user, self.object_action, obj):
+            raise PermissionDenied
+        return obj
+
+
+class ScopedIndexView(ScopedObjectMixin, generic.IndexView):
+    def get_base_queryset(self):
+        return self.scoped_queryset()
+
+
+class ScopedCreateView(generic.CreateView):
+    def form_valid(self, form):
+        # A service refusing the write (ValidationError) is shown on the form; nothing is saved.
+        try:
+            return super().form_valid(form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+
+class ScopedEditView(ScopedObjectMixin, generic.EditView):
+    object_action = "change"
+
+    def get_queryset(self):
+        return self.scoped_queryset()
+
+    def get_object(self, queryset=None):
+        return self.check_object(super().get_object(queryset))
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+
+class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
+    object_action = "delete"
+
+    def get_queryset(self):
+        return self.scoped_queryset()
+
+    def get_object(self, queryset=None):
+        if getattr(self, "object", None):
+            return self.object
+        return self.check_object(super().get_object(queryset))
+
+    def refuse_reason(self) -> str | None:
+        """A reason the object cannot be deleted, shown instead of deleting it."""
+        return None
+
+    def form_valid(self, form):
+        reason = self.refuse_reason()
+        if reason is None:
+            try:
+                with transaction.atomic():
+                    return super().form_valid(form)
+            except ProtectedError:
+                reason = _("“%(object)s” is still used by other records and cannot be deleted.") % {
+                    "object": self.object
+                }
+        messages.error(self.request, reason)
+        return redirect(self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["refuse_reason"] = self.refuse_reason()
+        return context
+
+
+class ScopedInspectView(ScopedObjectMixin, generic.InspectView):
+    def get_object(self, queryset=None):
+        return self.check_object(get_object_or_404(self.scoped_queryset(), pk=self.pk))
+
+
+class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
+    object_action = "change"
+
+    def get_object(self):
+        return self.check_object(get_object_or_404(self.scoped_queryset(), pk=self.pk))
+
+
+class ScopedUsageView(ScopedObjectMixin, usage.UsageView):
+    object_action = "change"
+
+    def get_object(self):
+        return self.check_object(get_object_or_404(self.scoped_queryset(), pk=self.pk))
+
+
+class OrganizationViewSet(ModelViewSet):
+    """Shared defaults: scoped views, real 403s, inspect on, no copy (codes are unique), and no
+    reference index (nothing references these models through Wagtail content)."""
+
+    index_view_class = ScopedIndexView
+    add_view_class = ScopedCreateView
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
+    inspect_view_class = ScopedInspectView
+    history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_to_reference_index = False
+    template_prefix = "organization/admin/"
+
+    def construct_view(self, view_class, **kwargs):
+        return forbidden_as_403(super().construct_view(view_class, **kwargs))
+
