@@ -74,7 +74,10 @@ vendor:
 	cp node_modules/chart.js/dist/chart.umd.min.js lms/static/vendor/chartjs/
 	cp node_modules/htmx.org/dist/htmx.min.js lms/static/vendor/htmx/
 	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css lms/static/vendor/bootstrap-icons/
-	cp node_modules/bootstrap-icons/font/fonts/*.woff2 lms/static/vendor/bootstrap-icons/fonts/
+	cp node_modules/bootstrap-icons/font/fonts/*.woff2 node_modules/bootstrap-icons/font/fonts/*.woff lms/static/vendor/bootstrap-icons/fonts/
+	# The source maps are not vendored: drop the comments that point at them (the production manifest
+	# storage refuses a reference to a missing file).
+	sed -i '/^\/[\/*]# sourceMappingURL=/d' lms/static/vendor/bootstrap/*.min.* lms/static/vendor/chartjs/*.js
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

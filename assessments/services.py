@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from competency.models import EvidenceSource
 from competency.services import evidence_record
+from organization.models import Cadre
 
 from .models import (
     Answer,
@@ -165,7 +166,6 @@ def sitting_start(*, user, quiz: Quiz, now: datetime.datetime | None = None,
         order = _draw_questions(quiz, rng)
         if not order:
             raise QuizUnavailable(_("This quiz has no questions yet."))
-        from organization.models import Cadre
 
         cadre_id = Cadre.objects.filter(user=user).values_list("pk", flat=True).first()
         try:

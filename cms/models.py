@@ -8,6 +8,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from organization.selectors import cadre_for_user
+
 
 class HomePage(Page):
     intro = models.CharField(_("intro"), max_length=255, blank=True)
@@ -22,7 +24,6 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from organization.selectors import cadre_for_user
 
         context = super().get_context(request, *args, **kwargs)
         context["cadre"] = cadre_for_user(request.user)

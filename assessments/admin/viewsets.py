@@ -17,6 +17,8 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
+from competency.selectors import framework_active
+
 from ..admin import views as admin_views
 from ..models import Category, EssayQuestion, MCQuestion, Quiz, SubCategory, TFQuestion
 from ..permissions import can_author, quizzes_editable_by
@@ -46,7 +48,6 @@ class QuizForm(WagtailAdminModelForm):
         cleaned = super().clean()
         level = cleaned.get("attests_level")
         if level:
-            from competency.selectors import framework_active
 
             framework = framework_active()
             top = framework.levels.order_by("-level").values_list("level", flat=True).first() if framework else None
