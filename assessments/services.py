@@ -127,7 +127,7 @@ def _ended_by_for_expiry(sitting: Sitting) -> str:
     return SittingEnd.TIME_UP
 
 
-def sitting_start(*, user, quiz: Quiz, now: datetime.datetime | None = None,
+def sitting_start(*, by, quiz: Quiz, now: datetime.datetime | None = None,
                   rng: random.Random | None = None) -> Sitting:
     """Start (or resume) `user`'s attempt at `quiz`.
 
@@ -139,11 +139,11 @@ def sitting_start(*, user, quiz: Quiz, now: datetime.datetime | None = None,
     """
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
-    if quiz.draft and not can_edit_quiz(user, quiz):
+    if quiz.draft and not can_edit_quiz(by, quiz):
         raise QuizUnavailable(_("This quiz is not published yet."))
 
     for _attempt in range(2):
-        current = Sitting.objects.filter(user=user, quiz=quiz, complete=False).first()
+        current = Sitting.objects.filter(user=by, quiz=quiz, complete=False).first()
         if current is not None:
             current.quiz = quiz
             if not _is_expired(current, now):
@@ -157,7 +157,7 @@ def sitting_start(*, user, quiz: Quiz, now: datetime.datetime | None = None,
             )
         if quiz.closes_at and now >= quiz.closes_at:
             raise QuizUnavailable(_("This quiz has closed."))
-        used = Sitting.objects.filter(user=user, quiz=quiz).aggregate(n=Max("attempt_no"))["n"] or 0
+        used = Sitting.objects.filter(user=by, quiz=quiz).aggregate(n=Max("attempt_no"))["n"] or 0
         limit = quiz.attempt_limit
         if limit is not None and used >= limit:
             raise AttemptLimitReached(
@@ -167,11 +167,11 @@ def sitting_start(*, user, quiz: Quiz, now: datetime.datetime | None = None,
         if not order:
             raise QuizUnavailable(_("This quiz has no questions yet."))
 
-        cadre_id = Cadre.objects.filter(user=user).values_list("pk", flat=True).first()
+        cadre_id = Cadre.objects.filter(user=by).values_list("pk", flat=True).first()
         try:
             with transaction.atomic():
                 return Sitting.objects.create(
-                    user=user, cadre_id=cadre_id, quiz=quiz, attempt_no=used + 1, question_order=order,
+                    user=by, cadre_id=cadre_id, quiz=quiz, attempt_no=used + 1, question_order=order,
                     max_score=len(order), start=now, deadline=_deadline_for(quiz, now),
                 )
         except IntegrityError:
@@ -184,11 +184,11 @@ def sitting_start(*, user, quiz: Quiz, now: datetime.datetime | None = None,
 # Answer
 
 
-def _lock_open_sitting(*, sitting_id: int, user, now: datetime.datetime) -> Sitting | None:
+def _lock_open_sitting(*, sitting_id: int, by, now: datetime.datetime) -> Sitting | None:
     """The user's open sitting, locked for the current transaction. Refuses a submitted sitting; closes
     and scores an expired one and returns None (the caller refuses once that is committed)."""
     sitting = Sitting.objects.select_for_update(of=("self",)).select_related("quiz").filter(
-        pk=sitting_id, user=user
+        pk=sitting_id, user=by
     ).first()
     if sitting is None:
         raise SittingNotFound(_("This attempt does not exist or is not yours."))
@@ -233,7 +233,7 @@ def _validated_response(*, kind: str, multiple: bool, valid_answer_ids: set[int]
     return {"choice_ids": [], "tf_answer": None, "essay_text": text}
 
 
-def sitting_answer(*, sitting_id: int, user, question_id, choice_ids=None, tf_answer=None, essay_text=None,
+def sitting_answer(*, sitting_id: int, by, question_id, choice_ids=None, tf_answer=None, essay_text=None,
                    now: datetime.datetime | None = None) -> SittingAnswer:
     """Save one answer of `user`'s open sitting immediately (insert or replace).
 
@@ -248,7 +248,7 @@ def sitting_answer(*, sitting_id: int, user, question_id, choice_ids=None, tf_an
     except (TypeError, ValueError):
         raise InvalidAnswer(_("The question id is not a number.")) from None
     with transaction.atomic():
-        sitting = _lock_open_sitting(sitting_id=sitting_id, user=user, now=now)
+        sitting = _lock_open_sitting(sitting_id=sitting_id, by=by, now=now)
         if sitting is not None:
             if question_id not in sitting.question_order:
                 raise InvalidAnswer(_("This question is not part of your attempt."))
@@ -285,7 +285,7 @@ def _response_snapshot(kind: str, row: dict | None):
     return row["essay_text"]
 
 
-def sitting_submit(*, sitting_id: int, user=None, now: datetime.datetime | None = None,
+def sitting_submit(*, sitting_id: int, by=None, now: datetime.datetime | None = None,
                    ended_by: str = SittingEnd.SUBMITTED) -> Sitting:
     """Close a sitting and score it on the server.
 
@@ -299,8 +299,8 @@ def sitting_submit(*, sitting_id: int, user=None, now: datetime.datetime | None 
     now = now or timezone.now()
     with transaction.atomic():
         qs = Sitting.objects.select_for_update(of=("self",)).select_related("quiz").filter(pk=sitting_id)
-        if user is not None:
-            qs = qs.filter(user=user)
+        if by is not None:
+            qs = qs.filter(user=by)
         sitting = qs.first()
         if sitting is None:
             raise SittingNotFound(_("This attempt does not exist or is not yours."))
@@ -436,7 +436,7 @@ def _on_pass(sitting: Sitting, category_ids: set[int]) -> None:
 # Essay marking
 
 
-def essay_mark(*, answer_id: int, marker, correct: bool, comment: str = "",
+def essay_mark(*, answer_id: int, by, correct: bool, comment: str = "",
                now: datetime.datetime | None = None) -> Sitting:
     """Mark one essay answer as correct or not.
 
@@ -450,7 +450,7 @@ def essay_mark(*, answer_id: int, marker, correct: bool, comment: str = "",
         answer = SittingAnswer.objects.select_related("sitting__quiz", "question").filter(pk=answer_id).first()
         if answer is None:
             raise InvalidAnswer(_("This answer does not exist."))
-        if not can_edit_quiz(marker, answer.sitting.quiz):
+        if not can_edit_quiz(by, answer.sitting.quiz):
             raise SittingNotFound(_("You cannot mark answers of this quiz."))
         sitting = Sitting.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=answer.sitting_id)
         if answer.question.kind != QuestionKind.ESSAY:
@@ -458,7 +458,7 @@ def essay_mark(*, answer_id: int, marker, correct: bool, comment: str = "",
         if not sitting.complete:
             raise InvalidAnswer(_("The attempt has not been submitted yet."))
         updated = SittingAnswer.objects.filter(pk=answer.pk, is_correct__isnull=True).update(
-            is_correct=bool(correct), marked_by=marker, marked_at=now, marker_comment=comment.strip()
+            is_correct=bool(correct), marked_by=by, marked_at=now, marker_comment=comment.strip()
         )
         if not updated:
             raise InvalidAnswer(_("This essay has already been marked."))

@@ -70,7 +70,7 @@ def quiz_detail(request, slug):
 def quiz_start(request, slug):
     quiz = _open_quiz(request, slug)
     try:
-        sitting = services.sitting_start(user=request.user, quiz=quiz)
+        sitting = services.sitting_start(by=request.user, quiz=quiz)
     except services.AssessmentError as exc:
         messages.error(request, exc.message)
         return redirect(quiz.get_absolute_url())
@@ -112,7 +112,7 @@ def sitting_answer(request, pk):
     """Save one answer. JSON for the page's script; a redirect (with a message) without it."""
     try:
         row = services.sitting_answer(
-            sitting_id=pk, user=request.user, question_id=request.POST.get("question"),
+            sitting_id=pk, by=request.user, question_id=request.POST.get("question"),
             choice_ids=request.POST.getlist("choice"), tf_answer=request.POST.get("tf"),
             essay_text=request.POST.get("essay"),
         )
@@ -142,7 +142,7 @@ def sitting_answer(request, pk):
 @require_POST
 def sitting_submit(request, pk):
     try:
-        services.sitting_submit(sitting_id=pk, user=request.user)
+        services.sitting_submit(sitting_id=pk, by=request.user)
     except services.SittingNotFound as exc:
         raise Http404(exc.message) from exc
     return redirect("assessments:sitting_result", pk=pk)
@@ -205,7 +205,7 @@ def essay_mark(request, answer_id):
         messages.error(request, _("Choose whether the essay is acceptable."))
         return redirect("assessments:marking_queue")
     try:
-        sitting = services.essay_mark(answer_id=answer_id, marker=request.user,
+        sitting = services.essay_mark(answer_id=answer_id, by=request.user,
                                       correct=form.cleaned_data["verdict"] == "correct",
                                       comment=form.cleaned_data["comment"])
     except services.SittingNotFound as exc:

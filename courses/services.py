@@ -65,7 +65,7 @@ def _rule_due_on(*, course: CoursePage, start: datetime.date | None, today: date
 
 
 @transaction.atomic
-def enrollment_self(*, cadre: Cadre, course: CoursePage, today: datetime.date | None = None) -> Enrollment:
+def enrollment_self_create(*, cadre: Cadre, course: CoursePage, today: datetime.date | None = None) -> Enrollment:
     """Enrol a cadre in a course they chose.
 
     Refused (ValidationError with a sentence for the cadre) when the course is not published, a
@@ -281,7 +281,7 @@ def lesson_open(*, cadre: Cadre, lesson: LessonPage, course: CoursePage | None =
 
 
 @transaction.atomic
-def lesson_record_activity(*, cadre: Cadre, lesson: LessonPage, seconds: int, position: int) -> LessonProgress | None:
+def lesson_activity_record(*, cadre: Cadre, lesson: LessonPage, seconds: int, position: int) -> LessonProgress | None:
     """Add reading time (at most MAX_SECONDS_PER_REPORT per report) and remember where the cadre
     stopped. Only for a lesson the cadre has opened; returns None otherwise."""
     seconds = max(0, min(int(seconds), MAX_SECONDS_PER_REPORT))
@@ -313,7 +313,7 @@ def lesson_complete(
         progress.completed_at = now
         progress.seconds_spent += max(0, min(int(seconds), MAX_SECONDS_PER_REPORT))
         progress.save(update_fields=["completed_at", "seconds_spent", "updated_at"])
-    return progress, course_check_completion(cadre=cadre, course=course, today=today)
+    return progress, course_completion_check(cadre=cadre, course=course, today=today)
 
 
 def _passed_quiz_ids(cadre: Cadre, quiz_ids: set[int]) -> set[int]:
@@ -343,7 +343,7 @@ def course_requirements_met(*, cadre: Cadre, course: CoursePage) -> bool:
 
 
 @transaction.atomic
-def course_check_completion(
+def course_completion_check(
     *, cadre: Cadre, course: CoursePage, today: datetime.date | None = None
 ) -> Completion | None:
     """Complete the cadre's active enrollment in the course if its requirements are met; else None."""
@@ -577,7 +577,7 @@ def class_complete(*, training_class: TrainingClass, by, today: datetime.date | 
     return result
 
 
-def notices_mark_read(*, user) -> int:
+def notices_mark_read(*, by) -> int:
     """Mark the user's unread in-site notices as read; returns how many."""
-    return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    return Notice.objects.filter(user=by, read_at__isnull=True).update(read_at=timezone.now())
 

@@ -28,7 +28,7 @@ def check_completion_on_quiz_passed(sender, sitting, **kwargs):
     if cadre is None:
         return
     for enrollment in Enrollment.objects.filter(cadre=cadre, status=EnrollmentStatus.ACTIVE).select_related("course"):
-        services.course_check_completion(cadre=cadre, course=enrollment.course)
+        services.course_completion_check(cadre=cadre, course=enrollment.course)
 
 
 @receiver(post_save, dispatch_uid="courses_curriculum_editorial")

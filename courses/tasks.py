@@ -52,7 +52,7 @@ def completions_expire_task() -> int:
 
 
 @shared_task(name="competency.reminders_daily")
-def reminders_daily(on_iso: str | None = None) -> dict:
+def reminders_daily_task(on_iso: str | None = None) -> dict:
     """Daily: remind each cadre of training due soon or overdue, and send each unit manager a
     digest for their subtree. Running it twice the same day sends nothing twice."""
     on = datetime.date.fromisoformat(on_iso) if on_iso else timezone.localdate()

@@ -56,7 +56,7 @@ def enrol(request, page_id: int):
     course = get_object_or_404(CoursePage.objects.live(), pk=page_id)
     cadre = _cadre_or_404(request)
     try:
-        services.enrollment_self(cadre=cadre, course=course)
+        services.enrollment_self_create(cadre=cadre, course=course)
     except ValidationError as error:
         messages.error(request, _validation_message(error))
         return redirect(course.url)
@@ -113,7 +113,7 @@ def lesson_activity(request, page_id: int):
         position = int(request.POST.get("position", "0"))
     except ValueError:
         return HttpResponseBadRequest("seconds and position must be whole numbers")
-    services.lesson_record_activity(cadre=cadre, lesson=lesson, seconds=seconds, position=position)
+    services.lesson_activity_record(cadre=cadre, lesson=lesson, seconds=seconds, position=position)
     return HttpResponse(status=204)
 
 
@@ -172,6 +172,6 @@ def verify(request, code: str):
 @login_required
 def notices(request):
     items = list(Notice.objects.filter(user=request.user).order_by("-created_at", "-id")[:100])
-    services.notices_mark_read(user=request.user)
+    services.notices_mark_read(by=request.user)
     return render(request, "courses/notices.html", {"notices": items})
 

@@ -31,7 +31,7 @@ def cadre_create(*, code: str, full_name: str, unit: Unit, position: Position, s
 
 
 @transaction.atomic
-def cadre_change_position(
+def cadre_position_change(
     *, cadre: Cadre, unit: Unit, position: Position, on: datetime.date | None = None, reason: str = "",
     appointed: bool = False,
 ) -> PositionAssignment:
@@ -67,7 +67,7 @@ def cadre_change_position(
 
 
 @transaction.atomic
-def cadre_set_status(*, cadre: Cadre, status: str, on: datetime.date | None = None) -> Cadre:
+def cadre_status_set(*, cadre: Cadre, status: str, on: datetime.date | None = None) -> Cadre:
     """Change a cadre's status; leaving inspection work (retired, left) closes the open assignment."""
     on = on or _today()
     if status not in CadreStatus.values:
@@ -106,7 +106,7 @@ def unit_merge(*, source: Unit, target: Unit, on: datetime.date | None = None) -
     if not target.is_active or not source.is_active:
         raise ValidationError(_("Only active units can be merged."))
     for cadre in source.cadres.filter(status=CadreStatus.ACTIVE).select_related("position"):
-        cadre_change_position(
+        cadre_position_change(
             cadre=cadre, unit=target, position=cadre.position, on=on,
             reason=_("Unit %(source)s merged into %(target)s") % {"source": source.code, "target": target.code},
         )
@@ -124,10 +124,10 @@ def _move(*, cadre: Cadre, unit: Unit, position: Position, on: datetime.date, re
     """Record a change of unit or position. A second change dated on the very day the open
     assignment began is a correction of that entry (a mistyped unit fixed the same day): the
     entry is replaced rather than leaving a zero-day assignment. Anything else goes through
-    cadre_change_position, which never rewrites earlier days."""
+    cadre_position_change, which never rewrites earlier days."""
     current = cadre.assignments.filter(end_date__isnull=True).order_by("-start_date").first()
     if current is None or current.start_date != on:
-        cadre_change_position(cadre=cadre, unit=unit, position=position, on=on, reason=reason)
+        cadre_position_change(cadre=cadre, unit=unit, position=position, on=on, reason=reason)
         return
     if not unit.is_active:
         raise ValidationError(_("Unit %(unit)s is closed and cannot receive cadres.") % {"unit": unit})
@@ -147,8 +147,8 @@ def cadre_update(
     """Save an edited cadre without rewriting history.
 
     `fields` (name, dates, grade, …) are set on the cadre as they are. A new unit or position closes
-    the open assignment and opens a new one from `on` (cadre_change_position; on the day the open
-    assignment began, it corrects that entry instead), a new status goes through cadre_set_status.
+    the open assignment and opens a new one from `on` (cadre_position_change; on the day the open
+    assignment began, it corrects that entry instead), a new status goes through cadre_status_set.
     Raises ValidationError (and changes nothing) if the change cannot be recorded, e.g. `on` is
     before the current assignment's start.
     """
@@ -161,7 +161,7 @@ def cadre_update(
     if (stored.unit_id, stored.position_id) != (unit.pk, position.pk):
         _move(cadre=stored, unit=unit, position=position, on=on, reason=reason)
     if status != stored.status:
-        cadre_set_status(cadre=stored, status=status, on=on)
+        cadre_status_set(cadre=stored, status=status, on=on)
     return stored
 
 
@@ -177,7 +177,7 @@ def cadre_import(*, rows: Sequence[CadreRow], on: datetime.date | None = None, r
     """Write checked import rows (organization.imports.validate_rows) in one transaction.
 
     A row whose code exists updates that cadre (a unit or position change is recorded as history,
-    as in cadre_update; a status change goes through cadre_set_status);
+    as in cadre_update; a status change goes through cadre_status_set);
     other rows create cadres with their first assignment (from the appointment date, or `on`).
     Importing the same rows twice changes nothing the second time. Either every row is
     written or, on any error, none is.
@@ -213,7 +213,7 @@ def cadre_import(*, rows: Sequence[CadreRow], on: datetime.date | None = None, r
         if moves:
             _move(cadre=cadre, unit=unit, position=position, on=on, reason=reason)
         if new_status:
-            cadre_set_status(cadre=cadre, status=row.status, on=on)
+            cadre_status_set(cadre=cadre, status=row.status, on=on)
         updated += 1
     if created:
         Cadre.objects.bulk_create(created, batch_size=500)

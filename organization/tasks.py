@@ -29,7 +29,7 @@ def unit_merge_task(source_id: int, target_id: int, on_iso: str | None = None) -
 
 
 @shared_task(name="organization.cadre_change_position")
-def cadre_change_position_task(
+def cadre_position_change_task(
     cadre_id: int,
     unit_id: int,
     position_id: int,
@@ -41,7 +41,7 @@ def cadre_change_position_task(
 
     Idempotent: the service does nothing when the cadre already holds that unit and position.
     """
-    assignment = services.cadre_change_position(
+    assignment = services.cadre_position_change(
         cadre=Cadre.objects.get(pk=cadre_id),
         unit=Unit.objects.get(pk=unit_id),
         position=Position.objects.get(pk=position_id),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from courses.models import EnrollmentSource
 from courses.services import required_courses_assign
 from organization.models import Cadre, CadreStatus, Position, Unit
-from organization.services import cadre_change_position
+from organization.services import cadre_position_change
 
 from .models import ROTATION_TRANSITIONS, Rotation, RotationDirection, RotationStatus
 from .selectors import rotation_units_allowed
@@ -55,7 +55,7 @@ def _rotation_check_destination(rotation) -> None:
         )
 
 
-def rotation_overlapping(rotation):
+def rotation_overlap_find(rotation):
     """The first other (not cancelled) rotation of the same cadre whose dates meet this one's."""
 
     end = rotation.actual_end or rotation.planned_end
@@ -72,7 +72,7 @@ def rotation_overlapping(rotation):
 
 def _rotation_check_overlap(rotation) -> None:
     Cadre.objects.select_for_update().filter(pk=rotation.cadre_id).first()
-    other = rotation_overlapping(rotation)
+    other = rotation_overlap_find(rotation)
     if other is not None:
         raise ValidationError(
             _("%(cadre)s already has a rotation from %(start)s to %(end)s (decision %(number)s); "
@@ -192,7 +192,7 @@ def rotation_start(*, by, rotation, today: datetime.date | None = None) -> Rotat
     """Start a planned rotation on its start date (which must have come).
 
     Into or within the sector: the cadre's history gets the new post from the start date
-    (cadre_change_position), the cadre becomes active there, and the courses the post requires are
+    (cadre_position_change), the cadre becomes active there, and the courses the post requires are
     assigned with source rule_rotation, due relative to the start (rotation_training_assign; evidence
     already earned stays valid). Out of the sector: the open assignment ends the day before the start
     and the cadre's status becomes rotated. Refused, writing nothing, when the rotation is not
@@ -231,7 +231,7 @@ def rotation_start(*, by, rotation, today: datetime.date | None = None) -> Rotat
         cadre.status = CadreStatus.ROTATED
         cadre.save(update_fields=["status", "updated_at"])
     else:
-        cadre_change_position(cadre=cadre, unit=rotation.to_unit, position=rotation.to_position,
+        cadre_position_change(cadre=cadre, unit=rotation.to_unit, position=rotation.to_position,
                               on=rotation.start_date, reason=reason)
         if cadre.status != CadreStatus.ACTIVE:
             cadre.status = CadreStatus.ACTIVE
@@ -306,7 +306,7 @@ def rotation_complete(*, by, rotation, on: datetime.date, unit: Unit | None = No
                 _("%(cadre)s's current post began on %(date)s; the rotation must end before that.")
                 % {"cadre": cadre.full_name, "date": _fmt(current.start_date)}
             )
-        cadre_change_position(cadre=cadre, unit=unit, position=position, on=next_day,
+        cadre_position_change(cadre=cadre, unit=unit, position=position, on=next_day,
                               reason=_rotation_reason(rotation, _("End of rotation")))
         if cadre.status != CadreStatus.ACTIVE:
             cadre.status = CadreStatus.ACTIVE

@@ -149,38 +149,38 @@ def rollup_snapshot_take(*, target: Target, root_unit, on: datetime.date) -> int
         return cursor.rowcount
 
 
-def board_job_request(*, user, kind: str, target: Target, unit, on: datetime.date | None = None) -> BoardJob:
+def board_job_request(*, by, kind: str, target: Target, unit, on: datetime.date | None = None) -> BoardJob:
     """Queue a snapshot or a report for `unit`'s subtree. Guarantees: only the board, administrators
     and the managers of that subtree may ask; a unit outside the user's subtree, or a future date,
     is refused with a ValidationError and nothing is written or queued."""
 
-    from .tasks import board_job_run
+    from .tasks import board_job_run_task
 
     on = on or timezone.localdate()
     if kind not in JobKind.values:
         raise ValidationError(_("Unknown kind of job."))
-    allowed = roles.is_board(user) or roles.is_administrator(user) or roles.is_unit_manager(user)
-    if not allowed or not units_visible_to(user).filter(pk=unit.pk).exists():
+    allowed = roles.is_board(by) or roles.is_administrator(by) or roles.is_unit_manager(by)
+    if not allowed or not units_visible_to(by).filter(pk=unit.pk).exists():
         raise ValidationError(_("You may only ask for the numbers of units in your own subtree."))
     if on > timezone.localdate():
         raise ValidationError(_("A report cannot be dated in the future."))
-    job = BoardJob.objects.create(kind=kind, target=target, unit=unit, on=on, requested_by=user)
-    board_job_run.delay_on_commit(job.pk)
+    job = BoardJob.objects.create(kind=kind, target=target, unit=unit, on=on, requested_by=by)
+    board_job_run_task.delay_on_commit(job.pk)
     return job
 
 
-def report_schedule_set(*, user, target: Target, unit, day_of_month: int, is_active: bool = True) -> ReportSchedule:
+def report_schedule_set(*, by, target: Target, unit, day_of_month: int, is_active: bool = True) -> ReportSchedule:
     """Set (or change) the monthly report of `target` for `unit`, generated on `day_of_month` (1–28).
     Same scope rule as board_job_request; a bad day is refused and nothing is written."""
 
-    allowed = roles.is_board(user) or roles.is_administrator(user) or roles.is_unit_manager(user)
-    if not allowed or not units_visible_to(user).filter(pk=unit.pk).exists():
+    allowed = roles.is_board(by) or roles.is_administrator(by) or roles.is_unit_manager(by)
+    if not allowed or not units_visible_to(by).filter(pk=unit.pk).exists():
         raise ValidationError(_("You may only ask for the numbers of units in your own subtree."))
     if not 1 <= day_of_month <= 28:
         raise ValidationError(_("Choose a day between 1 and 28."))
     schedule, _created = ReportSchedule.objects.update_or_create(
         target=target, unit=unit,
-        defaults={"day_of_month": day_of_month, "is_active": is_active, "created_by": user},
+        defaults={"day_of_month": day_of_month, "is_active": is_active, "created_by": by},
     )
     return schedule
 

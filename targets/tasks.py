@@ -23,7 +23,7 @@ def _job_update(job_id: int, **fields) -> None:
 
 
 @shared_task(name="competency.rollup_snapshots_nightly", acks_late=True)
-def rollup_snapshots_nightly(on_iso: str | None = None) -> int:
+def rollup_snapshots_nightly_task(on_iso: str | None = None) -> int:
     """Snapshot every active target whose period is running, for the whole tree. Idempotent: a
     second run on the same date replaces the day's rows with the same numbers."""
     from .services import rollup_snapshot_take
@@ -40,7 +40,7 @@ def rollup_snapshots_nightly(on_iso: str | None = None) -> int:
 
 
 @shared_task(name="competency.board_job_run", acks_late=True)
-def board_job_run(job_id: int) -> str:
+def board_job_run_task(job_id: int) -> str:
     """Run a snapshot or a report asked for from the dashboard, recording its progress on the job.
     Safe to retry: a snapshot replaces its day's rows, a report rewrites its files."""
     from .reports import report_build
@@ -64,7 +64,7 @@ def board_job_run(job_id: int) -> str:
 
 
 @shared_task(name="competency.reports_monthly")
-def reports_monthly(on_iso: str | None = None) -> int:
+def reports_monthly_task(on_iso: str | None = None) -> int:
     """Daily: generate the periodic report of every active schedule whose day of the month is
     today. At most one report per schedule and day, however often it runs."""
     on = datetime.date.fromisoformat(on_iso) if on_iso else timezone.localdate()
@@ -76,5 +76,5 @@ def reports_monthly(on_iso: str | None = None) -> int:
         )
         if was_created:
             created += 1
-            board_job_run.delay_on_commit(job.pk)
+            board_job_run_task.delay_on_commit(job.pk)
     return created

@@ -182,7 +182,7 @@ def job_request(request):
         raise Http404
     on = scope.on if kind == JobKind.REPORT else timezone.localdate()
     try:
-        job = board_job_request(user=request.user, kind=kind, target=scope.target, unit=scope.unit, on=on)
+        job = board_job_request(by=request.user, kind=kind, target=scope.target, unit=scope.unit, on=on)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(f"{reverse('targets:dashboard')}?{scope.query()}")
@@ -230,7 +230,7 @@ def report_schedule(request):
         raise Http404
     if form.is_valid():
         try:
-            report_schedule_set(user=request.user, target=scope.target, unit=scope.unit,
+            report_schedule_set(by=request.user, target=scope.target, unit=scope.unit,
                                 day_of_month=form.cleaned_data["day_of_month"],
                                 is_active=form.cleaned_data["is_active"])
         except ValidationError as error:

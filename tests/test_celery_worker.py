@@ -17,7 +17,7 @@ from django.utils import translation
 
 from lms.celery import app as celery_app
 from organization.models import Cadre, CadreStatus, Unit, UnitKind
-from organization.tasks import cadre_change_position_task, unit_merge_task
+from organization.tasks import cadre_position_change_task, unit_merge_task
 from tests.factories import CadreFactory, PositionFactory, add_unit, unit_tree_root
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -68,7 +68,7 @@ def test_change_position_task_records_the_history(db):
     cadre = CadreFactory(unit=source, appointed_on=datetime.date(2021, 3, 1))
     deputy = PositionFactory(code="pho-chu-nhiem-chuyen-trach", name="Phó Chủ nhiệm chuyên trách")
 
-    assignment_id = cadre_change_position_task.delay(
+    assignment_id = cadre_position_change_task.delay(
         cadre.pk, target.pk, deputy.pk, "2025-01-15", reason="Bầu bổ sung", appointed=True
     ).get()
 
@@ -83,7 +83,7 @@ def test_change_position_task_queued_on_commit_does_not_run_if_rolled_back(db, d
     cadre = CadreFactory(unit=source)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        cadre_change_position_task.delay_on_commit(cadre.pk, target.pk, cadre.position_id, "2025-01-15")
+        cadre_position_change_task.delay_on_commit(cadre.pk, target.pk, cadre.position_id, "2025-01-15")
 
     assert len(callbacks) == 1  # queued for after the commit, not sent yet
     assert Cadre.objects.get(pk=cadre.pk).unit_id == source.pk

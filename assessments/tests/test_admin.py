@@ -104,11 +104,11 @@ def test_item_analysis_hand_computed():
     patterns = ["RRR", "RWR", "WRW", "WRW"]
     for pattern in patterns:
         user, _ = b.cadre_user()
-        sitting = services.sitting_start(user=user, quiz=quiz)
+        sitting = services.sitting_start(by=user, quiz=quiz)
         for q, mark in zip(qs, pattern, strict=True):
             answer = b.right_answer(q) if mark == "R" else b.wrong_answer(q)
-            services.sitting_answer(sitting_id=sitting.pk, user=user, question_id=q.pk, choice_ids=[answer.pk])
-        services.sitting_submit(sitting_id=sitting.pk, user=user)
+            services.sitting_answer(sitting_id=sitting.pk, by=user, question_id=q.pk, choice_ids=[answer.pk])
+        services.sitting_submit(sitting_id=sitting.pk, by=user)
     rows, used = selectors.item_analysis(quiz=quiz)
     by_id = {r.question_id: r for r in rows}
     assert used == 4
@@ -121,7 +121,7 @@ def test_statistics_page_for_the_quiz_editor(client, django_assert_max_num_queri
     quiz, qs = b.quiz_with_mc(3, owner=me)
     for _ in range(3):
         user, _ = b.cadre_user()
-        services.sitting_submit(sitting_id=services.sitting_start(user=user, quiz=quiz).pk, user=user)
+        services.sitting_submit(sitting_id=services.sitting_start(by=user, quiz=quiz).pk, by=user)
     client.force_login(me)
     with django_assert_max_num_queries(20):
         response = client.get(f"/admin/quiz-bank/statistics/{quiz.pk}/")

@@ -68,7 +68,7 @@ def test_simultaneous_starts_of_a_single_attempt_quiz_create_one_sitting(slow_dr
 def test_simultaneous_starts_never_exceed_max_attempts(slow_draw):
     quiz, _ = b.quiz_with_mc(2, max_attempts=2)
     user, _ = b.cadre_user()
-    services.sitting_submit(sitting_id=services.sitting_start(user=user, quiz=quiz).pk, user=user)
+    services.sitting_submit(sitting_id=services.sitting_start(by=user, quiz=quiz).pk, by=user)
     _in_parallel(user, 5, "post", f"/quiz/{quiz.url}/start/")
     attempts = Sitting.objects.filter(user=user, quiz=quiz).order_by("attempt_no").values_list("attempt_no", flat=True)
     assert list(attempts) == [1, 2]
@@ -78,8 +78,8 @@ def test_simultaneous_submissions_record_one_result(monkeypatch):
     comp = b.competency("GS1")
     quiz, qs = b.quiz_with_mc(2, cat=b.category(competency=comp), attests_level=2, pass_mark=50)
     user, cadre = b.cadre_user()
-    sitting = services.sitting_start(user=user, quiz=quiz)
-    services.sitting_answer(sitting_id=sitting.pk, user=user, question_id=qs[0].pk,
+    sitting = services.sitting_start(by=user, quiz=quiz)
+    services.sitting_answer(sitting_id=sitting.pk, by=user, question_id=qs[0].pk,
                             choice_ids=[b.right_answer(qs[0]).pk])
     original = services.progress_recompute
 

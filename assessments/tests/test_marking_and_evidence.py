@@ -27,10 +27,10 @@ def _essay_sitting(trainer_user, pass_mark=100):
     mc = b.mc_question(quiz=quiz)
     essay = b.essay_question(quiz=quiz)
     user, cadre = b.cadre_user()
-    sitting = services.sitting_start(user=user, quiz=quiz)
-    services.sitting_answer(sitting_id=sitting.pk, user=user, question_id=mc.pk, choice_ids=[b.right_answer(mc).pk])
-    services.sitting_answer(sitting_id=sitting.pk, user=user, question_id=essay.pk, essay_text="Bài làm")
-    sitting = services.sitting_submit(sitting_id=sitting.pk, user=user)
+    sitting = services.sitting_start(by=user, quiz=quiz)
+    services.sitting_answer(sitting_id=sitting.pk, by=user, question_id=mc.pk, choice_ids=[b.right_answer(mc).pk])
+    services.sitting_answer(sitting_id=sitting.pk, by=user, question_id=essay.pk, essay_text="Bài làm")
+    sitting = services.sitting_submit(sitting_id=sitting.pk, by=user)
     return sitting, SittingAnswer.objects.get(sitting=sitting, question=essay)
 
 
@@ -43,7 +43,7 @@ def test_essay_waits_for_marking_before_pass_or_fail(passed_events):
 def test_marking_the_last_essay_passes_the_sitting(passed_events):
     trainer = b.trainer()
     sitting, answer = _essay_sitting(trainer)
-    marked = services.essay_mark(answer_id=answer.pk, marker=trainer, correct=True, comment="Tốt")
+    marked = services.essay_mark(answer_id=answer.pk, by=trainer, correct=True, comment="Tốt")
     assert (marked.passed, marked.current_score, marked.essays_pending) == (True, 2, 0)
     assert passed_events == [sitting.pk]
 
@@ -51,16 +51,16 @@ def test_marking_the_last_essay_passes_the_sitting(passed_events):
 def test_marking_an_essay_wrong_fails_the_sitting(passed_events):
     trainer = b.trainer()
     sitting, answer = _essay_sitting(trainer)
-    marked = services.essay_mark(answer_id=answer.pk, marker=trainer, correct=False)
+    marked = services.essay_mark(answer_id=answer.pk, by=trainer, correct=False)
     assert marked.passed is False and passed_events == []
 
 
 def test_essay_cannot_be_marked_twice():
     trainer = b.trainer()
     _sitting, answer = _essay_sitting(trainer)
-    services.essay_mark(answer_id=answer.pk, marker=trainer, correct=False)
+    services.essay_mark(answer_id=answer.pk, by=trainer, correct=False)
     with pytest.raises(services.InvalidAnswer, match="already been marked"):
-        services.essay_mark(answer_id=answer.pk, marker=trainer, correct=True)
+        services.essay_mark(answer_id=answer.pk, by=trainer, correct=True)
     answer.refresh_from_db()
     assert answer.is_correct is False
 
@@ -68,7 +68,7 @@ def test_essay_cannot_be_marked_twice():
 def test_a_trainer_who_cannot_edit_the_quiz_cannot_mark():
     _sitting, answer = _essay_sitting(b.trainer())
     with pytest.raises(services.SittingNotFound):
-        services.essay_mark(answer_id=answer.pk, marker=b.trainer(), correct=True)
+        services.essay_mark(answer_id=answer.pk, by=b.trainer(), correct=True)
     answer.refresh_from_db()
     assert answer.is_correct is None
 
@@ -79,11 +79,11 @@ def test_marking_updates_progress():
     quiz = b.quiz(owner=trainer)
     essay = b.essay_question(quiz=quiz, cat=cat)
     user, _ = b.cadre_user()
-    sitting = services.sitting_start(user=user, quiz=quiz)
-    services.sitting_answer(sitting_id=sitting.pk, user=user, question_id=essay.pk, essay_text="Bài làm")
-    services.sitting_submit(sitting_id=sitting.pk, user=user)
+    sitting = services.sitting_start(by=user, quiz=quiz)
+    services.sitting_answer(sitting_id=sitting.pk, by=user, question_id=essay.pk, essay_text="Bài làm")
+    services.sitting_submit(sitting_id=sitting.pk, by=user)
     answer = SittingAnswer.objects.get(sitting=sitting)
-    services.essay_mark(answer_id=answer.pk, marker=trainer, correct=True)
+    services.essay_mark(answer_id=answer.pk, by=trainer, correct=True)
     assert (Progress.objects.get(user=user, category=cat).score,) == (1,)
 
 
@@ -93,10 +93,10 @@ def test_passing_records_evidence_for_each_category_competency():
     quiz = b.quiz(attests_level=2, pass_mark=50)
     qa, qb = b.mc_question(quiz=quiz, cat=cat_a), b.tf_question(quiz=quiz, cat=cat_b, correct=True)
     user, cadre = b.cadre_user()
-    sitting = services.sitting_start(user=user, quiz=quiz)
-    services.sitting_answer(sitting_id=sitting.pk, user=user, question_id=qa.pk, choice_ids=[b.right_answer(qa).pk])
-    services.sitting_answer(sitting_id=sitting.pk, user=user, question_id=qb.pk, tf_answer=True)
-    services.sitting_submit(sitting_id=sitting.pk, user=user)
+    sitting = services.sitting_start(by=user, quiz=quiz)
+    services.sitting_answer(sitting_id=sitting.pk, by=user, question_id=qa.pk, choice_ids=[b.right_answer(qa).pk])
+    services.sitting_answer(sitting_id=sitting.pk, by=user, question_id=qb.pk, tf_answer=True)
+    services.sitting_submit(sitting_id=sitting.pk, by=user)
     evidence = Evidence.objects.filter(cadre=cadre).order_by("competency__code")
     assert [(e.competency.code, e.level, e.source, e.source_ref) for e in evidence] == [
         ("GS1", 2, EvidenceSource.QUIZ, f"sitting:{sitting.pk}"),
@@ -108,8 +108,8 @@ def test_failing_records_no_evidence():
     comp = b.competency("GS1")
     quiz, qs = b.quiz_with_mc(2, cat=b.category(competency=comp), attests_level=2, pass_mark=100)
     user, cadre = b.cadre_user()
-    sitting = services.sitting_start(user=user, quiz=quiz)
-    services.sitting_submit(sitting_id=sitting.pk, user=user)
+    sitting = services.sitting_start(by=user, quiz=quiz)
+    services.sitting_submit(sitting_id=sitting.pk, by=user)
     assert not Evidence.objects.filter(cadre=cadre).exists()
 
 
@@ -120,9 +120,9 @@ def test_evidence_after_essay_marking():
     quiz = b.quiz(attests_level=3, owner=trainer)
     essay = b.essay_question(quiz=quiz, cat=cat)
     user, cadre = b.cadre_user()
-    sitting = services.sitting_start(user=user, quiz=quiz)
-    services.sitting_answer(sitting_id=sitting.pk, user=user, question_id=essay.pk, essay_text="Bài làm")
-    services.sitting_submit(sitting_id=sitting.pk, user=user)
+    sitting = services.sitting_start(by=user, quiz=quiz)
+    services.sitting_answer(sitting_id=sitting.pk, by=user, question_id=essay.pk, essay_text="Bài làm")
+    services.sitting_submit(sitting_id=sitting.pk, by=user)
     assert not Evidence.objects.exists()
-    services.essay_mark(answer_id=SittingAnswer.objects.get(sitting=sitting).pk, marker=trainer, correct=True)
+    services.essay_mark(answer_id=SittingAnswer.objects.get(sitting=sitting).pk, by=trainer, correct=True)
     assert Evidence.objects.get(cadre=cadre).level == 3

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def _finished_sittings(user, n, owner=None):
     for _ in range(n):
         quiz, _qs = b.quiz_with_mc(2, owner=owner)
-        services.sitting_submit(sitting_id=services.sitting_start(user=user, quiz=quiz).pk, user=user)
+        services.sitting_submit(sitting_id=services.sitting_start(by=user, quiz=quiz).pk, by=user)
 
 
 @pytest.mark.parametrize("n", [2, 12])
@@ -47,9 +47,9 @@ def test_marking_queue_queries_do_not_grow(client, django_assert_max_num_queries
     essay = b.essay_question(quiz=quiz)
     for _ in range(n):
         user, _ = b.cadre_user()
-        sitting = services.sitting_start(user=user, quiz=quiz)
-        services.sitting_answer(sitting_id=sitting.pk, user=user, question_id=essay.pk, essay_text="Bài làm")
-        services.sitting_submit(sitting_id=sitting.pk, user=user)
+        sitting = services.sitting_start(by=user, quiz=quiz)
+        services.sitting_answer(sitting_id=sitting.pk, by=user, question_id=essay.pk, essay_text="Bài làm")
+        services.sitting_submit(sitting_id=sitting.pk, by=user)
     client.force_login(trainer)
     with django_assert_max_num_queries(10):
         response = client.get("/quiz/marking/")
@@ -62,7 +62,7 @@ def test_quiz_sittings_queries_do_not_grow(client, django_assert_max_num_queries
     quiz, _ = b.quiz_with_mc(2, owner=trainer)
     for _ in range(n):
         user, _ = b.cadre_user()
-        services.sitting_submit(sitting_id=services.sitting_start(user=user, quiz=quiz).pk, user=user)
+        services.sitting_submit(sitting_id=services.sitting_start(by=user, quiz=quiz).pk, by=user)
     client.force_login(trainer)
     with django_assert_max_num_queries(12):
         assert client.get(f"/quiz/{quiz.url}/sittings/").status_code == 200
@@ -72,7 +72,7 @@ def test_paged_layout_shows_one_question_and_moves_on_without_javascript(client)
     quiz, qs = b.quiz_with_mc(3, layout="paged")
     user, _ = b.cadre_user()
     client.force_login(user)
-    sitting = services.sitting_start(user=user, quiz=quiz)
+    sitting = services.sitting_start(by=user, quiz=quiz)
     html = client.get(f"/quiz/sitting/{sitting.pk}/?q=2").content.decode()
     assert qs[1].content in html and qs[0].content not in html and qs[2].content not in html
     response = client.post(f"/quiz/sitting/{sitting.pk}/answer/",
@@ -85,8 +85,8 @@ def test_review_after_close_waits_for_the_closing_date(client):
     now = timezone.now()
     quiz, qs = b.quiz_with_mc(1, review_available="close", closes_at=now + datetime.timedelta(days=1))
     user, _ = b.cadre_user()
-    sitting = services.sitting_start(user=user, quiz=quiz)
-    services.sitting_submit(sitting_id=sitting.pk, user=user)
+    sitting = services.sitting_start(by=user, quiz=quiz)
+    services.sitting_submit(sitting_id=sitting.pk, by=user)
     client.force_login(user)
     html = client.get(f"/quiz/sitting/{sitting.pk}/result/").content.decode()
     assert qs[0].content not in html and "after the quiz closes" in html
@@ -96,11 +96,11 @@ def test_passed_quiz_ids():
     passed_quiz, qs = b.quiz_with_mc(1, pass_mark=100)
     failed_quiz, _ = b.quiz_with_mc(1, pass_mark=100)
     user, _ = b.cadre_user()
-    sitting = services.sitting_start(user=user, quiz=passed_quiz)
-    services.sitting_answer(sitting_id=sitting.pk, user=user, question_id=qs[0].pk,
+    sitting = services.sitting_start(by=user, quiz=passed_quiz)
+    services.sitting_answer(sitting_id=sitting.pk, by=user, question_id=qs[0].pk,
                             choice_ids=[b.right_answer(qs[0]).pk])
-    services.sitting_submit(sitting_id=sitting.pk, user=user)
-    services.sitting_submit(sitting_id=services.sitting_start(user=user, quiz=failed_quiz).pk, user=user)
+    services.sitting_submit(sitting_id=sitting.pk, by=user)
+    services.sitting_submit(sitting_id=services.sitting_start(by=user, quiz=failed_quiz).pk, by=user)
     assert selectors.passed_quiz_ids(user=user, quiz_ids=[passed_quiz.pk, failed_quiz.pk]) == {passed_quiz.pk}
 
 
@@ -114,9 +114,9 @@ def test_quiz_block_links_to_the_quiz():
 def test_question_deleted_during_the_sitting_is_refused_cleanly():
     quiz, qs = b.quiz_with_mc(2)
     user, _ = b.cadre_user()
-    sitting = services.sitting_start(user=user, quiz=quiz)
+    sitting = services.sitting_start(by=user, quiz=quiz)
     gone = qs[0].pk
     qs[0].delete()
     with pytest.raises(services.InvalidAnswer, match="no longer exists"):
-        services.sitting_answer(sitting_id=sitting.pk, user=user, question_id=gone, choice_ids=[])
-    assert services.sitting_submit(sitting_id=sitting.pk, user=user).max_score == 1
+        services.sitting_answer(sitting_id=sitting.pk, by=user, question_id=gone, choice_ids=[])
+    assert services.sitting_submit(sitting_id=sitting.pk, by=user).max_score == 1

@@ -99,7 +99,7 @@ def test_start_beyond_limit_shows_a_message(client):
     quiz, _ = b.quiz_with_mc(1, single_attempt=True)
     user, _ = b.cadre_user()
     _login(client, user)
-    services.sitting_submit(sitting_id=services.sitting_start(user=user, quiz=quiz).pk, user=user)
+    services.sitting_submit(sitting_id=services.sitting_start(by=user, quiz=quiz).pk, by=user)
     response = client.post(f"/quiz/{quiz.url}/start/", follow=True)
     assert "You have used all 1 attempt(s) allowed for this quiz." in response.content.decode()
     assert Sitting.objects.count() == 1
@@ -108,8 +108,8 @@ def test_start_beyond_limit_shows_a_message(client):
 def test_cadre_cannot_open_another_cadres_sitting(client):
     quiz, _ = b.quiz_with_mc(1)
     owner, _ = b.cadre_user()
-    sitting = services.sitting_start(user=owner, quiz=quiz)
-    services.sitting_submit(sitting_id=sitting.pk, user=owner)
+    sitting = services.sitting_start(by=owner, quiz=quiz)
+    services.sitting_submit(sitting_id=sitting.pk, by=owner)
     other, _ = b.cadre_user()
     _login(client, other)
     assert client.get(f"/quiz/sitting/{sitting.pk}/result/").status_code == 404
@@ -121,8 +121,8 @@ def test_trainer_sees_sittings_only_of_quizzes_they_edit(client):
     mine_trainer, other_trainer = b.trainer(), b.trainer()
     quiz, _ = b.quiz_with_mc(1, owner=mine_trainer)
     cadre, _ = b.cadre_user()
-    sitting = services.sitting_start(user=cadre, quiz=quiz)
-    services.sitting_submit(sitting_id=sitting.pk, user=cadre)
+    sitting = services.sitting_start(by=cadre, quiz=quiz)
+    services.sitting_submit(sitting_id=sitting.pk, by=cadre)
     _login(client, other_trainer)
     assert client.get(f"/quiz/sitting/{sitting.pk}/result/").status_code == 404
     assert client.get(f"/quiz/{quiz.url}/sittings/").status_code == 403
@@ -136,10 +136,10 @@ def test_essay_html_is_shown_escaped(client):
     quiz = b.quiz(owner=trainer)
     essay = b.essay_question(quiz=quiz)
     user, _ = b.cadre_user()
-    sitting = services.sitting_start(user=user, quiz=quiz)
-    services.sitting_answer(sitting_id=sitting.pk, user=user, question_id=essay.pk,
+    sitting = services.sitting_start(by=user, quiz=quiz)
+    services.sitting_answer(sitting_id=sitting.pk, by=user, question_id=essay.pk,
                             essay_text="<script>alert('x')</script>")
-    services.sitting_submit(sitting_id=sitting.pk, user=user)
+    services.sitting_submit(sitting_id=sitting.pk, by=user)
     _login(client, trainer)
     for url in ("/quiz/marking/", f"/quiz/sitting/{sitting.pk}/result/"):
         html = client.get(url).content.decode()
@@ -151,9 +151,9 @@ def test_trainer_marks_an_essay_from_the_queue(client):
     quiz = b.quiz(owner=trainer)
     essay = b.essay_question(quiz=quiz)
     user, _ = b.cadre_user()
-    sitting = services.sitting_start(user=user, quiz=quiz)
-    services.sitting_answer(sitting_id=sitting.pk, user=user, question_id=essay.pk, essay_text="Bài làm")
-    services.sitting_submit(sitting_id=sitting.pk, user=user)
+    sitting = services.sitting_start(by=user, quiz=quiz)
+    services.sitting_answer(sitting_id=sitting.pk, by=user, question_id=essay.pk, essay_text="Bài làm")
+    services.sitting_submit(sitting_id=sitting.pk, by=user)
     _login(client, trainer)
     answer = SittingAnswer.objects.get(sitting=sitting)
     response = client.post(f"/quiz/marking/{answer.pk}/", {"verdict": "correct", "comment": "Đạt"})
@@ -171,8 +171,8 @@ def test_cadre_cannot_use_the_marking_queue(client):
 def test_review_hidden_when_the_quiz_says_never(client):
     quiz, qs = b.quiz_with_mc(1, review_available="never")
     user, _ = b.cadre_user()
-    sitting = services.sitting_start(user=user, quiz=quiz)
-    services.sitting_submit(sitting_id=sitting.pk, user=user)
+    sitting = services.sitting_start(by=user, quiz=quiz)
+    services.sitting_submit(sitting_id=sitting.pk, by=user)
     _login(client, user)
     html = client.get(f"/quiz/sitting/{sitting.pk}/result/").content.decode()
     assert qs[0].content not in html
@@ -184,8 +184,8 @@ def test_answers_at_end_shows_the_key_and_explanation_after_submission(client):
     q.explanation = "Theo Điều 32 Điều lệ Đảng."
     q.save()
     user, _ = b.cadre_user()
-    sitting = services.sitting_start(user=user, quiz=quiz)
-    services.sitting_submit(sitting_id=sitting.pk, user=user)
+    sitting = services.sitting_start(by=user, quiz=quiz)
+    services.sitting_submit(sitting_id=sitting.pk, by=user)
     _login(client, user)
     html = client.get(f"/quiz/sitting/{sitting.pk}/result/").content.decode()
     assert "Theo Điều 32 Điều lệ Đảng." in html and "Right answer" in html
@@ -226,7 +226,7 @@ def _flow_queries(client, n, assert_num_queries=None):
         client.post(f"/quiz/sitting/{sitting.pk}/answer/", {"question": qs[-1].pk, "choice": last_right},
                     HTTP_ACCEPT="application/json")
     for q in qs[:-1]:
-        services.sitting_answer(sitting_id=sitting.pk, user=user, question_id=q.pk, choice_ids=[b.right_answer(q).pk])
+        services.sitting_answer(sitting_id=sitting.pk, by=user, question_id=q.pk, choice_ids=[b.right_answer(q).pk])
     with measure("submit"), CaptureQueriesContext(connection) as steps["submit"]:
         client.post(f"/quiz/sitting/{sitting.pk}/submit/")
     sitting.refresh_from_db()

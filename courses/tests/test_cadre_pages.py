@@ -26,7 +26,7 @@ def _learning_record(cadre, n_courses):
         services.lesson_complete(cadre=cadre, lesson=lessons[0])
     done, lessons = builders.course_with_lessons(n_modules=1, n_lessons=1, parent=curriculum, title="Đã học",
                                                  hours=Decimal("6"))
-    services.enrollment_self(cadre=cadre, course=done)
+    services.enrollment_self_create(cadre=cadre, course=done)
     services.lesson_complete(cadre=cadre, lesson=lessons[0])
 
 
@@ -83,7 +83,7 @@ COURSE_PAGE_QUERIES = 20
 @pytest.mark.parametrize("n_lessons", [2, 10])
 def test_course_page_runs_a_constant_number_of_queries(client, cadre_user, django_assert_num_queries, n_lessons):
     course, lessons = builders.course_with_lessons(n_modules=2, n_lessons=n_lessons // 2)
-    services.enrollment_self(cadre=cadre_user, course=course)
+    services.enrollment_self_create(cadre=cadre_user, course=course)
     services.lesson_complete(cadre=cadre_user, lesson=lessons[0])
     client.force_login(cadre_user.user)
     client.get(course.url)  # warm Wagtail's site cache, as in production

@@ -24,7 +24,7 @@ def certificate(cadre_user):
 def test_completing_a_course_renders_the_pdf_in_the_background_after_commit(cadre_user,
                                                                             django_capture_on_commit_callbacks):
     course, lessons = builders.course_with_lessons(n_modules=1, n_lessons=1)
-    services.enrollment_self(cadre=cadre_user, course=course)
+    services.enrollment_self_create(cadre=cadre_user, course=course)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.lesson_complete(cadre=cadre_user, lesson=lessons[0])
         assert not Certificate.objects.get().file  # nothing rendered inside the transaction

@@ -9,7 +9,7 @@ from courses import services
 from courses.models import Completion, Enrollment, EnrollmentSource, EnrollmentStatus
 from organization import roles
 from organization.models import UnitKind
-from organization.services import cadre_change_position
+from organization.services import cadre_position_change
 from tests.factories import CadreFactory, PositionFactory, UserFactory, add_unit, make_manager
 
 from . import builders
@@ -41,8 +41,8 @@ def test_self_enrolment_by_post_enrols_and_opens_the_first_lesson(client, cadre_
 
 def test_enrolling_twice_keeps_one_enrollment(cadre_user):
     course = builders.course()
-    first = services.enrollment_self(cadre=cadre_user, course=course)
-    second = services.enrollment_self(cadre=cadre_user, course=course)
+    first = services.enrollment_self_create(cadre=cadre_user, course=course)
+    second = services.enrollment_self_create(cadre=cadre_user, course=course)
     assert first.pk == second.pk
     assert Enrollment.objects.count() == 1
 
@@ -60,7 +60,7 @@ def test_completed_prerequisite_allows_enrolment(cadre_user):
     basics = builders.course(title="Nhập môn")
     advanced = builders.course(title="Nâng cao", prerequisites=[basics])
     Completion.objects.create(cadre=cadre_user, course=basics, completed_on=TODAY, hours=8)
-    assert services.enrollment_self(cadre=cadre_user, course=advanced, today=TODAY).status == "active"
+    assert services.enrollment_self_create(cadre=cadre_user, course=advanced, today=TODAY).status == "active"
 
 
 def test_valid_completion_refuses_a_new_enrolment(cadre_user):
@@ -68,7 +68,7 @@ def test_valid_completion_refuses_a_new_enrolment(cadre_user):
     Completion.objects.create(cadre=cadre_user, course=course, completed_on=TODAY, hours=8,
                               expires_on=datetime.date(2028, 3, 2))
     with pytest.raises(ValidationError, match="02/03/2028"):
-        services.enrollment_self(cadre=cadre_user, course=course, today=TODAY)
+        services.enrollment_self_create(cadre=cadre_user, course=course, today=TODAY)
 
 
 # --- assignment by a manager -------------------------------------------------------------------
@@ -127,7 +127,7 @@ def test_assignment_skips_cadres_already_enrolled_or_done(two_bodies):
     manager = make_manager(body_a)
     enrolled, done, new = CadreFactory(unit=body_a), CadreFactory(unit=body_a), CadreFactory(unit=body_a)
     course = builders.course()
-    services.enrollment_self(cadre=enrolled, course=course)
+    services.enrollment_self_create(cadre=enrolled, course=course)
     Completion.objects.create(cadre=done, course=course, completed_on=TODAY, hours=8)
     result = services.enrollment_assign(by=manager, course=course, unit=body_a, today=TODAY)
     assert [e.cadre for e in result.created] == [new]
@@ -238,7 +238,7 @@ def test_a_position_change_assigns_the_new_positions_courses_after_commit(commun
     Enrollment.objects.all().delete()
     on = timezone.localdate()
     with transaction.atomic():
-        cadre_change_position(cadre=cadre, unit=commune, position=chair, on=on, appointed=True)
+        cadre_position_change(cadre=cadre, unit=commune, position=chair, on=on, appointed=True)
         assert not Enrollment.objects.exists()  # nothing before the change is committed
     enrollment = Enrollment.objects.get(cadre=cadre)
     assert (enrollment.course_id, enrollment.source, enrollment.due_on) == (

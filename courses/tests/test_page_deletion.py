@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from courses.models import CoursePage, Enrollment
-from courses.services import enrollment_self
+from courses.services import enrollment_self_create
 
 from . import builders as b
 
@@ -20,7 +20,7 @@ def admin_client(client):
 
 def test_deleting_a_course_with_enrollments_is_refused_and_nothing_is_lost(admin_client, cadre_user):
     course, _lessons = b.course_with_lessons(n_modules=1, n_lessons=1)
-    enrollment_self(cadre=cadre_user, course=course)
+    enrollment_self_create(cadre=cadre_user, course=course)
 
     response = admin_client.post(f"/admin/pages/{course.pk}/delete/", follow=True)
 
@@ -31,7 +31,7 @@ def test_deleting_a_course_with_enrollments_is_refused_and_nothing_is_lost(admin
 
 def test_deleting_the_curriculum_above_it_is_refused_too(admin_client, cadre_user):
     course, _lessons = b.course_with_lessons(n_modules=1, n_lessons=1)
-    enrollment_self(cadre=cadre_user, course=course)
+    enrollment_self_create(cadre=cadre_user, course=course)
     curriculum = course.get_parent()
 
     admin_client.post(f"/admin/pages/{curriculum.pk}/delete/", follow=True)

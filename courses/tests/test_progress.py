@@ -29,7 +29,7 @@ TODAY = datetime.date(2026, 3, 2)
 @pytest.fixture
 def enrolled(cadre_user):
     course, lessons = builders.course_with_lessons(n_modules=2, n_lessons=2, hours=Decimal("12"), validity_months=24)
-    services.enrollment_self(cadre=cadre_user, course=course)
+    services.enrollment_self_create(cadre=cadre_user, course=course)
     return cadre_user, course, lessons
 
 

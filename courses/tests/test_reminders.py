@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from courses.models import Enrollment, EnrollmentSource, Notice
-from courses.tasks import reminders_daily
+from courses.tasks import reminders_daily_task
 from courses.tests import builders as course_builders
 from tests.factories import CadreFactory, UserFactory, add_unit, make_manager, unit_tree_root
 
@@ -41,13 +41,13 @@ def setup():
 
 
 def test_cadres_due_soon_or_overdue_get_an_email(setup):
-    reminders_daily(on_iso=ON.isoformat())
+    reminders_daily_task(on_iso=ON.isoformat())
     recipients = sorted(m.to[0] for m in mail.outbox if m.subject == "KTLearn: training due")
     assert recipients == ["canbo@example.vn", "qua.han@example.vn"]
 
 
 def test_a_cadre_with_a_login_sees_a_notice(setup, client):
-    reminders_daily(on_iso=ON.isoformat())
+    reminders_daily_task(on_iso=ON.isoformat())
     client.force_login(setup["user"])
     body = client.get("/learn/notices/").content.decode()
     assert "Nghiệp vụ kiểm tra cơ bản (due 11/07/2025)" in body
@@ -61,22 +61,22 @@ def test_the_old_notices_address_still_leads_to_the_notices(setup, client):
 
 
 def test_the_manager_gets_a_digest_of_their_subtree(setup):
-    reminders_daily(on_iso=ON.isoformat())
+    reminders_daily_task(on_iso=ON.isoformat())
     [digest] = [m for m in mail.outbox if m.to == ["ql@example.vn"]]
     assert "1 due within 14 days, 1 overdue" in digest.body
     assert "Trần Văn Trễ" in digest.body and "Lê Thị Sắp" in digest.body
 
 
 def test_running_twice_the_same_day_sends_nothing_twice(setup):
-    reminders_daily(on_iso=ON.isoformat())
+    reminders_daily_task(on_iso=ON.isoformat())
     sent = len(mail.outbox)
-    assert reminders_daily(on_iso=ON.isoformat()) == {"cadres": 0, "notices": 0, "digests": 0}
+    assert reminders_daily_task(on_iso=ON.isoformat()) == {"cadres": 0, "notices": 0, "digests": 0}
     assert len(mail.outbox) == sent
     assert Notice.objects.count() == 1
 
 
 def test_the_next_day_reminds_again(setup):
-    reminders_daily(on_iso=ON.isoformat())
+    reminders_daily_task(on_iso=ON.isoformat())
     sent = len(mail.outbox)
-    reminders_daily(on_iso=(ON + datetime.timedelta(days=1)).isoformat())
+    reminders_daily_task(on_iso=(ON + datetime.timedelta(days=1)).isoformat())
     assert len(mail.outbox) == 2 * sent

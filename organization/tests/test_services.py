@@ -35,7 +35,7 @@ def test_cadre_create_refuses_a_duplicate_code_and_writes_nothing(province, cadr
 
 
 def test_change_position_closes_the_open_assignment_and_opens_a_new_one(province, cadre_a):
-    services.cadre_change_position(cadre=cadre_a, unit=province.a1, position=province.deputy, on=D(2024, 3, 1))
+    services.cadre_position_change(cadre=cadre_a, unit=province.a1, position=province.deputy, on=D(2024, 3, 1))
     assert _history(cadre_a) == [
         ("A1", "uv-kiem-nhiem", D(2020, 1, 1), D(2024, 2, 29)),
         ("A1", "pcn-chuyen-trach", D(2024, 3, 1), None),
@@ -45,7 +45,7 @@ def test_change_position_closes_the_open_assignment_and_opens_a_new_one(province
 def test_change_position_to_a_closed_unit_is_refused(province, cadre_a):
     Unit.objects.filter(pk=province.b1.pk).update(is_active=False)
     with pytest.raises(ValidationError):
-        services.cadre_change_position(
+        services.cadre_position_change(
             cadre=cadre_a, unit=Unit.objects.get(pk=province.b1.pk), position=province.member, on=D(2024, 1, 1)
         )
     assert len(_history(cadre_a)) == 1

@@ -6,7 +6,7 @@ from competency.models import EvidenceSource
 from competency.services import evidence_record
 from competency.tests.builders import make_framework, require
 from organization.models import CadreStatus, Unit, UnitKind
-from organization.services import cadre_change_position, cadre_set_status, unit_merge
+from organization.services import cadre_position_change, cadre_status_set, unit_merge
 from targets.models import Criterion, PopulationAt
 from targets.services import target_create
 from tests.factories import CadreFactory, PositionFactory, add_unit, unit_tree_root
@@ -53,8 +53,8 @@ def build_world():
         "r": cadre("Đặng Văn Rạng", b2),
     }
     unit_merge(source=Unit.objects.get(pk=w2.pk), target=Unit.objects.get(pk=w1.pk), on=D(2025, 3, 1))
-    cadre_set_status(cadre=people["r"], status=CadreStatus.RETIRED, on=D(2025, 4, 1))
-    cadre_change_position(cadre=people["m"], unit=Unit.objects.get(pk=w1.pk), position=uv, on=D(2025, 6, 1))
+    cadre_status_set(cadre=people["r"], status=CadreStatus.RETIRED, on=D(2025, 4, 1))
+    cadre_position_change(cadre=people["m"], unit=Unit.objects.get(pk=w1.pk), position=uv, on=D(2025, 6, 1))
     target = target_create(
         code="nang-luc", name="Đạt khung năng lực", period_start=D(2025, 1, 1), period_end=D(2030, 12, 31),
         positions=[uv], criterion=Criterion.COMPETENT, population_at=PopulationAt.TODAY,

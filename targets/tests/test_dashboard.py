@@ -10,7 +10,7 @@ from organization import roles
 from organization.models import Unit
 from targets.models import BoardJob, JobKind, JobStatus, RollupSnapshot
 from targets.services import rollup_snapshot_take
-from targets.tasks import rollup_snapshots_nightly
+from targets.tasks import rollup_snapshots_nightly_task
 from tests.factories import UserFactory, add_unit, make_manager
 
 from .builders import build_world
@@ -48,9 +48,9 @@ def _snapshot_rows(target):
 
 
 def test_nightly_snapshot_twice_gives_the_same_rows(world):
-    rollup_snapshots_nightly(on_iso=ON.isoformat())
+    rollup_snapshots_nightly_task(on_iso=ON.isoformat())
     first = _snapshot_rows(world["target"])
-    rollup_snapshots_nightly(on_iso=ON.isoformat())
+    rollup_snapshots_nightly_task(on_iso=ON.isoformat())
     assert _snapshot_rows(world["target"]) == first
     assert [row for row in first if row[0] == "P"] == [("P", ON, 7, 4, None)]
 

@@ -13,7 +13,7 @@ from organization.models import Unit
 from targets.models import BoardJob, JobKind, JobStatus, ReportSchedule
 from targets.reports import report_data, report_pdf
 from targets.services import board_job_request, report_schedule_set
-from targets.tasks import reports_monthly
+from targets.tasks import reports_monthly_task
 from tests.factories import UserFactory, make_manager
 
 from .builders import build_world
@@ -34,7 +34,7 @@ def world():
 
 def _report(world, django_capture_on_commit_callbacks, unit=None):
     with django_capture_on_commit_callbacks(execute=True):
-        job = board_job_request(user=world["board"], kind=JobKind.REPORT, target=world["target"],
+        job = board_job_request(by=world["board"], kind=JobKind.REPORT, target=world["target"],
                                 unit=unit or world["p"], on=ON)
     job.refresh_from_db()
     return job
@@ -76,31 +76,31 @@ def test_reports_page_lists_the_report_with_links(world, client, django_capture_
 def test_a_report_outside_ones_subtree_is_refused_and_nothing_written(world):
     manager = make_manager(Unit.objects.get(code="B1"), username="ql-b1")
     with pytest.raises(ValidationError, match="your own subtree"):
-        board_job_request(user=manager, kind=JobKind.REPORT, target=world["target"],
+        board_job_request(by=manager, kind=JobKind.REPORT, target=world["target"],
                           unit=Unit.objects.get(code="B2"), on=ON)
     assert not BoardJob.objects.exists()
 
 
 def test_a_report_dated_in_the_future_is_refused(world):
     with pytest.raises(ValidationError, match="future"):
-        board_job_request(user=world["board"], kind=JobKind.REPORT, target=world["target"], unit=world["p"],
+        board_job_request(by=world["board"], kind=JobKind.REPORT, target=world["target"], unit=world["p"],
                           on=D(2999, 1, 1))
     assert not BoardJob.objects.exists()
 
 
 def test_monthly_schedule_makes_one_report_on_its_day(world, django_capture_on_commit_callbacks):
-    report_schedule_set(user=world["board"], target=world["target"], unit=world["p"], day_of_month=5)
+    report_schedule_set(by=world["board"], target=world["target"], unit=world["p"], day_of_month=5)
     with django_capture_on_commit_callbacks(execute=True):
-        assert reports_monthly(on_iso="2025-07-04") == 0
-        assert reports_monthly(on_iso="2025-07-05") == 1
-        assert reports_monthly(on_iso="2025-07-05") == 0
+        assert reports_monthly_task(on_iso="2025-07-04") == 0
+        assert reports_monthly_task(on_iso="2025-07-05") == 1
+        assert reports_monthly_task(on_iso="2025-07-05") == 0
     job = BoardJob.objects.get()
     assert (job.on, job.status, job.schedule.day_of_month) == (D(2025, 7, 5), JobStatus.DONE, 5)
 
 
 def test_a_schedule_on_day_31_is_refused(world):
     with pytest.raises(ValidationError, match="between 1 and 28"):
-        report_schedule_set(user=world["board"], target=world["target"], unit=world["p"], day_of_month=31)
+        report_schedule_set(by=world["board"], target=world["target"], unit=world["p"], day_of_month=31)
     assert not ReportSchedule.objects.exists()
 
 
