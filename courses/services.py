@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from assessments.selectors import passed_quiz_ids
 from competency.models import EvidenceSource
 from competency.services import evidence_record
+from lms import outbox
 from organization.models import Cadre, CadreStatus, Position, Unit
 from organization.selectors import cadres_editable_by, units_editable_by
 
@@ -419,7 +420,7 @@ def certificate_issue(*, completion: Completion) -> Certificate:
     certificate.save(update_fields=["number"])
     from .tasks import certificate_render_task
 
-    certificate_render_task.delay_on_commit(certificate.pk)
+    outbox.enqueue(certificate_render_task, certificate.pk)
     return certificate
 
 

@@ -4,6 +4,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from assessments.signals import quiz_passed
+from lms import outbox
 from organization.models import Cadre, PositionAssignment
 
 
@@ -14,7 +15,7 @@ def assign_required_courses_on_new_position(sender, instance, created, raw=False
     from .tasks import required_courses_for_assignment_task
 
     # After commit: the worker must see the assignment and the cadre's updated position.
-    required_courses_for_assignment_task.delay_on_commit(instance.pk)
+    outbox.enqueue(required_courses_for_assignment_task, instance.pk)
 
 
 @receiver(quiz_passed, dispatch_uid="courses_check_completion_on_quiz")

@@ -1,6 +1,6 @@
 """Background jobs for the unit tree. Each task takes ids, re-fetches, and calls one service.
 
-Views queue them with ``task.delay_on_commit(...)`` so the worker never sees ids of rows that
+Views queue them through the outbox (``lms.outbox.enqueue``) so the worker never sees ids of rows that
 were rolled back. Merging a large unit moves many cadres and sub-units, which is why it runs here.
 """
 

@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms import outbox
 from organization import roles
 from organization.models import Unit, UnitKind
 from organization.selectors import units_visible_to
@@ -165,7 +166,7 @@ def board_job_request(*, by, kind: str, target: Target, unit, on: datetime.date 
     if on > timezone.localdate():
         raise ValidationError(_("A report cannot be dated in the future."))
     job = BoardJob.objects.create(kind=kind, target=target, unit=unit, on=on, requested_by=by)
-    board_job_run_task.delay_on_commit(job.pk)
+    outbox.enqueue(board_job_run_task, job.pk)
     return job
 
 

@@ -1,6 +1,6 @@
 """Background work for the board: nightly roll-up snapshots, on-demand snapshots and reports with
 their progress, the monthly reports and the daily reminders. Each task takes ids, re-fetches, and
-calls services; the views queue them with `delay_on_commit`."""
+calls services; the views queue them through the outbox (lms.outbox.enqueue)."""
 
 import datetime
 import logging
@@ -8,6 +8,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from lms import outbox
 from organization.models import Unit
 
 from .models import BoardJob, JobKind, JobStatus, ReportSchedule, Target
@@ -76,5 +77,5 @@ def reports_monthly_task(on_iso: str | None = None) -> int:
         )
         if was_created:
             created += 1
-            board_job_run_task.delay_on_commit(job.pk)
+            outbox.enqueue(board_job_run_task, job.pk)
     return created

@@ -22,10 +22,12 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 
+# The cache only speeds pages up: a Redis that refuses or never answers degrades to no cache (lms.cache).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "lms.cache.FailSoftRedisCache",
         "LOCATION": env("REDIS_CACHE_URL", default=CELERY_BROKER_URL),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
 
