@@ -19,10 +19,10 @@ from django.test import Client
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from cms.demo import DEMO_LOGINS
-from cms.management.commands import load_demo as load_demo_command
 from cms.models import HomePage
-from organization import demo as organization_demo
+from demo.management.commands import load_demo as load_demo_command
+from demo.steps import organization as organization_demo
+from demo.steps.cms import DEMO_LOGINS
 from organization import roles
 from organization.models import Cadre, Position, PositionAssignment, Unit, UnitKind, UnitLevel, UserProfile
 from organization.selectors import units_needing_fulltime_deputy
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 SMALL = {"grassroots": 20, "cadres": 200}
 # The steps this module is about; the other apps' steps run only where a test says all_steps=True.
-BASE_STEPS = ("organization.demo", "cms.demo")
+BASE_STEPS = ("demo.steps.organization", "demo.steps.cms")
 HOME_TITLE = "KTLearn — Bồi dưỡng cán bộ kiểm tra"
 EXPECTED_GROUPS = {
     "admin": roles.ADMINISTRATOR,

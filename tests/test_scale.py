@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from bench.management.commands.generate_scale import tree_shape
-from cms.management.commands import load_demo
+from demo.management.commands import load_demo
 from organization.models import Cadre, PositionAssignment, Unit, UnitKind
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_treebeard_can_keep_editing_the_generated_tree():
 
 
 def test_sits_beside_the_demo_province():
-    with mock.patch.object(load_demo, "STEPS", ("organization.demo",)):
+    with mock.patch.object(load_demo, "STEPS", ("demo.steps.organization",)):
         call_command("load_demo", grassroots=20, cadres=60, stdout=io.StringIO())
     demo_units, demo_cadres = Unit.objects.count(), Cadre.objects.count()
 

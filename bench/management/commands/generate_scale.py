@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from organization import demo
+from demo.steps import organization as demo
 from organization.models import (
     Cadre,
     CadreStatus,
@@ -32,7 +32,7 @@ from organization.vnsort import name_sort_key
 
 UNITS_PER_BODY = 500
 UNITS_PER_GRASSROOTS = 6
-# Seats in the proportions a real province has them (see organization.demo).
+# Seats in the proportions a real province has them (see demo.steps.organization).
 POSITION_MIX = (
     (demo.CHAIR, 10),
     (demo.DEPUTY_FT, 4),

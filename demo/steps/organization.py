@@ -8,7 +8,7 @@ cadres hold the positions of the inspection committees, with grades, theory leve
 appointment dates (some elected this year), a few retired or rotated, and a dated position history.
 
 Everything is written with bulk inserts (materialized paths computed here), so the whole province
-loads in seconds. `load` is a `load_demo` step; see cms/management/commands/load_demo.py.
+loads in seconds. `load` is a `load_demo` step; see demo/management/commands/load_demo.py.
 """
 
 import datetime as dt
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .models import (
+from organization.models import (
     Cadre,
     CadreStatus,
     Gender,
@@ -28,7 +28,7 @@ from .models import (
     UnitKind,
     UnitLevel,
 )
-from .vnsort import name_sort_key
+from organization.vnsort import name_sort_key
 
 PROVINCE_CODE = "HD"
 PROVINCE_NAME = "Đảng bộ tỉnh Hải Đông"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from organization import demo as organization_demo
+from demo.steps import organization as organization_demo
 from organization import roles
 from organization.models import Cadre, Unit, UserProfile
 

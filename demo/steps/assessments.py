@@ -15,10 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from organization.models import Cadre, CadreStatus
-
-from . import services
-from .models import (
+from assessments import services
+from assessments.models import (
     Answer,
     Category,
     EssayQuestion,
@@ -34,6 +32,7 @@ from .models import (
     SittingEnd,
     TFQuestion,
 )
+from organization.models import Cadre, CadreStatus
 
 GS, KT, KL, TC, TK, DD, KL34 = "gs", "kt", "kl", "tc", "tk", "dd", "kl34"
 
@@ -317,7 +316,7 @@ QUIZZES = [
                      "kiểm tra.", bank=KL34, pass_mark=80, attests_level=1, answers_at_end=True),
 ]
 
-# The quiz that fits each demo course (courses.demo_content codes), for a lesson's QuizBlock or a final test.
+# The quiz that fits each demo course (demo.steps.course_content codes), for a lesson's QuizBlock or a final test.
 COURSE_QUIZZES = {
     "KT-01": "ket-luan-34", "KT-02": "kiem-tra-giam-sat-co-ban", "KT-03": "kiem-tra-giam-sat-co-ban",
     "KT-04": "kiem-tra-cuoi-khoa-nghiep-vu", "KT-05": "to-cao-khieu-nai-tai-chinh", "KT-06": "ky-luat-dang-qd-69",
@@ -364,7 +363,7 @@ def _ensure_banks(stdout) -> dict:
     return categories
 
 
-# The demo framework's competency for each bank (competency.demo codes); keywords are the fallback.
+# The demo framework's competency for each bank (demo.steps.competency codes); keywords are the fallback.
 PREFERRED_COMPETENCY = {GS: "GS2", KT: "KT1", KL: "KL2", TC: "TC2", TK: "TD1", DD: "CT2", KL34: "DL2"}
 
 
@@ -441,7 +440,7 @@ def _learners(rng) -> list[Cadre]:
     for cadre in without_user:
         cadre.user_id = by_name[cadre.code.lower()]
     Cadre.objects.bulk_update(without_user, ["user"])
-    from organization.demo import LEARNER_CADRE_CODE
+    from demo.steps.organization import LEARNER_CADRE_CODE
 
     learner = Cadre.objects.filter(code=LEARNER_CADRE_CODE, user__isnull=False).first()
     if learner is not None and learner.pk not in {c.pk for c in chosen}:
@@ -517,7 +516,7 @@ def _ensure_sittings(quizzes, trainer, rng, today, stdout) -> None:
     tz = timezone.get_current_timezone()
     sittings, answers = [], []
     essay_sittings = 0
-    from organization.demo import LEARNER_CADRE_CODE
+    from demo.steps.organization import LEARNER_CADRE_CODE
 
     for cadre in learners:
         ability = rng.uniform(0.35, 0.97)

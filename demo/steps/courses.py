@@ -1,4 +1,4 @@
-"""`load_demo` step: the regulations library, the demo curriculum (courses_demo_content) and the
+"""`load_demo` step: the regulations library, the demo curriculum (demo/steps/course_content.py) and the
 learning record of the demo province's cadres.
 
 Pages are created through Wagtail's API (add_child, then a published revision by the `trainer`
@@ -26,12 +26,8 @@ from wagtail.models import Page
 from wagtail.rich_text import RichText
 
 from cms.models import HomePage, Regulation
-from organization import demo as organization_demo
-from organization.models import Cadre, CadreStatus, Position, Unit
-
-from . import demo_content as content
-from . import services
-from .models import (
+from courses import services
+from courses.models import (
     Attendance,
     Certificate,
     ClassRegistration,
@@ -49,6 +45,9 @@ from .models import (
     ModulePage,
     TrainingClass,
 )
+from demo.steps import course_content as content
+from demo.steps import organization as organization_demo
+from organization.models import Cadre, CadreStatus, Position, Unit
 
 PLATFORM_START = dt.date(2022, 6, 1)  # first courses online, after Conclusion 34
 QD296_START = dt.date(2025, 6, 15)  # the course on Regulation 296 opened after it was issued
