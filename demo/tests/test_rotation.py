@@ -14,8 +14,6 @@ from organization.models import Cadre, CadreStatus, PositionAssignment
 from rotation import selectors
 from rotation.models import Rotation, RotationDirection, RotationPlan, RotationStatus
 
-from .builders import english  # noqa: F401 -- fixtures
-
 TODAY = datetime.date(2026, 11, 29)
 
 
