@@ -20,7 +20,7 @@ from django.utils import timezone
 from demo.management.commands import load_demo as load_demo_command
 from demo.steps import organization as organization_demo
 from demo.steps.cms import DEMO_LOGINS
-from organization import roles
+from organization import reference_data, roles
 from organization.models import Cadre, Position, PositionAssignment, Unit, UnitKind, UnitLevel, UserProfile
 from organization.selectors import units_needing_fulltime_deputy
 
@@ -136,6 +136,14 @@ def test_a_second_run_creates_and_changes_nothing():
     assert snapshot() == before
     assert row_counts() == counts
     assert "already loaded" in output
+
+
+def test_the_demo_uses_the_reference_levels_and_positions_without_duplicating_them():
+    load_demo()
+
+    assert UnitLevel.objects.count() == len(reference_data.LEVELS)
+    assert Position.objects.count() == len(reference_data.POSITIONS)
+    assert Unit.objects.get(code=organization_demo.PROVINCE_CODE).level.code == "tinh"
 
 
 def test_the_unit_tree_is_a_valid_treebeard_tree():
