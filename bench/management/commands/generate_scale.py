@@ -6,6 +6,9 @@ default) so it can sit beside the demo province. Shape: a province root, about o
 units, one grassroots committee per 6 remaining units, the rest cells spread over the grassroots
 committees. Cadres are spread evenly over the province, bodies and grassroots committees, each with
 a position history (one entry, or two for one cadre in ten). Deterministic for a given --seed.
+
+The bench app is installed by the dev and test settings only; like load_demo, this refuses
+production settings unless --force.
 """
 
 import datetime as dt
@@ -18,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from demo.steps import organization as demo
+from lms.guards import refuse_production_settings
 from organization.models import (
     Cadre,
     CadreStatus,
@@ -61,8 +65,12 @@ class Command(BaseCommand):
         parser.add_argument("--prefix", default="S", help="Code of the root unit and prefix of every code.")
         parser.add_argument("--batch-size", type=int, default=5000)
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--force", action="store_true", help="Run even under production settings (never on real data)."
+        )
 
-    def handle(self, *args, units, cadres, prefix, batch_size, seed, **options):
+    def handle(self, *args, units, cadres, prefix, batch_size, seed, force=False, **options):
+        refuse_production_settings("generate_scale", "it writes a synthetic province of fake cadres", force=force)
         if units < 3:
             raise CommandError("--units must be at least 3 (a root, a body and a grassroots committee).")
         if cadres < 0:
