@@ -37,7 +37,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("cadre", "cadre", "ktlearn-cadre-2026", roles.CADRE, "Trần Thị Minh", "Thu"),  # noqa: S106
 )
 
-# Which unit each unit manager looks after (codes built by organization.demo).
+# Which unit each unit manager looks after (codes built by demo.steps.organization).
 MANAGED_UNIT_CODES = {
     "manager": organization_demo.MANAGER_UNIT_CODE,
     "manager2": organization_demo.MANAGER2_UNIT_CODE,
