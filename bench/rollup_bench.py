@@ -265,7 +265,9 @@ def measure(args, root, target, wide) -> None:
 def main():
     args = parse_args()
     os.environ["DATABASE_URL"] = f"postgres://{args.pg}/{args.db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.base")
+    # The dev settings install the bench app (generate_scale); DEBUG off so queries are not recorded.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
+    os.environ.setdefault("DJANGO_DEBUG", "0")
     os.chdir(ROOT)
     print(f"Roll-up benchmark on {args.db}")
     prepare_database(args)

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 
-from cms.demo import login_lines
+from demo.steps.cms import login_lines
 from organization import roles
 from tests.factories import UserFactory
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from bench.management.commands.generate_scale import tree_shape
-from cms.management.commands import load_demo
+from demo.management.commands import load_demo
 from organization.models import Cadre, PositionAssignment, Unit, UnitKind
 
 pytestmark = pytest.mark.django_db
@@ -95,8 +95,31 @@ def test_treebeard_can_keep_editing_the_generated_tree():
     assert Unit.objects.get(pk=grassroots.pk).get_children().first().name == "Chi bộ mới"
 
 
+def test_refuses_to_run_under_production_settings(settings):
+    settings.SETTINGS_MODULE = "lms.settings.production"
+
+    with pytest.raises(CommandError, match="generate_scale refuses to run under production settings"):
+        generate()
+
+    assert not Unit.objects.exists()
+
+
+def test_runs_under_production_settings_when_forced(settings):
+    settings.SETTINGS_MODULE = "lms.settings.production"
+
+    generate(units=10, cadres=5, force=True)
+
+    assert subtree().count() == 10
+
+
+def test_load_demo_and_generate_scale_share_one_guard():
+    from bench.management.commands import generate_scale
+
+    assert load_demo.refuse_production_settings is generate_scale.refuse_production_settings
+
+
 def test_sits_beside_the_demo_province():
-    with mock.patch.object(load_demo, "STEPS", ("organization.demo",)):
+    with mock.patch.object(load_demo, "STEPS", ("demo.steps.organization",)):
         call_command("load_demo", grassroots=20, cadres=60, stdout=io.StringIO())
     demo_units, demo_cadres = Unit.objects.count(), Cadre.objects.count()
 

@@ -73,6 +73,38 @@ def test_production_takes_everything_from_the_environment():
     ]
 
 
+def test_production_does_not_install_the_demo_or_the_benchmarks():
+    code = "import django; django.setup(); from django.conf import settings as s; print(*s.INSTALLED_APPS)"
+
+    result = _run("lms.settings.production", code, **PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    apps = result.stdout.split()
+    assert "organization" in apps
+    assert "demo" not in apps and "bench" not in apps
+
+
+@pytest.mark.parametrize("command", ["load_demo", "print_demo_logins", "generate_scale"])
+def test_production_does_not_know_the_demo_and_bench_commands(command):
+    result = _run("lms.settings.production", None, command, "--help", **PRODUCTION_ENV)
+
+    assert result.returncode != 0
+    assert f"Unknown command: '{command}'" in result.stderr
+
+
+def test_dev_installs_the_demo_and_the_benchmarks():
+    code = "import django; django.setup(); from django.conf import settings as s; print(*s.INSTALLED_APPS)"
+
+    result = _run("lms.settings.dev", code)
+
+    assert result.returncode == 0, result.stderr
+    assert {"demo", "bench"} <= set(result.stdout.split())
+
+
+def test_the_test_settings_install_the_demo_and_the_benchmarks(settings):
+    assert {"demo", "bench"} <= set(settings.INSTALLED_APPS)
+
+
 @pytest.mark.parametrize(
     ("broker", "eager"),
     [(None, "True"), ("redis://127.0.0.1:6379/0", "False")],

@@ -20,7 +20,6 @@ INSTALLED_APPS = [
     "assessments",
     "targets",
     "cms",
-    "bench",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -3,9 +3,11 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, env
+from .base import BASE_DIR, DATABASES, INSTALLED_APPS, env
 
 DEBUG = False
+# Demo data and benchmarks: never installed in production (tests/test_settings.py checks it).
+INSTALLED_APPS = [*INSTALLED_APPS, "demo", "bench"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

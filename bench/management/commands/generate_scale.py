@@ -6,6 +6,9 @@ default) so it can sit beside the demo province. Shape: a province root, about o
 units, one grassroots committee per 6 remaining units, the rest cells spread over the grassroots
 committees. Cadres are spread evenly over the province, bodies and grassroots committees, each with
 a position history (one entry, or two for one cadre in ten). Deterministic for a given --seed.
+
+The bench app is installed by the dev and test settings only; like load_demo, this refuses
+production settings unless --force.
 """
 
 import datetime as dt
@@ -17,7 +20,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from organization import demo
+from demo.steps import organization as demo
+from lms.guards import refuse_production_settings
 from organization.models import (
     Cadre,
     CadreStatus,
@@ -32,7 +36,7 @@ from organization.vnsort import name_sort_key
 
 UNITS_PER_BODY = 500
 UNITS_PER_GRASSROOTS = 6
-# Seats in the proportions a real province has them (see organization.demo).
+# Seats in the proportions a real province has them (see demo.steps.organization).
 POSITION_MIX = (
     (demo.CHAIR, 10),
     (demo.DEPUTY_FT, 4),
@@ -61,8 +65,12 @@ class Command(BaseCommand):
         parser.add_argument("--prefix", default="S", help="Code of the root unit and prefix of every code.")
         parser.add_argument("--batch-size", type=int, default=5000)
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--force", action="store_true", help="Run even under production settings (never on real data)."
+        )
 
-    def handle(self, *args, units, cadres, prefix, batch_size, seed, **options):
+    def handle(self, *args, units, cadres, prefix, batch_size, seed, force=False, **options):
+        refuse_production_settings("generate_scale", "it writes a synthetic province of fake cadres", force=force)
         if units < 3:
             raise CommandError("--units must be at least 3 (a root, a body and a grassroots committee).")
         if cadres < 0:

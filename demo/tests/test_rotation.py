@@ -1,4 +1,4 @@
-"""The demo rotation register (rotation.demo, a load_demo step)."""
+"""The demo rotation register (demo.steps.rotation, a load_demo step)."""
 
 import datetime
 import io
@@ -8,13 +8,11 @@ from collections import Counter
 
 import pytest
 
-from organization import demo as organization_demo
+from demo.steps import organization as organization_demo
+from demo.steps import rotation as rotation_demo
 from organization.models import Cadre, CadreStatus, PositionAssignment
-from rotation import demo as rotation_demo
 from rotation import selectors
 from rotation.models import Rotation, RotationDirection, RotationPlan, RotationStatus
-
-from .builders import english  # noqa: F401 -- fixtures
 
 TODAY = datetime.date(2026, 11, 29)
 

@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from assessments import demo
 from assessments.models import Question, Quiz, Sitting, SittingAnswer
+from demo.steps import assessments as demo
 from organization import roles
 from tests.factories import CadreFactory, UserFactory, unit_tree_root
 

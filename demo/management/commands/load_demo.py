@@ -10,41 +10,40 @@ The contract for a step:
   the demo is built on (dates such as "elected this year" are relative to it);
 - it is idempotent: a second run creates and changes nothing (look things up by a natural key and
   skip, or get_or_create);
-- it may rely on the steps before it: the province and its cadres (``organization.demo``: codes
-  ``HD…``, positions by code) and the six logins (``cms.demo.DEMO_LOGINS``: ``trainer`` authors
-  content, ``cadre`` is the learner).
+- it may rely on the steps before it: the province and its cadres (``demo.steps.organization``:
+  codes ``HD…``, positions by code) and the six logins (``demo.steps.cms.DEMO_LOGINS``: ``trainer``
+  authors content, ``cadre`` is the learner).
 
-A step whose module does not exist yet is skipped silently, so apps add their step by creating
-``<app>/demo.py`` (or the module named below) with a ``load`` function.
+A step whose module does not exist yet is skipped silently, so a new step can be named here before
+its module ``demo/steps/<name>.py`` (with a ``load`` function) is written.
+
+The demo app is installed only by the dev and test settings; production does not know this command.
 """
 
 import importlib
 import random
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from organization import demo as organization_demo
+from demo.steps import organization as organization_demo
+from lms.guards import refuse_production_settings
 
 SEED = 2026
+ORGANIZATION_STEP = "demo.steps.organization"
 STEPS = (
-    "organization.demo",
-    "cms.demo",
-    "courses.demo",
+    ORGANIZATION_STEP,
+    "demo.steps.cms",
+    "demo.steps.courses",
     # Before assessments: the quiz banks are linked to the framework's competencies, and passed
     # sittings become competency evidence, only when the framework exists.
-    "competency.demo",
-    "assessments.demo",
-    "courses.demo_quizzes",
-    "rotation.demo",
+    "demo.steps.competency",
+    "demo.steps.assessments",
+    "demo.steps.course_quizzes",
+    "demo.steps.rotation",
 )
-
-
-def is_production_settings() -> bool:
-    return (getattr(settings, "SETTINGS_MODULE", None) or "").endswith(".production")
 
 
 class Command(BaseCommand):
@@ -68,11 +67,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force=False, grassroots, cadres, **options):
-        if is_production_settings() and not force:
-            raise CommandError(
-                "load_demo refuses to run under production settings: it writes demo users with published "
-                "passwords. Use --force only on a throw-away database."
-            )
+        refuse_production_settings(
+            "load_demo", "it writes demo users with published passwords", force=force
+        )
         if grassroots < len(organization_demo.BODIES):
             raise CommandError(f"--grassroots must be at least {len(organization_demo.BODIES)}.")
         if cadres < organization_demo.MIN_CADRES:
@@ -85,7 +82,7 @@ class Command(BaseCommand):
                 module = self._import_step(name)
                 if module is None:
                     continue
-                kwargs = {"grassroots": grassroots, "cadres": cadres} if name == "organization.demo" else {}
+                kwargs = {"grassroots": grassroots, "cadres": cadres} if name == ORGANIZATION_STEP else {}
                 step_started = time.monotonic()
                 module.load(stdout=self.stdout, rng=rng, today=today, **kwargs)
                 self.stdout.write(f"  {name}: {time.monotonic() - step_started:.1f} s")

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from cms.demo import login_lines
+from demo.steps.cms import login_lines
 
 
 class Command(BaseCommand):

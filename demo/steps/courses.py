@@ -1,4 +1,4 @@
-"""`load_demo` step: the regulations library, the demo curriculum (courses_demo_content) and the
+"""`load_demo` step: the regulations library, the demo curriculum (demo/content/) and the
 learning record of the demo province's cadres.
 
 Pages are created through Wagtail's API (add_child, then a published revision by the `trainer`
@@ -26,12 +26,8 @@ from wagtail.models import Page
 from wagtail.rich_text import RichText
 
 from cms.models import HomePage, Regulation
-from organization import demo as organization_demo
-from organization.models import Cadre, CadreStatus, Position, Unit
-
-from . import demo_content as content
-from . import services
-from .models import (
+from courses import services
+from courses.models import (
     Attendance,
     Certificate,
     ClassRegistration,
@@ -49,10 +45,17 @@ from .models import (
     ModulePage,
     TrainingClass,
 )
+from demo import content
+from demo.steps import organization as organization_demo
+from organization.models import Cadre, CadreStatus, Position, Unit
 
 PLATFORM_START = dt.date(2022, 6, 1)  # first courses online, after Conclusion 34
 QD296_START = dt.date(2025, 6, 15)  # the course on Regulation 296 opened after it was issued
 BATCH = 2000
+# Position codes (organization.reference_data) whose holders get the induction and the full-time courses.
+COMMITTEE = ("chu-nhiem", "pho-chu-nhiem-chuyen-trach", "pho-chu-nhiem-kiem-nhiem", "uy-vien-chuyen-trach",
+             "uy-vien-kiem-nhiem")
+FULLTIME = ("chu-nhiem", "pho-chu-nhiem-chuyen-trach", "uy-vien-chuyen-trach", "can-bo-co-quan")
 
 EXTERNAL = (
     ("Lớp bồi dưỡng nghiệp vụ công tác kiểm tra, giám sát", "Ủy ban Kiểm tra Trung ương", 40),
@@ -83,15 +86,17 @@ def load(*, stdout, rng, today) -> None:
 
 def _regulations() -> dict[str, Regulation]:
     existing = {r.number: r for r in Regulation.objects.all()}
-    for number, kind, title, issued_on, issuer, status, _replaced_by in content.REGULATIONS:
-        if number not in existing:
-            existing[number] = Regulation.objects.create(
-                number=number, kind=kind, title=title, issued_on=issued_on, issuer=issuer, status=status
+    rows = content.regulations()
+    for row in rows:
+        if row["number"] not in existing:
+            existing[row["number"]] = Regulation.objects.create(
+                number=row["number"], kind=row["kind"], title=row["title"], issued_on=row["issued_on"],
+                issuer=row["issuer"], status=row["status"],
             )
-    for number, *_rest, replaced_by in content.REGULATIONS:
-        regulation = existing[number]
-        if replaced_by and regulation.superseded_by_id is None:
-            regulation.superseded_by = existing[replaced_by]
+    for row in rows:
+        regulation = existing[row["number"]]
+        if row["replaced_by"] and regulation.superseded_by_id is None:
+            regulation.superseded_by = existing[row["replaced_by"]]
             regulation.save(update_fields=["superseded_by"])
     return existing
 
@@ -108,31 +113,30 @@ def _publish(parent: Page, page: Page, owner) -> Page:
 def _body(items, regulations) -> list:
     blocks = []
     for item in items:
-        kind = item[0]
-        if kind == "h":
-            blocks.append(("heading", {"text": item[1], "size": "h2"}))
-        elif kind == "p":
-            blocks.append(("paragraph", RichText(item[1])))
-        elif kind == "cite":
-            _k, number, article, quote, note = item
-            blocks.append(("citation", {"regulation": regulations[number], "article": article, "quote": quote,
-                                        "note": note}))
+        if "heading" in item:
+            blocks.append(("heading", {"text": item["heading"], "size": "h2"}))
+        elif "paragraph" in item:
+            blocks.append(("paragraph", RichText(item["paragraph"])))
+        elif "cite" in item:
+            blocks.append(("citation", {"regulation": regulations[item["cite"]], "article": item["article"],
+                                        "quote": item["quote"], "note": item["note"]}))
         else:
-            _k, title, html = item
-            blocks.append(("callout", {"kind": kind, "title": title, "text": RichText(html)}))
+            blocks.append(("callout", {"kind": item["callout"], "title": item["title"],
+                                       "text": RichText(item["text"])}))
     return blocks
 
 
 def _curriculum(regulations, *, owner) -> dict[str, CoursePage]:
     home = HomePage.objects.first()
-    curriculum = CurriculumPage.objects.filter(slug=content.CURRICULUM["slug"]).first()
+    page = content.curriculum()
+    curriculum = CurriculumPage.objects.filter(slug=page["slug"]).first()
     if curriculum is None:
         curriculum = _publish(home, CurriculumPage(
-            title=content.CURRICULUM["title"], slug=content.CURRICULUM["slug"], intro=content.CURRICULUM["intro"],
-            body=content.CURRICULUM["body"]), owner)
+            title=page["title"], slug=page["slug"], intro=page["intro"], body=page["body"]), owner)
     positions = {p.code: p for p in Position.objects.all()}
-    courses = {c.code: c for c in CoursePage.objects.filter(code__in=[d["code"] for d in content.COURSES])}
-    for data in content.COURSES:
+    course_data = content.courses()
+    courses = {c.code: c for c in CoursePage.objects.filter(code__in=[d["code"] for d in course_data])}
+    for data in course_data:
         if data["code"] in courses:
             continue
         course = CoursePage(
@@ -144,9 +148,9 @@ def _curriculum(regulations, *, owner) -> dict[str, CoursePage]:
         course.prerequisites = [courses[code] for code in data["prerequisites"]]
         course = _publish(curriculum, course, owner)
         courses[data["code"]] = course
-        for module_title, intro, lessons in data["modules"]:
-            module = _publish(course, ModulePage(title=module_title, intro=intro), owner)
-            for lesson in lessons:
+        for module_data in data["modules"]:
+            module = _publish(course, ModulePage(title=module_data["title"], intro=module_data["intro"]), owner)
+            for lesson in module_data["lessons"]:
                 _publish(module, LessonPage(
                     title=lesson["title"], summary=lesson["summary"], estimated_minutes=lesson["minutes"],
                     required=lesson["required"], body=_body(lesson["body"], regulations)), owner)
@@ -257,7 +261,7 @@ def _learning_record(courses: dict[str, CoursePage], *, rng, today: dt.date) -> 
         appointed_on = appointed_on or PLATFORM_START
         newly = appointed_on >= year_start
         # Induction: done long ago by serving members; this year's newly elected are part-way.
-        if position in content.COMMITTEE:
+        if position in COMMITTEE:
             due = appointed_on + dt.timedelta(days=induction.due_days_after_appointment)
             if not newly:
                 done_on = min(today, max(appointed_on, PLATFORM_START) + dt.timedelta(days=rng.randint(10, 85)))
@@ -285,7 +289,7 @@ def _learning_record(courses: dict[str, CoursePage], *, rng, today: dt.date) -> 
         else:
             record.active(cadre_id, qd296, EnrollmentSource.RULE_POSITION, due)
         # Inspection on signs of violation: full-time cadres, after Regulation 296.
-        if position in content.FULLTIME:
+        if position in FULLTIME:
             due = (qd296_done or assigned) + dt.timedelta(days=violations.due_days_after_appointment)
             if qd296_done and rng.random() < 0.45 and qd296_done < today:
                 record.complete(cadre_id, violations, EnrollmentSource.RULE_POSITION,

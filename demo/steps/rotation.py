@@ -4,7 +4,7 @@ the province and the two demo managers' bodies, some rotations ending within 90 
 
 Every rotation fits the cadre's position history: the demo province's cadres mostly hold one post
 since their (re-)election, so a past rotation gets its posts written as closed history entries
-before that post; the cadres marked "rotated" by organization.demo are the ones out on a rotation
+before that post; the cadres marked "rotated" by demo.steps.organization are the ones out on a rotation
 now. Written in bulk (two inserts), then the courses their new post requires are assigned to the
 cadres rotated in (rotation.services.rotation_training_assign). A `load_demo` step: idempotent
 (if the province already has rotations, only the plans are ensured).
@@ -17,11 +17,10 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import Count, Min
 
-from organization import demo as organization_demo
+from demo.steps import organization as organization_demo
 from organization.models import Cadre, CadreStatus, PositionAssignment, Unit
-
-from . import services
-from .models import (
+from rotation import services
+from rotation.models import (
     Rotation,
     RotationBasis,
     RotationDirection,
@@ -104,7 +103,7 @@ def _reason(rotation: Rotation, prefix: str) -> str:
 def _plans(*, today, rng, stdout) -> None:
     """This year's plan for the province and the two demo managers' bodies, a little ahead of what
     has been done so far (the year is not over); idempotent."""
-    from .selectors import rotation_plan_progress
+    from rotation.selectors import rotation_plan_progress
 
     chair = organization_demo.ensure_positions()[organization_demo.CHAIR]
     for code in (organization_demo.PROVINCE_CODE, organization_demo.MANAGER_UNIT_CODE,
@@ -157,7 +156,7 @@ def load(*, stdout, rng, today: dt.date) -> None:
     used: set[int] = set()
     units = list(Unit.objects.filter(path__startswith=province.path, depth__in=(2, 3), is_active=True).order_by("path"))
 
-    # 1. The cadres organization.demo marked "rotated": out on a rotation since their post ended.
+    # 1. The cadres demo.steps.organization marked "rotated": out on a rotation since their post ended.
     away = list(
         demo_cadres.filter(status=CadreStatus.ROTATED)
         .annotate(left_on=Min("assignments__end_date")).select_related("unit", "position").order_by("code")

@@ -1,14 +1,13 @@
 """Demo step after assessments: puts each demo course's quiz into its last lesson.
 
-It runs after ``assessments.demo`` because the quizzes exist only then (the courses step runs
+It runs after ``demo.steps.assessments`` because the quizzes exist only then (the courses step runs
 first, before the competency framework the quiz banks point at). Idempotent: a lesson that already
 holds a quiz block is left alone, so a second run publishes nothing.
 """
 
-from assessments.demo import COURSE_QUIZZES
 from assessments.models import Quiz
-
-from .models import CoursePage, LessonPage
+from courses.models import CoursePage, LessonPage
+from demo.steps.assessments import COURSE_QUIZZES
 
 INTRO = "Kiểm tra cuối khóa: làm bài để hoàn thành khóa học và ghi nhận năng lực."
 

@@ -1,11 +1,11 @@
-"""The demo province (`load_demo`), its printed logins, and the home page."""
+"""The demo province (`load_demo`), its printed logins, and the home page greeting the demo learner."""
 
 import importlib
 import io
 import random
 import sys
 from contextlib import nullcontext
-from types import ModuleType, SimpleNamespace
+from types import ModuleType
 from unittest import mock
 
 import pytest
@@ -14,16 +14,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
-from wagtail.models import Page, Site
 
-from cms.demo import DEMO_LOGINS
-from cms.management.commands import load_demo as load_demo_command
-from cms.models import HomePage
-from organization import demo as organization_demo
-from organization import roles
+from demo.management.commands import load_demo as load_demo_command
+from demo.steps import organization as organization_demo
+from demo.steps.cms import DEMO_LOGINS
+from organization import reference_data, roles
 from organization.models import Cadre, Position, PositionAssignment, Unit, UnitKind, UnitLevel, UserProfile
 from organization.selectors import units_needing_fulltime_deputy
 
@@ -31,8 +28,7 @@ pytestmark = pytest.mark.django_db
 
 SMALL = {"grassroots": 20, "cadres": 200}
 # The steps this module is about; the other apps' steps run only where a test says all_steps=True.
-BASE_STEPS = ("organization.demo", "cms.demo")
-HOME_TITLE = "KTLearn — Bồi dưỡng cán bộ kiểm tra"
+BASE_STEPS = ("demo.steps.organization", "demo.steps.cms")
 EXPECTED_GROUPS = {
     "admin": roles.ADMINISTRATOR,
     "board": roles.BOARD,
@@ -142,6 +138,14 @@ def test_a_second_run_creates_and_changes_nothing():
     assert "already loaded" in output
 
 
+def test_the_demo_uses_the_reference_levels_and_positions_without_duplicating_them():
+    load_demo()
+
+    assert UnitLevel.objects.count() == len(reference_data.LEVELS)
+    assert Position.objects.count() == len(reference_data.POSITIONS)
+    assert Unit.objects.get(code=organization_demo.PROVINCE_CODE).level.code == "tinh"
+
+
 def test_the_unit_tree_is_a_valid_treebeard_tree():
     load_demo()
 
@@ -241,12 +245,6 @@ def test_cadre_names_are_vietnamese_with_diacritics():
     assert sum(1 for name in names if name != name.encode("ascii", "ignore").decode()) > len(names) // 2
 
 
-def test_home_page_is_served_at_the_root_with_its_title(client):
-    response = client.get("/")
-
-    assert response.status_code == 200
-    assert HOME_TITLE in response.content.decode()
-
 
 def test_home_page_greets_the_demo_cadre_by_name(client):
     load_demo(all_steps=True)
@@ -259,29 +257,6 @@ def test_home_page_greets_the_demo_cadre_by_name(client):
     assert organization_demo.LEARNER_NAME in response.content.decode()
 
 
-def test_the_default_site_points_at_the_home_page():
-    site = Site.objects.get(is_default_site=True)
-
-    assert (site.hostname, site.port) == ("localhost", 80)
-    assert isinstance(site.root_page.specific, HomePage)
-    assert site.root_page.title == HOME_TITLE
-    assert not Page.objects.filter(title="Welcome to your new Wagtail site!").exists()
-
-
-def test_home_page_migration_reverses_to_wagtails_welcome_page_and_forward_again():
-    migration = importlib.import_module("cms.migrations.0002_home_page")
-    schema_editor = SimpleNamespace(connection=connection)
-
-    migration.restore_wagtail_welcome_page(django_apps, schema_editor)
-    welcome = Site.objects.get(is_default_site=True).root_page
-    assert welcome.title == "Welcome to your new Wagtail site!"
-    assert not HomePage.objects.exists()
-
-    migration.create_home_page(django_apps, schema_editor)
-    migration.create_home_page(django_apps, schema_editor)  # a second run is a no-op
-    assert HomePage.objects.get().title == HOME_TITLE
-    assert Site.objects.get(is_default_site=True).root_page.specific_class is HomePage
-    assert Page.find_problems() == ([], [], [], [], [])
 
 
 def _fake_step(name, calls):

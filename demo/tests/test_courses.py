@@ -1,4 +1,4 @@
-"""The demo curriculum and learning record (courses.demo, a load_demo step)."""
+"""The demo curriculum and learning record (demo.steps.courses, a load_demo step)."""
 
 import io
 from unittest import mock
@@ -8,16 +8,16 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from cms.management.commands import load_demo as load_demo_command
 from cms.models import Regulation
 from cms.selectors import pages_citing_outdated
 from courses.models import Certificate, Completion, CoursePage, Enrollment, LessonPage, LessonProgress
-from organization import demo as organization_demo
+from demo.management.commands import load_demo as load_demo_command
+from demo.steps import organization as organization_demo
 from organization.models import Cadre
 
 pytestmark = pytest.mark.django_db
 
-STEPS = ("organization.demo", "cms.demo", "courses.demo")
+STEPS = ("demo.steps.organization", "demo.steps.cms", "demo.steps.courses")
 
 
 def load():

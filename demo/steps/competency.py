@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from competency.models import Area, Competency, Evidence, EvidenceSource, Framework, ProficiencyLevel, Requirement
 from courses.models import CoursePage
-from organization.demo import LEARNER_CADRE_CODE
+from demo.steps.organization import LEARNER_CADRE_CODE
 from organization.models import Cadre, CadreStatus, Position, Unit, UnitKind
 from targets.models import Criterion, PopulationAt, RollupSnapshot, Target
 from targets.services import rollup_snapshot_take, target_create
@@ -134,7 +134,7 @@ TARGET_DESCRIPTION = "Chương trình hành động thực hiện Kết luận 3
 TARGET_SECTIONS = ("II.2(3)", "II.3(3)", "III.4.3(1)")
 
 CLASS_NOTE = "Lớp tập huấn nghiệp vụ tại Trường Chính trị tỉnh"
-NEWLY_ELECTED_COURSE_CODE = "KT-01"  # courses.demo: "Nhập môn cho ủy viên ủy ban kiểm tra mới được bầu"
+NEWLY_ELECTED_COURSE_CODE = "KT-01"  # demo.steps.courses: "Nhập môn cho ủy viên ủy ban kiểm tra mới được bầu"
 SHARE_COMPETENT = 0.55  # share of cadres who hold evidence for every required level
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from organization import demo as organization_demo
+from demo.steps import organization as organization_demo
 from organization import roles
 from organization.models import Cadre, Unit, UserProfile
 
@@ -37,7 +37,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("cadre", "cadre", "ktlearn-cadre-2026", roles.CADRE, "Trần Thị Minh", "Thu"),  # noqa: S106
 )
 
-# Which unit each unit manager looks after (codes built by organization.demo).
+# Which unit each unit manager looks after (codes built by demo.steps.organization).
 MANAGED_UNIT_CODES = {
     "manager": organization_demo.MANAGER_UNIT_CODE,
     "manager2": organization_demo.MANAGER2_UNIT_CODE,

@@ -1,4 +1,4 @@
-"""The demo step that puts each demo course's quiz into its last lesson (after assessments.demo)."""
+"""The demo step that puts each demo course's quiz into its last lesson (after demo.steps.assessments)."""
 
 import io
 from unittest import mock
@@ -6,14 +6,14 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 
-from assessments.demo import COURSE_QUIZZES
-from cms.management.commands import load_demo as load_demo_command
 from courses.models import CoursePage, LessonPage
+from demo.management.commands import load_demo as load_demo_command
+from demo.steps.assessments import COURSE_QUIZZES
 
 pytestmark = pytest.mark.django_db
 
-STEPS = ("organization.demo", "cms.demo", "courses.demo", "competency.demo", "assessments.demo",
-         "courses.demo_quizzes")
+STEPS = ("demo.steps.organization", "demo.steps.cms", "demo.steps.courses", "demo.steps.competency",
+         "demo.steps.assessments", "demo.steps.course_quizzes")
 
 
 def _load():

@@ -1,4 +1,5 @@
-"""The demo province: unit levels, positions, a unit tree and its inspection cadres.
+"""The demo province: a unit tree and its inspection cadres, on the unit levels and positions of
+organization.reference_data (created by a migration; production has them too).
 
 "Đảng bộ tỉnh Hải Đông" is shaped like the province of the source document after the 2025
 reform: 20 bodies directly under the province (six sector bodies and fourteen merged
@@ -8,7 +9,7 @@ cadres hold the positions of the inspection committees, with grades, theory leve
 appointment dates (some elected this year), a few retired or rotated, and a dated position history.
 
 Everything is written with bulk inserts (materialized paths computed here), so the whole province
-loads in seconds. `load` is a `load_demo` step; see cms/management/commands/load_demo.py.
+loads in seconds. `load` is a `load_demo` step; see demo/management/commands/load_demo.py.
 """
 
 import datetime as dt
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .models import (
+from organization.models import (
     Cadre,
     CadreStatus,
     Gender,
@@ -28,7 +29,8 @@ from .models import (
     UnitKind,
     UnitLevel,
 )
-from .vnsort import name_sort_key
+from organization.reference_data import LEVELS, POSITIONS, REFORM_DAY, level_defaults, position_defaults
+from organization.vnsort import name_sort_key
 
 PROVINCE_CODE = "HD"
 PROVINCE_NAME = "Đảng bộ tỉnh Hải Đông"
@@ -41,26 +43,6 @@ DEFAULT_CADRES = 3000
 MIN_CADRES = 50
 BATCH_SIZE = 5000
 
-REFORM_DAY = dt.date(2025, 7, 1)  # the district level ended on 30/06/2025
-
-LEVELS = (
-    # code, name, rank, valid_from, valid_to
-    ("tinh", "Cấp tỉnh", 0, None, None),
-    ("huyen", "Cấp huyện", 1, None, dt.date(2025, 6, 30)),
-    ("truc-thuoc-tinh", "Cấp trực thuộc tỉnh", 1, REFORM_DAY, None),
-    ("co-so", "Cấp cơ sở", 2, None, None),
-    ("chi-bo", "Chi bộ", 3, None, None),
-)
-
-POSITIONS = (
-    # code, name, order, is_committee_member, is_fulltime, is_deputy_chair
-    ("chu-nhiem", "Chủ nhiệm UBKT", 10, True, False, False),
-    ("pho-chu-nhiem-chuyen-trach", "Phó Chủ nhiệm chuyên trách", 20, True, True, True),
-    ("pho-chu-nhiem-kiem-nhiem", "Phó Chủ nhiệm kiêm nhiệm", 30, True, False, True),
-    ("uy-vien-chuyen-trach", "Ủy viên chuyên trách", 40, True, True, False),
-    ("uy-vien-kiem-nhiem", "Ủy viên kiêm nhiệm", 50, True, False, False),
-    ("can-bo-co-quan", "Cán bộ cơ quan UBKT", 60, False, True, False),
-)
 CHAIR, DEPUTY_FT, DEPUTY_PT, MEMBER_FT, MEMBER_PT, STAFF = (p[0] for p in POSITIONS)
 
 FAMILY_NAMES = (
@@ -215,28 +197,21 @@ def insert_subtree(*, parent: Unit, children: list[UnitSpec], batch_size: int = 
     return len(rows)
 
 
+# Migration organization.0007_reference_data creates the levels and positions; these read them, and
+# create one only where it is missing (a test database flushed by a transactional test).
 def ensure_levels() -> dict[str, UnitLevel]:
     levels = {}
-    for code, name, rank, valid_from, valid_to in LEVELS:
-        levels[code], _ = UnitLevel.objects.get_or_create(
-            code=code, defaults={"name": name, "rank": rank, "valid_from": valid_from, "valid_to": valid_to}
-        )
+    for row in LEVELS:
+        code, defaults = level_defaults(row)
+        levels[code], _ = UnitLevel.objects.get_or_create(code=code, defaults=defaults)
     return levels
 
 
 def ensure_positions() -> dict[str, Position]:
     positions = {}
-    for code, name, order, committee, fulltime, deputy in POSITIONS:
-        positions[code], _ = Position.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "order": order,
-                "is_committee_member": committee,
-                "is_fulltime": fulltime,
-                "is_deputy_chair": deputy,
-            },
-        )
+    for row in POSITIONS:
+        code, defaults = position_defaults(row)
+        positions[code], _ = Position.objects.get_or_create(code=code, defaults=defaults)
     return positions
 
 

@@ -6,11 +6,11 @@ import random
 
 import pytest
 
-from cms import demo as cms_demo
-from competency import demo
 from competency.models import Evidence, Framework, Requirement
 from competency.selectors import competency_gap
-from organization import demo as organization_demo
+from demo.steps import cms as cms_demo
+from demo.steps import competency as demo
+from demo.steps import organization as organization_demo
 from organization.models import Cadre, Position
 from targets.models import RollupSnapshot, Target
 

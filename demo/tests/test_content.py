@@ -1,0 +1,82 @@
+"""The demo content files (demo/content/) and the pages and questions the steps build from them."""
+
+import io
+
+import pytest
+
+from assessments.models import Category, Question, Quiz
+from cms.models import Regulation
+from courses.models import CoursePage, LessonPage, ModulePage
+from demo import content
+from demo.steps import assessments as assessments_step
+from demo.steps import courses as courses_step
+
+pytestmark = pytest.mark.django_db
+
+
+def _lessons(course):
+    return [lesson for module in course["modules"] for lesson in module["lessons"]]
+
+
+def test_the_files_hold_the_whole_demo_curriculum_and_question_banks():
+    courses = content.courses()
+
+    assert [course["code"] for course in courses] == [f"KT-{n:02d}" for n in range(1, 10)]
+    assert sum(len(_lessons(course)) for course in courses) == 35
+    assert len(content.regulations()) == 22
+    assert len(content.question_banks()["banks"]) == 7
+    assert len(content.question_banks()["questions"]) == 77
+    assert len(content.quizzes()["quizzes"]) == 6
+
+
+def test_every_reference_in_the_files_points_at_something_defined_before_it():
+    numbers = {row["number"] for row in content.regulations()}
+    banks = {bank["key"] for bank in content.question_banks()["banks"]}
+    seen = set()
+    for course in content.courses():
+        assert set(course["prerequisites"]) <= seen, course["code"]
+        seen.add(course["code"])
+        for lesson in _lessons(course):
+            for block in lesson["body"]:
+                assert len(block.keys() & {"heading", "paragraph", "cite", "callout"}) == 1, block
+                assert block.get("cite", next(iter(numbers))) in numbers, block
+    assert all(row["replaced_by"] in numbers for row in content.regulations() if row["replaced_by"])
+    assert {question["bank"] for question in content.question_banks()["questions"]} == banks
+    for quiz in content.quizzes()["quizzes"]:
+        assert {key for key, _count in quiz.get("blueprint", [])} | {quiz.get("bank", "gs")} <= banks
+
+
+def test_the_pages_built_are_the_courses_and_lessons_of_the_files():
+    regulations = courses_step._regulations()
+    courses_step._curriculum(regulations, owner=None)
+
+    assert sorted(Regulation.objects.values_list("number", flat=True)) == sorted(
+        row["number"] for row in content.regulations()
+    )
+    assert list(CoursePage.objects.order_by("path").values_list("code", "title")) == [
+        (course["code"], course["title"]) for course in content.courses()
+    ]
+    assert list(ModulePage.objects.order_by("path").values_list("title", flat=True)) == [
+        module["title"] for course in content.courses() for module in course["modules"]
+    ]
+    assert list(LessonPage.objects.order_by("path").values_list("title", flat=True)) == [
+        lesson["title"] for course in content.courses() for lesson in _lessons(course)
+    ]
+    assert [len(lesson.body) for lesson in LessonPage.objects.order_by("path")] == [
+        len(lesson["body"]) for course in content.courses() for lesson in _lessons(course)
+    ]
+
+
+def test_the_question_banks_built_are_the_questions_of_the_files():
+    categories = assessments_step._ensure_banks(io.StringIO())
+    assessments_step._ensure_quizzes(categories, trainer=None)
+
+    banks = content.question_banks()
+    names = {bank["key"]: bank["name"] for bank in banks["banks"]}
+    assert sorted(Category.objects.values_list("category", flat=True)) == sorted(names.values())
+    assert sorted(Question.objects.values_list("category__category", "kind", "content")) == sorted(
+        (names[q["bank"]], "mc" if q["kind"] == "mc_multi" else q["kind"], q["text"]) for q in banks["questions"]
+    )
+    assert sorted(Quiz.objects.values_list("url", "title")) == sorted(
+        (quiz["url"], quiz["title"]) for quiz in content.quizzes()["quizzes"]
+    )
