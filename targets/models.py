@@ -142,6 +142,11 @@ class BoardJob(models.Model):
         "ReportSchedule", on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when a worker picks the job up and refreshed as it makes progress: a running job whose
+    # heartbeat is older than targets.jobs.STALE_AFTER has lost its worker (see board_jobs_sweep).
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -11,7 +11,10 @@ from django.utils import timezone
 from lms import outbox
 from organization.models import Unit
 
+from . import jobs
 from .models import BoardJob, JobKind, JobStatus, ReportSchedule, Target
+from .reports import report_build
+from .services import rollup_snapshot_take
 
 logger = logging.getLogger(__name__)
 
@@ -19,24 +22,27 @@ logger = logging.getLogger(__name__)
 SNAPSHOT_GRACE_DAYS = 31
 
 
-def _job_update(job_id: int, **fields) -> None:
-    BoardJob.objects.filter(pk=job_id).update(**fields)
-
-
 @shared_task(name="competency.rollup_snapshots_nightly", acks_late=True)
 def rollup_snapshots_nightly_task(on_iso: str | None = None) -> int:
     """Snapshot every active target whose period is running, for the whole tree. Idempotent: a
     second run on the same date replaces the day's rows with the same numbers."""
-    from .services import rollup_snapshot_take
-
     on = datetime.date.fromisoformat(on_iso) if on_iso else timezone.localdate()
     written = 0
     targets = Target.objects.filter(
         is_active=True, period_start__lte=on, period_end__gte=on - datetime.timedelta(days=SNAPSHOT_GRACE_DAYS)
     )
+    failed = []
     for target in targets:
         for root in Unit.get_root_nodes():
-            written += rollup_snapshot_take(target=target, root_unit=root, on=on)
+            # Each target on its own: one that fails (a timeout, bad data) is logged and the others
+            # still get their snapshot.
+            try:
+                written += rollup_snapshot_take(target=target, root_unit=root, on=on)
+            except Exception:
+                logger.exception("Nightly snapshot of target %s failed", target.pk)
+                failed.append(target.pk)
+    if failed:
+        logger.error("Nightly snapshots: %s target(s) failed: %s", len(failed), failed)
     return written
 
 
@@ -44,24 +50,28 @@ def rollup_snapshots_nightly_task(on_iso: str | None = None) -> int:
 def board_job_run_task(job_id: int) -> str:
     """Run a snapshot or a report asked for from the dashboard, recording its progress on the job.
     Safe to retry: a snapshot replaces its day's rows, a report rewrites its files."""
-    from .reports import report_build
-    from .services import rollup_snapshot_take
-
     job = BoardJob.objects.select_related("target", "unit").get(pk=job_id)
-    if job.status == JobStatus.DONE:
+    if job.status in (JobStatus.DONE, JobStatus.FAILED):
         return job.status
-    _job_update(job_id, status=JobStatus.RUNNING, progress=5, message="")
+    jobs.job_started(job_id)
     try:
         if job.kind == JobKind.SNAPSHOT:
             rollup_snapshot_take(target=job.target, root_unit=job.unit, on=job.on)
         else:
-            report_build(job=job, progress=lambda percent: _job_update(job_id, progress=percent))
+            report_build(job=job, progress=lambda percent: jobs.job_progress(job_id, percent))
     except Exception as error:
         logger.exception("Board job %s failed", job_id)
-        _job_update(job_id, status=JobStatus.FAILED, message=str(error)[:300], finished_at=timezone.now())
+        jobs.job_failed(job_id, str(error))
         raise
-    _job_update(job_id, status=JobStatus.DONE, progress=100, finished_at=timezone.now())
+    jobs.job_finished(job_id)
     return JobStatus.DONE
+
+
+@shared_task(name="targets.board_jobs_sweep", acks_late=True, ignore_result=True)
+def board_jobs_sweep_task() -> dict:
+    """Every five minutes: queue again (or fail, after three tries) the board jobs whose worker died.
+    Idempotent: a job it re-queued is pending with a fresh message, so a second run leaves it."""
+    return jobs.board_jobs_sweep()
 
 
 @shared_task(name="competency.reports_monthly")

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment-specific files import * from here."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -173,6 +174,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 # A task whose worker process is killed mid-run is put back on the queue instead of being lost; only
 # tasks declared acks_late (the idempotent ones) are affected.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# The roll-up behind a snapshot or a report may run this long on PostgreSQL before the database
+# cancels it (shorter than targets.jobs.STALE_AFTER, after which the job is taken for dead).
+KTLEARN_ROLLUP_STATEMENT_TIMEOUT = datetime.timedelta(
+    seconds=env.int("KTLEARN_ROLLUP_STATEMENT_TIMEOUT_S", default=600)
+)
 CELERY_TIMEZONE = TIME_ZONE
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
