@@ -134,7 +134,8 @@ def enrollment_assign(
 
     Only cadres the user may edit (organization.selectors.cadres_editable_by) can be assigned: naming
     anyone else, or a unit outside the user's subtree, raises PermissionDenied and writes nothing.
-    Cadres already enrolled, or holding a valid completion, are skipped and counted.
+    Cadres already enrolled, or holding a valid completion, are skipped and counted; so are cadres
+    a parallel request enrolled a moment earlier (the cadres are locked while they are checked).
     """
     today = today or _today()
     if not course.live:
@@ -158,9 +159,13 @@ def enrollment_assign(
             targets = targets.filter(unit__path__startswith=unit.path)
         if position is not None:
             targets = targets.filter(position=position)
+    # Lock the cadres (in id order, so two requests cannot deadlock): parallel assignments of the
+    # same cadre wait for each other, and the later one finds the enrolment the earlier one made.
+    locked = list(Cadre.objects.select_for_update().filter(pk__in=targets.values("pk")).order_by("pk")
+                  .values_list("pk", flat=True))
     result = AssignmentResult()
     new = []
-    for cadre in _pending_for_course(targets, course, today).order_by("pk"):
+    for cadre in _pending_for_course(Cadre.objects.filter(pk__in=locked), course, today).order_by("pk"):
         if cadre._enrolled:
             result.already_enrolled += 1
         elif cadre._completed:
