@@ -2,11 +2,13 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# Two install stamps: running the site needs only the runtime set; tests and lint add the dev tools.
 STAMP := $(VENV)/.installed
+STAMP_DEV := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup migrate demo serve test-postgres test-fast test-browser ci lint check worker beat bench-scale vendor messages clean
+.PHONY: run test setup setup-dev migrate demo serve test-postgres test-fast test-browser ci lint check worker beat bench-scale vendor messages clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,7 +16,13 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+$(STAMP_DEV): $(STAMP) requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP_DEV)
+
 setup: $(STAMP)
+
+setup-dev: $(STAMP_DEV)
 
 migrate: setup
 	$(PY) manage.py migrate --noinput
@@ -29,25 +37,25 @@ run: demo
 
 # The whole suite: browser tests (Debian's /usr/bin/chromium) and a real Celery worker (Redis at
 # 127.0.0.1:6379) included. SQLite unless DATABASE_URL says otherwise. Extra options: PYTEST_ARGS="-x -k login".
-test: setup
+test: setup-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (each run creates and drops its own test_<name>_<pid> database).
-test-postgres: setup
+test-postgres: setup-dev
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest $(PYTEST_ARGS)
 
 # Quick loop while coding: no browser, no worker process.
-test-fast: setup
+test-fast: setup-dev
 	$(PY) -m pytest -m "not browser and not celery_worker" $(PYTEST_ARGS)
 
-test-browser: setup
+test-browser: setup-dev
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 # What CI runs: lint, migrations check, SQLite suite, PostgreSQL suite (starts services if needed).
 ci:
 	bash .ci/run
 
-lint: setup
+lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 

@@ -173,11 +173,8 @@ def test_close_expired_task_closes_abandoned_sittings():
     assert sitting.complete and sitting.ended_by == SittingEnd.TIME_UP
 
 
-def test_periodic_task_is_scheduled_once():
-    from django_celery_beat.models import PeriodicTask
+def test_periodic_task_is_scheduled_once_every_five_minutes():
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-    from assessments.tasks import ensure_periodic_tasks
-
-    ensure_periodic_tasks()
-    ensure_periodic_tasks()
-    assert PeriodicTask.objects.filter(task="assessments.sittings_close_expired").count() == 1
+    task = PeriodicTask.objects.get(task="assessments.sittings_close_expired")
+    assert task.enabled and (task.interval.every, task.interval.period) == (5 * 60, IntervalSchedule.SECONDS)

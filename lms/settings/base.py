@@ -4,6 +4,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -162,6 +163,35 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The one definition of the periodic jobs, keyed by registered task name. Beat (DatabaseScheduler)
+# writes these entries into its PeriodicTask table by name each time it starts, so a change here
+# reaches production with the next deploy; courses/migrations/0006_beat_schedule_from_settings.py
+# wrote them once, so a new database lists them in the admin before beat has run. Times are
+# CELERY_TIMEZONE (Asia/Ho_Chi_Minh). An entry disabled in the admin stays disabled; a time edited
+# there is reset when beat restarts.
+CELERY_BEAT_SCHEDULE = {
+    # Mandatory courses for cadres in target positions (catches courses published or retargeted
+    # since, and cadres loaded in bulk); then re-assignment of completions that have expired.
+    "courses.required_courses_assign_all": {
+        "task": "courses.required_courses_assign_all",
+        "schedule": crontab(minute="30", hour="1"),
+    },
+    "courses.completions_expire": {"task": "courses.completions_expire", "schedule": crontab(minute="45", hour="1")},
+    "competency.rollup_snapshots_nightly": {
+        "task": "competency.rollup_snapshots_nightly",
+        "schedule": crontab(minute="30", hour="1"),
+    },
+    # Daily despite its name: each ReportSchedule names its own day of the month.
+    "competency.reports_monthly": {"task": "competency.reports_monthly", "schedule": crontab(minute="0", hour="5")},
+    "competency.reminders_daily": {"task": "competency.reminders_daily", "schedule": crontab(minute="0", hour="7")},
+    "organization.rotation_alerts_daily": {
+        "task": "organization.rotation_alerts_daily",
+        "schedule": crontab(minute="15", hour="7"),
+    },
+    # Every five minutes (a number is seconds): sittings abandoned after their deadline are closed and
+    # scored without waiting for the cadre to come back.
+    "assessments.sittings_close_expired": {"task": "assessments.sittings_close_expired", "schedule": 5 * 60},
+}
 # A broker that refuses or never answers must cost a request at most a couple of seconds: user
 # actions queue work through the outbox (lms.outbox), which publishes with these timeouts and no
 # retries, and leaves what it could not publish for the dispatcher.

@@ -1,22 +1,11 @@
-"""The daily rotation alert digest in django-celery-beat's database schedule (editable in the admin)."""
+"""Once wrote the daily rotation alert digest into django-celery-beat's PeriodicTask table.
+
+The schedule now lives in settings.CELERY_BEAT_SCHEDULE; courses 0006_beat_schedule_from_settings
+replaces the row this migration created on databases that ran it. It stays in the history (and in
+the dependency graph) as a no-op.
+"""
 
 from django.db import migrations
-
-NAME = "Cảnh báo luân chuyển sắp hết hạn và quá hạn hằng ngày"
-TASK = "organization.rotation_alerts_daily"
-
-
-def create(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    crontab, _ = CrontabSchedule.objects.get_or_create(
-        minute="15", hour="7", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Ho_Chi_Minh",
-    )
-    PeriodicTask.objects.get_or_create(name=NAME, defaults={"task": TASK, "crontab": crontab})
-
-
-def remove(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(task=TASK).delete()
 
 
 class Migration(migrations.Migration):
@@ -25,4 +14,4 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(create, remove)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]
