@@ -1,6 +1,6 @@
 """Cadre import in the Wagtail admin: upload -> preview (every row checked) -> confirm.
 
-The uploaded file is kept in CadreImportUpload, keyed by an unguessable token and its user, so
+The uploaded file is kept in ImportUpload (kind "cadres"), keyed by an unguessable token and its user, so
 the preview survives between requests; the confirmation reads and checks it again before
 writing, and writes nothing unless every row is valid.
 """
@@ -23,7 +23,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .. import exports, imports, roles, selectors, services
 from ..forms import CadreImportForm
-from ..models import Cadre, CadreImportUpload
+from ..models import Cadre, ImportUpload
 
 UPLOAD_LIFETIME = datetime.timedelta(days=1)
 PREVIEW_VALID_ROWS = 200
@@ -54,10 +54,11 @@ def prepare_report(user, filename: str, data: bytes) -> imports.ImportReport:
     )
 
 
-def upload_store(*, form, user, prepare) -> str | None:
-    """Read the uploaded spreadsheet, check it with `prepare(user, filename, data)`, and keep it for the
-    preview/confirm steps. Returns the upload's token, or None after putting the file-level errors on
-    the form (nothing is stored then). Shared by every spreadsheet import of the admin."""
+def upload_store(*, form, user, prepare, kind: str) -> str | None:
+    """Read the uploaded spreadsheet, check it with `prepare(user, filename, data)`, and keep it as an
+    ImportUpload of `kind` for the preview/confirm steps. Returns the upload's token, or None after putting
+    the file-level errors on the form (nothing is stored then). Shared by every spreadsheet import of the
+    admin."""
     upload = form.cleaned_data["file"]
     data = upload.read(settings.KTLEARN_IMPORT_MAX_BYTES + 1)
     report = prepare(user, upload.name, data)
@@ -65,11 +66,19 @@ def upload_store(*, form, user, prepare) -> str | None:
         for message in report.file_errors:
             form.add_error("file", message)
         return None
-    CadreImportUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
-    stored = CadreImportUpload.objects.create(
-        token=secrets.token_urlsafe(32), user=user, filename=upload.name[:255], content=data
+    ImportUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
+    stored = ImportUpload.objects.create(
+        token=secrets.token_urlsafe(32), user=user, kind=kind, filename=upload.name[:255], content=data
     )
     return stored.token
+
+
+def upload_get(*, token: str, user, kind: str) -> ImportUpload:
+    """The user's own, fresh upload of `kind` with that token, or 404: a token never opens another
+    user's file, a stale one, or a file uploaded for another import."""
+    return get_object_or_404(
+        ImportUpload, token=token, user_id=user.pk, kind=kind, created_at__gte=timezone.now() - UPLOAD_LIFETIME
+    )
 
 
 class ImportViewMixin(WagtailAdminTemplateMixin):
@@ -104,7 +113,7 @@ class CadreImportView(ImportViewMixin, FormView):
         return context
 
     def form_valid(self, form):
-        token = upload_store(form=form, user=self.request.user, prepare=prepare_report)
+        token = upload_store(form=form, user=self.request.user, prepare=prepare_report, kind=ImportUpload.Kind.CADRES)
         if token is None:
             return self.form_invalid(form)
         return redirect("organization_cadre_import_preview", token=token)
@@ -116,12 +125,7 @@ class CadreImportPreviewView(ImportViewMixin, TemplateView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.upload = get_object_or_404(
-            CadreImportUpload,
-            token=kwargs["token"],
-            user_id=request.user.pk,
-            created_at__gte=timezone.now() - UPLOAD_LIFETIME,
-        )
+        self.upload = upload_get(token=kwargs["token"], user=request.user, kind=ImportUpload.Kind.CADRES)
 
     def get_page_subtitle(self):
         return self.upload.filename

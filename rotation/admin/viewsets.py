@@ -45,11 +45,10 @@ from organization.admin.scoped import (
     ScopedObjectMixin,
     forbidden_as_403,
 )
-from organization.admin.views import PREVIEW_VALID_ROWS, UPLOAD_LIFETIME, upload_store
+from organization.admin.views import PREVIEW_VALID_ROWS, upload_get, upload_store
 from organization.admin.viewsets import UnitTreeFilter
-from organization.forms import UnitChoiceField
-from organization.imports import ImportFileError, check_upload
-from organization.models import CadreImportUpload, Position, Unit
+from organization.forms import SpreadsheetImportForm, UnitChoiceField
+from organization.models import ImportUpload, Position, Unit
 
 from .. import imports as rotations
 from .. import selectors, services
@@ -682,21 +681,12 @@ class RotationImportMixin(WagtailAdminTemplateMixin):
         ]
 
 
-class RotationImportForm(forms.Form):
+class RotationImportForm(SpreadsheetImportForm):
     file = forms.FileField(
         label=gettext_lazy("File"),
         help_text=gettext_lazy("An .xlsx file with one rotation per row, laid out like the template."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
-
-    def clean_file(self):
-
-        upload = self.cleaned_data["file"]
-        try:
-            check_upload(upload.name, upload.size, max_bytes=settings.KTLEARN_IMPORT_MAX_BYTES)
-        except ImportFileError as exc:
-            raise forms.ValidationError(exc.messages) from exc
-        return upload
 
 
 class RotationImportView(RotationImportMixin, FormView):
@@ -711,7 +701,9 @@ class RotationImportView(RotationImportMixin, FormView):
         return context
 
     def form_valid(self, form):
-        token = upload_store(form=form, user=self.request.user, prepare=prepare_report)
+        token = upload_store(
+            form=form, user=self.request.user, prepare=prepare_report, kind=ImportUpload.Kind.ROTATIONS
+        )
         if token is None:
             return self.form_invalid(form)
         return redirect("organization_rotation_import_preview", token=token)
@@ -723,10 +715,7 @@ class RotationImportPreviewView(RotationImportMixin, TemplateView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.upload = get_object_or_404(
-            CadreImportUpload, token=kwargs["token"], user_id=request.user.pk,
-            created_at__gte=timezone.now() - UPLOAD_LIFETIME,
-        )
+        self.upload = upload_get(token=kwargs["token"], user=request.user, kind=ImportUpload.Kind.ROTATIONS)
 
     def get_page_subtitle(self):
         return self.upload.filename

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from organization.models import CadreImportUpload
+from organization.models import ImportUpload
 from rotation import imports as rotations
 from rotation import selectors, services
 from rotation.models import Rotation, RotationStatus
@@ -138,7 +138,7 @@ def test_upload_preview_and_confirm_writes_the_rotations(client, cadre_a, cadre_
     done = client.post(response["Location"])
     assert done.status_code == 302
     assert Rotation.objects.filter(status=RotationStatus.COMPLETED).count() == 2
-    assert not CadreImportUpload.objects.exists()
+    assert not ImportUpload.objects.exists()
 
 
 def test_one_bad_row_means_nothing_is_imported(client, cadre_a, board_user):
