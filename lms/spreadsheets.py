@@ -327,6 +327,18 @@ def cell_text(value) -> str:
     return unicodedata.normalize("NFC", " ".join(str(value).split()))
 
 
+def plain_text(value) -> str:
+    """A cell as text with its inner line breaks and spacing kept (a question's wording): whole floats
+    without ".0", dates dd/mm/yyyy, surrounding spaces stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 
