@@ -13,6 +13,7 @@ from django.utils.translation import override
 from organization import imports, roles
 from organization.models import Cadre, CadreStatus, ImportUpload, PositionAssignment
 from tests.factories import CadreFactory, UserFactory
+from tests.spreadsheets import BOMB_MESSAGE, FORMULAS, NOT_EXCEL_MESSAGE, exe_bytes, png_bytes, text_cells, zip_bomb
 
 from .builders import HEADER, csv_bytes, read_xlsx, row, xlsx_bytes
 
@@ -286,3 +287,25 @@ def test_the_board_cannot_import(client, province, board_user):
     assert client.get(IMPORT_URL).status_code == 403
     assert _upload(client, xlsx_bytes([row()])).status_code == 403
     assert client.get(reverse("organization_cadre_import_template")).status_code == 403
+
+
+# --- spreadsheet safety (lms.spreadsheets) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("make", "message"), [(zip_bomb, BOMB_MESSAGE), (png_bytes, NOT_EXCEL_MESSAGE),
+                                               (exe_bytes, NOT_EXCEL_MESSAGE)], ids=["zip-bomb", "png", "exe"])
+def test_a_zip_bomb_or_a_renamed_file_is_refused_and_nothing_is_written(client, province, manager_a, make, message):
+    client.force_login(manager_a)
+    cadres = Cadre.objects.count()
+    response = _upload(client, make(), "can-bo.xlsx")
+    assert response.status_code == 200
+    assert _(message) in response.text
+    assert not ImportUpload.objects.exists()
+    assert Cadre.objects.count() == cadres
+
+
+def test_formula_like_names_are_exported_as_text(client, province, manager_a):
+    for index, name in enumerate(FORMULAS):
+        CadreFactory(code=f"CB-F{index}", full_name=name, unit=province.a1, position=province.member)
+    client.force_login(manager_a)
+    assert text_cells(client.get(EXPORT_URL).content) == dict.fromkeys(FORMULAS, "s")
