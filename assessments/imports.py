@@ -11,14 +11,13 @@ One sheet, first row = headers (any order, case-insensitive):
   quiz        optional: the URL of a quiz to add the question to
 """
 
-import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+
+from lms.spreadsheets import XLSX, SpreadsheetError, WorkbookWriter, plain_text, read_table, read_upload
 
 from .models import Answer, Category, EssayQuestion, MCQuestion, Question, QuestionKind, Quiz, SubCategory, TFQuestion
 
@@ -36,8 +35,8 @@ TRUE_WORDS = {"true", "đúng", "dung", "1", "yes", "x"}
 FALSE_WORDS = {"false", "sai", "0", "no"}
 
 
-class BankFileError(Exception):
-    """The file as a whole cannot be read (wrong type, too big, not a workbook, no header)."""
+# The file as a whole cannot be read (wrong type, too big, not a workbook, no header): the engine's one error.
+BankFileError = SpreadsheetError
 
 
 @dataclass
@@ -72,55 +71,32 @@ class BankPreview:
         return bool(self.rows) and not self.errors
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _open_workbook(upload):
-    name = getattr(upload, "name", "") or ""
-    if not name.lower().endswith(".xlsx"):
-        raise BankFileError(_("Upload an Excel .xlsx file."))
-    size = getattr(upload, "size", None)
-    limit = settings.KTLEARN_IMPORT_MAX_BYTES
-    if size is not None and size > limit:
-        raise BankFileError(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise BankFileError(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise BankFileError(_("The file is not a valid .xlsx workbook.")) from None
-    except Exception:  # openpyxl raises assorted errors on damaged files
-        raise BankFileError(_("The file is not a valid .xlsx workbook.")) from None
+def _read(upload) -> list[tuple]:
+    name, _extension, data = read_upload(upload, allowed=(XLSX,), default_name="bank.xlsx")
+    return read_table(name, data, max_bytes=settings.KTLEARN_IMPORT_MAX_BYTES, allowed=(XLSX,))
 
 
 def bank_parse(upload) -> BankPreview:
-    """Read and check every row; writes nothing. Raises BankFileError when the file itself is unusable."""
-    wb = _open_workbook(upload)
-    ws = wb.worksheets[0]
-    rows_iter = ws.iter_rows(values_only=True)
+    """Read and check every row; writes nothing. Raises BankFileError when the file itself is unusable
+    (refused by lms.spreadsheets: type, size, content, zip bomb; or no header)."""
+    rows_iter = iter(_read(upload))
     header = next(rows_iter, None)
     if not header:
         raise BankFileError(_("The sheet is empty: the first row must hold the column names."))
-    columns = {_text(h).lower(): i for i, h in enumerate(header) if _text(h)}
+    columns = {plain_text(h).lower(): i for i, h in enumerate(header) if plain_text(h)}
     missing = REQUIRED - columns.keys()
     if missing:
         raise BankFileError(_("Missing column(s): %(cols)s.") % {"cols": ", ".join(sorted(missing))})
 
     def cell(values, name):
         i = columns.get(name)
-        return _text(values[i]) if i is not None and i < len(values) else ""
+        return plain_text(values[i]) if i is not None and i < len(values) else ""
 
     existing = {c.lower(): c for c in Category.objects.values_list("category", flat=True)}
     quiz_urls = set(Quiz.objects.values_list("url", flat=True))
     rows, new_categories = [], []
     for line, values in enumerate(rows_iter, start=2):
-        if values is None or not any(_text(v) for v in values):
+        if values is None or not any(plain_text(v) for v in values):
             continue
         if len(rows) >= MAX_ROWS:
             raise BankFileError(_("The file has more than %(max)s questions; split it.") % {"max": MAX_ROWS})
@@ -173,7 +149,6 @@ def bank_parse(upload) -> BankPreview:
             else:
                 row.errors.append(_("“correct” must be true or false (đúng/sai)."))
         rows.append(row)
-    wb.close()
     if not rows:
         raise BankFileError(_("The file has no questions."))
     return BankPreview(rows=rows, new_categories=new_categories)
@@ -214,7 +189,8 @@ def bank_import(*, rows: list[dict]) -> int:
 
 
 def bank_export(*, questions=None) -> bytes:
-    """The bank (or the given questions) as an .xlsx in the import format."""
+    """The bank (or the given questions) as an .xlsx in the import format; every text (a question, an
+    answer) is stored as text, so an answer such as "-2" or "=A1" reads back unchanged and never runs."""
     questions = (questions if questions is not None else Question.objects.all()).select_related(
         "category", "sub_category", "tfquestion", "mcquestion"
     ).prefetch_related("quiz").order_by("category__category", "id")
@@ -223,10 +199,8 @@ def bank_export(*, questions=None) -> bytes:
         "question_id", "sort_order", "id"
     ).values_list("question_id", "content", "correct"):
         answers.setdefault(qid, []).append((content, correct))
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "questions"
-    ws.append(HEADERS)
+    writer = WorkbookWriter()
+    ws = writer.sheet("questions", header=HEADERS, widths=(8, 30, 20, 70, 40))
     for q in questions:
         options = answers.get(q.pk, [])[:MAX_OPTIONS]
         if q.kind == QuestionKind.MC:
@@ -236,13 +210,9 @@ def bank_export(*, questions=None) -> bytes:
         else:
             correct = ""
         quiz_urls = [quiz.url for quiz in q.quiz.all()]
-        ws.append([
+        writer.row(ws, [
             q.kind, q.category.category if q.category else "", q.sub_category.sub_category if q.sub_category else "",
             q.content, q.explanation, *[c for c, _ok in options], *[""] * (MAX_OPTIONS - len(options)), correct,
             quiz_urls[0] if quiz_urls else "",
         ])
-    for column, width in zip("ABCDE", (8, 30, 20, 70, 40), strict=True):
-        ws.column_dimensions[column].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return writer.getvalue()

@@ -5,14 +5,12 @@ reported with its sheet and row so the author can fix the file. `framework_workb
 the same layout, so an exported framework can be edited and imported as the next version.
 """
 
-import io
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
 
+from lms.spreadsheets import XLSX, SpreadsheetError, WorkbookWriter, open_workbook, plain_text, read_upload, sheet_rows
 from organization.models import Position, UnitKind
 
 from .models import Framework
@@ -49,54 +47,44 @@ class ParsedFramework:
         return not self.errors
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _int(value) -> int | None:
-    text = _text(value)
+    text = plain_text(value)
     try:
         return int(text)
     except ValueError:
         return None
 
 
-def _rows(ws, sheet: str, errors: list[RowError]):
+def _rows(table: list[tuple], sheet: str, errors: list[RowError]):
     """Yield (row number, {column: value}) for the non-empty rows under the header."""
-    rows = ws.iter_rows(values_only=True)
+    rows = iter(table)
     header = next(rows, None)
     if header is None:
         errors.append(RowError(sheet, None, _("The sheet is empty: it needs a header row.")))
         return
-    names = [_text(h).lower() for h in header]
+    names = [plain_text(h).lower() for h in header]
     missing = [col for col in SHEETS[sheet] if col not in names and col not in ("descriptor", "description", "order")]
     if missing:
         errors.append(RowError(sheet, 1, _("Missing column(s): %(cols)s.") % {"cols": ", ".join(missing)}))
         return
     for number, values in enumerate(rows, start=2):
-        if values is None or all(_text(v) == "" for v in values):
+        if values is None or all(plain_text(v) == "" for v in values):
             continue
         yield number, {name: values[i] if i < len(values) else None for i, name in enumerate(names) if name}
 
 
 def framework_workbook_parse(file) -> ParsedFramework:
-    """Read and check a framework workbook. Writes nothing; the result lists every error found."""
+    """Read and check a framework workbook. Writes nothing; the result lists every error found. The file
+    goes through lms.spreadsheets first (type by content, size, zip bomb): openpyxl never opens a refused one."""
     parsed = ParsedFramework()
     errors = parsed.errors
-    size = getattr(file, "size", None)
-    if size is not None and size > settings.KTLEARN_IMPORT_MAX_BYTES:
-        errors.append(RowError(_("file"), None, _("The file is too large.")))
-        return parsed
     try:
-        wb = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors for a file that is not a workbook
-        errors.append(RowError(_("file"), None, _("This is not an Excel (.xlsx) file.")))
+        name, _extension, data = read_upload(file, allowed=(XLSX,), default_name="framework.xlsx")
+        with open_workbook(name, data, max_bytes=settings.KTLEARN_IMPORT_MAX_BYTES) as wb:
+            sheets = {title.strip().lower(): sheet_rows(wb[title]) for title in wb.sheetnames}
+    except SpreadsheetError as exc:
+        errors.extend(RowError(_("file"), None, message) for message in exc.messages)
         return parsed
-    sheets = {name.strip().lower(): wb[name] for name in wb.sheetnames}
     for sheet in SHEETS:
         if sheet not in sheets:
             errors.append(RowError(sheet, None, _("The workbook has no sheet named '%(sheet)s'.") % {"sheet": sheet}))
@@ -107,7 +95,7 @@ def framework_workbook_parse(file) -> ParsedFramework:
     seen_levels: set[int] = set()
     for number, row in _rows(sheets["levels"], "levels", errors):
         level = _int(row.get("level"))
-        name = _text(row.get("name"))
+        name = plain_text(row.get("name"))
         if level is None or level < 1:
             errors.append(RowError("levels", number, _("The level must be a whole number from 1.")))
             continue
@@ -117,7 +105,7 @@ def framework_workbook_parse(file) -> ParsedFramework:
         if not name:
             errors.append(RowError("levels", number, _("The level needs a name.")))
         seen_levels.add(level)
-        parsed.levels.append({"level": level, "name": name, "descriptor": _text(row.get("descriptor"))})
+        parsed.levels.append({"level": level, "name": name, "descriptor": plain_text(row.get("descriptor"))})
     if not seen_levels:
         errors.append(RowError("levels", None, _("The scale has no levels.")))
     elif seen_levels != set(range(1, max(seen_levels) + 1)):
@@ -125,7 +113,7 @@ def framework_workbook_parse(file) -> ParsedFramework:
 
     area_codes: set[str] = set()
     for number, row in _rows(sheets["areas"], "areas", errors):
-        code, name = _text(row.get("code")), _text(row.get("name"))
+        code, name = plain_text(row.get("code")), plain_text(row.get("name"))
         if not code:
             errors.append(RowError("areas", number, _("The area needs a code.")))
             continue
@@ -139,7 +127,7 @@ def framework_workbook_parse(file) -> ParsedFramework:
 
     competency_codes: set[str] = set()
     for number, row in _rows(sheets["competencies"], "competencies", errors):
-        code, area, name = _text(row.get("code")), _text(row.get("area")), _text(row.get("name"))
+        code, area, name = plain_text(row.get("code")), plain_text(row.get("area")), plain_text(row.get("name"))
         if not code:
             errors.append(RowError("competencies", number, _("The competency needs a code.")))
             continue
@@ -152,7 +140,7 @@ def framework_workbook_parse(file) -> ParsedFramework:
         if not name:
             errors.append(RowError("competencies", number, _("The competency needs a name.")))
         parsed.competencies.append({
-            "code": code, "area": area, "name": name, "description": _text(row.get("description")),
+            "code": code, "area": area, "name": name, "description": plain_text(row.get("description")),
             "order": _int(row.get("order")) or len(parsed.competencies) + 1,
         })
 
@@ -160,8 +148,8 @@ def framework_workbook_parse(file) -> ParsedFramework:
     max_level = max(seen_levels) if seen_levels else 0
     seen_requirements: set[tuple] = set()
     for number, row in _rows(sheets["requirements"], "requirements", errors):
-        competency, position = _text(row.get("competency")), _text(row.get("position"))
-        kind = _text(row.get("unit_kind"))
+        competency, position = plain_text(row.get("competency")), plain_text(row.get("position"))
+        kind = plain_text(row.get("unit_kind"))
         level = _int(row.get("required_level"))
         problems = []
         if competency not in competency_codes:
@@ -176,7 +164,7 @@ def framework_workbook_parse(file) -> ParsedFramework:
         if level is None or not 1 <= level <= max_level:
             problems.append(
                 _("Required level '%(level)s' is outside the scale (1–%(max)s).")
-                % {"level": _text(row.get("required_level")), "max": max_level}
+                % {"level": plain_text(row.get("required_level")), "max": max_level}
             )
         key = (competency, position, kind)
         if key in seen_requirements:
@@ -191,20 +179,14 @@ def framework_workbook_parse(file) -> ParsedFramework:
 
 
 def framework_workbook_export(framework: Framework) -> bytes:
-    """The framework version as a workbook in the layout `framework_workbook_parse` reads."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    bold = Font(bold=True)
+    """The framework version as a workbook in the layout `framework_workbook_parse` reads; names and
+    descriptors are stored as text (lms.spreadsheets), never as formulas."""
+    writer = WorkbookWriter()
 
     def sheet(name, rows):
-        ws = wb.create_sheet(name)
-        ws.append(SHEETS[name])
-        for cell in ws[1]:
-            cell.font = bold
+        ws = writer.sheet(name, header=SHEETS[name], widths=(14, 40, 60, 50, 10))
         for row in rows:
-            ws.append(list(row))
-        for column, width in zip("ABCDE", (14, 40, 60, 50, 10), strict=False):
-            ws.column_dimensions[column].width = width
+            writer.row(ws, row)
 
     sheet("levels", framework.levels.order_by("level").values_list("level", "name", "descriptor"))
     sheet("areas", framework.areas.order_by("order", "code").values_list("code", "name", "order"))
@@ -220,6 +202,4 @@ def framework_workbook_export(framework: Framework) -> bytes:
             "competency__code", "position__code", "unit_kind", "required_level"
         ),
     )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return writer.getvalue()

@@ -8,14 +8,12 @@ A cell marked x, 1 or "có" means present; an empty cell, 0 or "vắng" means ab
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+
+from lms.spreadsheets import XLSX, SpreadsheetError, WorkbookWriter, plain_text, read_table, read_upload
 
 from .models import Attendance, ClassSession, TrainingClass
 
@@ -23,7 +21,6 @@ CODE_HEADER = "Mã cán bộ"
 NAME_HEADER = "Họ và tên"
 PRESENT = {"x", "1", "có", "co", "c", "yes", "true"}
 ABSENT = {"", "0", "vắng", "vang", "v", "no", "false"}
-MAX_UNCOMPRESSED_RATIO = 40
 MAX_ROWS = 2_000
 
 
@@ -36,7 +33,8 @@ def session_heading(session: ClassSession, sessions: list[ClassSession]) -> str:
 
 
 def sheet_for(training_class: TrainingClass) -> bytes:
-    """The sheet to fill in: every registered cadre, every session, current marks."""
+    """The sheet to fill in: every registered cadre, every session, current marks; names are stored as
+    text (lms.spreadsheets), never as formulas."""
     sessions = list(training_class.sessions.order_by("date", "start_time", "pk"))
     registrations = list(training_class.registrations.select_related("cadre").order_by("cadre__name_sort_key"))
     marks = {
@@ -44,19 +42,14 @@ def sheet_for(training_class: TrainingClass) -> bytes:
         for session_id, cadre_id, present in Attendance.objects.filter(
             session__training_class=training_class).values_list("session_id", "cadre_id", "present")
     }
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Điểm danh"
-    sheet.append([CODE_HEADER, NAME_HEADER, *(session_heading(s, sessions) for s in sessions)])
+    writer = WorkbookWriter()
+    header = [CODE_HEADER, NAME_HEADER, *(session_heading(s, sessions) for s in sessions)]
+    sheet = writer.sheet("Điểm danh", header=header, widths=(16, 28))
     for registration in registrations:
         cadre = registration.cadre
-        sheet.append([cadre.code, cadre.full_name,
-                      *("x" if marks.get((s.pk, cadre.pk)) else "" for s in sessions)])
-    sheet.column_dimensions["A"].width = 16
-    sheet.column_dimensions["B"].width = 28
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        marked = ("x" if marks.get((s.pk, cadre.pk)) else "" for s in sessions)
+        writer.row(sheet, [cadre.code, cadre.full_name, *marked])
+    return writer.getvalue()
 
 
 @dataclass
@@ -69,52 +62,27 @@ class ParsedSheet:
     rows: int = 0
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
-    return str(value).strip()
-
-
-def _open(upload) -> tuple[object | None, str | None]:
-    name = getattr(upload, "name", "") or ""
-    limit = settings.KTLEARN_IMPORT_MAX_BYTES
-    if upload.size > limit:
-        return None, _("The file is %(size)s; attendance files may be at most %(limit)s.") % {
-            "size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
-    if not name.lower().endswith(".xlsx"):
-        return None, _("“%(name)s” is not an Excel (.xlsx) file.") % {"name": name}
-    data = upload.read()
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        inflated = sum(info.file_size for info in archive.infolist())
-        if inflated > MAX_UNCOMPRESSED_RATIO * max(len(data), 1):
-            return None, _("The file expands to an unreasonable size and was refused.")
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True), None
-    except Exception:  # noqa: BLE001 - any unreadable file gets the same answer
-        return None, _("“%(name)s” could not be read as an Excel (.xlsx) file.") % {"name": name}
+def _read(upload) -> list[tuple]:
+    name, _extension, data = read_upload(upload, allowed=(XLSX,))
+    return read_table(name, data, max_bytes=settings.KTLEARN_IMPORT_MAX_BYTES, allowed=(XLSX,), max_rows=MAX_ROWS)
 
 
 def parse_sheet(upload, training_class: TrainingClass) -> ParsedSheet:
     """Read an attendance file for the class. Every problem is reported; marks are returned only
     when there is none (the caller writes all or nothing)."""
     result = ParsedSheet()
-    book, error = _open(upload)
-    if error:
-        result.errors.append(error)
+    try:
+        rows = _read(upload)
+    except SpreadsheetError as exc:
+        result.errors.extend(exc.messages)
         return result
-    rows = list(book.active.iter_rows(values_only=True, max_row=MAX_ROWS + 1))
-    book.close()
     if not rows:
         result.errors.append(_("The file is empty."))
         return result
     if len(rows) > MAX_ROWS:
         result.errors.append(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
         return result
-    header = [_text(v) for v in rows[0]]
+    header = [plain_text(v) for v in rows[0]]
     if not header or header[0] != CODE_HEADER:
         result.errors.append(_("The first column must be headed “%(header)s”.") % {"header": CODE_HEADER})
         return result
@@ -133,7 +101,7 @@ def parse_sheet(upload, training_class: TrainingClass) -> ParsedSheet:
     registered = dict(training_class.registrations.values_list("cadre__code", "cadre_id"))
     seen: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
-        values = [_text(v) for v in row]
+        values = [plain_text(v) for v in row]
         if not any(values):
             continue
         result.rows += 1

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+
+from lms.spreadsheets import WorkbookWriter
 
 from .imports import COLUMNS, XLSX_CONTENT_TYPE
 from .models import CadreStatus, Gender, Grade, Position, TheoryLevel
 
-DATE_FORMAT = "dd/mm/yyyy"
-DATE_KEYS = {"date_of_birth", "appointed_on"}
 COLUMN_WIDTHS = {"full_name": 28, "unit_name": 36, "position": 28, "email": 28, "theory_level": 18}
 
 __all__ = ["XLSX_CONTENT_TYPE", "cadres_workbook", "template_workbook"]
@@ -38,58 +34,30 @@ def _cadre_values(cadre) -> dict:
     }
 
 
-def _sheet_with_header(workbook, title: str):
-    sheet = workbook.create_sheet(title=title)
-    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    for index, column in enumerate(COLUMNS):
-        sheet.column_dimensions[letters[index]].width = COLUMN_WIDTHS.get(column.key, 14)
-    sheet.freeze_panes = "A2"
-    header = []
-    for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=column.heading)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    return sheet
+def _sheet_with_header(writer: WorkbookWriter):
+    return writer.sheet(capfirst(_("cadres")), header=[c.heading for c in COLUMNS],
+                        widths=[COLUMN_WIDTHS.get(c.key, 14) for c in COLUMNS])
 
 
 def cadres_workbook(cadres: Iterable) -> bytes:
     """An .xlsx of `cadres` (each with unit and position loaded): one row per cadre, header row
-    in the user's language, dates as real Excel dates shown dd/mm/yyyy."""
-    workbook = Workbook(write_only=True)
-    sheet = _sheet_with_header(workbook, capfirst(_("cadres")))
+    in the user's language, dates as real Excel dates shown dd/mm/yyyy, every text stored as text
+    (a name starting with "=" is never a formula)."""
+    writer = WorkbookWriter()
+    sheet = _sheet_with_header(writer)
     for cadre in cadres:
         values = _cadre_values(cadre)
-        row = []
-        for column in COLUMNS:
-            cell = WriteOnlyCell(sheet, value=values[column.key])
-            if column.key in DATE_KEYS:
-                cell.number_format = DATE_FORMAT
-            elif cell.data_type == "f":
-                cell.data_type = "s"  # a value starting with "=" stays text, never a formula
-            row.append(cell)
-        sheet.append(row)
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+        writer.row(sheet, [values[column.key] for column in COLUMNS])
+    return writer.getvalue()
 
 
 def template_workbook() -> bytes:
     """An empty import file: the header row, and a second sheet explaining each column and
     listing the accepted values (positions, grades, levels, statuses)."""
-    workbook = Workbook(write_only=True)
-    _sheet_with_header(workbook, capfirst(_("cadres")))
-    guide = workbook.create_sheet(title=_("Instructions"))
-    guide.column_dimensions["A"].width = 28
-    guide.column_dimensions["B"].width = 90
-    bold = Font(bold=True)
-
-    def line(label, text=""):
-        cell = WriteOnlyCell(guide, value=str(label))
-        cell.font = bold
-        guide.append([cell, str(text)])
-
-    line(_("Column"), _("What to write"))
+    writer = WorkbookWriter()
+    _sheet_with_header(writer)
+    guide = writer.sheet(_("Instructions"), widths=(28, 90))
+    writer.row(guide, [_("Column"), _("What to write")], bold_first=True)
     notes = {
         "code": _("Required. Unique code of the cadre; importing the same code again updates that cadre."),
         "full_name": _("Required. Full name with diacritics, e.g. Nguyễn Thị Ánh."),
@@ -106,11 +74,9 @@ def template_workbook() -> bytes:
         "email": _("Optional."),
     }
     for column in COLUMNS:
-        line(column.heading, notes.get(column.key, ""))
-    guide.append([])
-    line(_("Positions"))
+        writer.row(guide, [column.heading, notes.get(column.key, "")], bold_first=True)
+    writer.row(guide, [])
+    writer.row(guide, [_("Positions")], bold_first=True)
     for position in Position.objects.order_by("order", "name"):
-        guide.append([position.code, position.name])
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+        writer.row(guide, [position.code, position.name])
+    return writer.getvalue()

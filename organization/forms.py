@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -142,16 +143,15 @@ class UnitMergeForm(forms.Form):
         )
 
 
-class CadreImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("An .xlsx or .csv file with one cadre per row, laid out like the template."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
+class SpreadsheetImportForm(forms.Form):
+    """An upload refused at once by name and size (lms.spreadsheets.check_upload); the content is
+    checked when the file is read."""
 
-    def __init__(self, *args, max_bytes: int, **kwargs):
+    file = forms.FileField(label=_("File"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+
+    def __init__(self, *args, max_bytes: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.max_bytes = max_bytes
+        self.max_bytes = settings.KTLEARN_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -160,3 +160,11 @@ class CadreImportForm(forms.Form):
         except imports.ImportFileError as exc:
             raise forms.ValidationError(exc.messages) from exc
         return upload
+
+
+class CadreImportForm(SpreadsheetImportForm):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("An .xlsx or .csv file with one cadre per row, laid out like the template."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )

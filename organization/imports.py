@@ -1,6 +1,7 @@
 """Reading and checking a cadre file (.xlsx or .csv) before anything is written.
 
-Pure functions: they read bytes and compare rows with an `ImportContext` (what the database
+Pure functions: they read bytes (through the shared engine, lms.spreadsheets: type, size and zip-bomb
+checks, header matching in any language) and compare rows with an `ImportContext` (what the database
 says about the units, positions and cadres the file names, gathered by
 `selectors.cadre_import_context`). Nothing here touches the database; the write is
 `services.cadre_import`. Messages are gettext msgids, shown in the user's language.
@@ -8,46 +9,49 @@ says about the units, positions and cadres the file names, gathered by
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import re
-import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lms.spreadsheets import (
+    XLSX_CONTENT_TYPE,
+    Column,
+    ImportReport,
+    RawRow,
+    RowFields,
+    RowResult,
+    SpreadsheetError,
+    cell_text,
+    check_upload,
+    choice_lookup,
+    header_aliases,
+    map_table,
+    normalize,
+    parse_date,
+    prepare_import,
+    read_table,
+)
+
 from .models import Cadre, CadreStatus, Gender, Grade, TheoryLevel
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ALLOWED_EXTENSIONS = (".xlsx", ".csv")
+# The engine's names stay importable from here: the admin views and older callers use them.
+ImportFileError = SpreadsheetError
+__all__ = [
+    "COLUMNS", "XLSX_CONTENT_TYPE", "ImportFileError", "ImportReport", "RawRow", "RowResult", "cell_text",
+    "check_upload", "map_table", "normalize", "parse_date", "prepare", "read_table", "table_rows", "validate_rows",
+]
+
 MAX_ROWS = 20_000
-# An .xlsx is a zip: refuse archives that would inflate far beyond the upload limit.
-MAX_UNCOMPRESSED_RATIO = 40
 
 
 def _verbose(field_name: str) -> Promise:
     return Cadre._meta.get_field(field_name).verbose_name
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: Promise | str
-    required: bool = False
-
-    @property
-    def heading(self) -> str:
-        return capfirst(str(self.label))
 
 
 # The file layout, shared by the export, the template and the import: an exported file can be
@@ -71,179 +75,15 @@ COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 IGNORED_KEYS = {"unit_name"}
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (type, size, header). Carries user-facing messages."""
-
-    def __init__(self, *messages: str):
-        super().__init__(*messages)
-        self.messages = list(messages)
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading the file
-
-
-def normalize(text) -> str:
-    """Compare-friendly form of a header or a choice: NFC, case-folded, single spaces."""
-    text = unicodedata.normalize("NFC", str(text or ""))
-    return " ".join(text.split()).casefold()
-
-
-def _labels_in_all_languages(label) -> set[str]:
-    names = {normalize(label)}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            names.add(normalize(str(label)))
-    return names
-
-
-def header_aliases() -> dict[str, str]:
-    """Normalized header text -> column key, for the column key and its label in every language."""
-    aliases = {}
-    for column in COLUMNS:
-        aliases[normalize(column.key)] = column.key
-        for name in _labels_in_all_languages(column.label):
-            aliases[name] = column.key
-    return aliases
-
-
-def check_upload(filename: str, size: int, *, max_bytes: int) -> str:
-    """Refuse by name and size before reading. Returns the lower-case extension."""
-    name = (filename or "").lower()
-    extension = next((ext for ext in ALLOWED_EXTENSIONS if name.endswith(ext)), "")
-    if not extension:
-        raise ImportFileError(_("Only .xlsx (Excel) and .csv files can be imported."))
-    if size > max_bytes:
-        raise ImportFileError(
-            _("The file is %(size)s KB; the limit is %(limit)s KB.")
-            % {"size": (size + 1023) // 1024, "limit": max_bytes // 1024}
-        )
-    if size == 0:
-        raise ImportFileError(_("The file is empty."))
-    return extension
-
-
-def _xlsx_table(data: bytes) -> list[tuple]:
-    from openpyxl import load_workbook
-
-    not_excel = _("The file is not a valid Excel workbook (.xlsx). Save it again from Excel as .xlsx.")
-    if not data.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportFileError(not_excel)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
-        raise ImportFileError(not_excel) from exc
-    if inflated > max(len(data), 1) * MAX_UNCOMPRESSED_RATIO + 1_000_000:
-        raise ImportFileError(not_excel)
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of error for a damaged file
-        raise ImportFileError(not_excel) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(tuple(row))
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
-    except Exception as exc:
-        raise ImportFileError(not_excel) from exc
-    finally:
-        workbook.close()
-
-
-def _csv_table(data: bytes) -> list[tuple]:
-    not_csv = _("The file is not a text CSV file. Save it from Excel as “CSV UTF-8”.")
-    if data.startswith(b"PK") or b"\x00" in data[:4096]:
-        raise ImportFileError(not_csv)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1258")
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(not_csv) from exc
-    sample = text[:8192]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        rows = [tuple(row) for row in csv.reader(io.StringIO(text), dialect)]
-    except csv.Error as exc:
-        raise ImportFileError(not_csv) from exc
-    return rows
-
-
-def read_table(filename: str, data: bytes, *, max_bytes: int) -> list[tuple]:
-    """The file's rows as tuples of cell values (first row = header). Raises ImportFileError."""
-    extension = check_upload(filename, len(data), max_bytes=max_bytes)
-    return _xlsx_table(data) if extension == ".xlsx" else _csv_table(data)
-
-
-def _is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-@dataclass
-class RawRow:
-    number: int  # the row number in the spreadsheet (the header is row 1)
-    values: dict[str, object]
-
-
 def table_rows(table: Sequence[tuple]) -> tuple[list[RawRow], list[str]]:
     """Map the header to column keys. Returns the data rows and the file-level errors."""
     return map_table(
         table,
         columns=COLUMNS,
-        aliases=header_aliases(),
+        aliases=header_aliases(COLUMNS),
         no_header_error=_("The file has no header row and no cadre rows."),
         no_rows_error=_("The file has no cadre rows under the header."),
     )
-
-
-def map_table(
-    table: Sequence[tuple], *, columns, aliases: dict[str, str], no_header_error: str, no_rows_error: str,
-    max_rows: int = MAX_ROWS,
-) -> tuple[list[RawRow], list[str]]:
-    """Shared by every spreadsheet import: find the header row, map its cells to column keys through
-    `aliases` (normalized labels in every language), refuse unknown, repeated or missing columns, and
-    return the non-blank data rows with their spreadsheet row numbers, or the file-level errors."""
-    header_index = next((i for i, row in enumerate(table) if not all(_is_blank(v) for v in row)), None)
-    if header_index is None:
-        return [], [no_header_error]
-    positions: dict[int, str] = {}
-    errors = []
-    for index, cell in enumerate(table[header_index]):
-        if _is_blank(cell):
-            continue
-        key = aliases.get(normalize(cell))
-        if key is None:
-            errors.append(_("Unknown column “%(header)s”.") % {"header": str(cell).strip()})
-        elif key in positions.values():
-            errors.append(_("The column “%(header)s” appears twice.") % {"header": str(cell).strip()})
-        else:
-            positions[index] = key
-    missing = [c.heading for c in columns if c.required and c.key not in positions.values()]
-    if missing:
-        errors.append(_("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)})
-    if errors:
-        expected = ", ".join(c.heading for c in columns)
-        errors.append(_("The first row must hold the column names: %(columns)s.") % {"columns": expected})
-        return [], errors
-    rows = []
-    for offset, row in enumerate(table[header_index + 1 :], start=header_index + 2):
-        if all(_is_blank(v) for v in row):
-            continue
-        values = {key: (row[index] if index < len(row) else None) for index, key in positions.items()}
-        rows.append(RawRow(number=offset, values=values))
-    if not rows:
-        return [], [no_rows_error]
-    if len(rows) > max_rows:
-        return [], [_("The file has more than %(max)s rows; split it into smaller files.") % {"max": max_rows}]
-    return rows, []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,86 +166,6 @@ class CadreRow:
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 
 
-@dataclass
-class RowResult:
-    """One checked spreadsheet row, shared by every import (cadres, rotations): `row` is the parsed,
-    valid row object; `warnings` do not block the import."""
-
-    number: int
-    display: dict[str, str]
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    row: object | None = None
-    action: str = ""
-
-
-@dataclass
-class ImportReport:
-    filename: str
-    file_errors: list[str] = field(default_factory=list)
-    rows: list[RowResult] = field(default_factory=list)
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.file_errors and bool(self.rows) and not any(r.errors for r in self.rows)
-
-    @property
-    def error_rows(self) -> list[RowResult]:
-        return [r for r in self.rows if r.errors]
-
-    def count(self, action: str) -> int:
-        return sum(1 for r in self.rows if r.action == action and not r.errors)
-
-    @property
-    def valid_rows(self) -> list:
-        return [r.row for r in self.rows if r.row is not None and not r.errors]
-
-
-def cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return unicodedata.normalize("NFC", " ".join(str(value).split()))
-
-
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
-
-
-def parse_date(value) -> datetime.date | None:
-    """A date from a real Excel date cell, dd/mm/yyyy or yyyy-mm-dd. Raises ValueError."""
-    if _is_blank(value):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value).strip()
-    if match := _DMY.match(text):
-        day, month, year = (int(g) for g in match.groups())
-    elif match := _YMD.match(text):
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        raise ValueError(text)
-    return datetime.date(year, month, day)
-
-
-def _choice_lookup(choices, extra: dict[str, str] | None = None) -> dict[str, str]:
-    lookup = {}
-    for value, label in choices:
-        if value:
-            lookup[normalize(value)] = value
-        for name in _labels_in_all_languages(label):
-            lookup[name] = value
-    lookup.update({normalize(k): v for k, v in (extra or {}).items()})
-    return lookup
-
-
 # Vietnamese words commonly typed in the gender column, whatever the interface language.
 GENDER_WORDS = {"nam": Gender.MALE, "nữ": Gender.FEMALE, "nu": Gender.FEMALE}
 
@@ -413,41 +173,18 @@ GENDER_WORDS = {"nam": Gender.MALE, "nữ": Gender.FEMALE, "nu": Gender.FEMALE}
 def validate_rows(rows: Iterable[RawRow], context: ImportContext, *, filename: str = "") -> ImportReport:
     """Check every row; each problem becomes a message on its row. Nothing is written."""
     report = ImportReport(filename=filename)
-    genders = _choice_lookup(Gender.choices, GENDER_WORDS)
-    grades = _choice_lookup(Grade.choices)
-    theory_levels = _choice_lookup(TheoryLevel.choices)
-    statuses = _choice_lookup(CadreStatus.choices)
+    genders = choice_lookup(Gender.choices, GENDER_WORDS)
+    grades = choice_lookup(Grade.choices)
+    theory_levels = choice_lookup(TheoryLevel.choices)
+    statuses = choice_lookup(CadreStatus.choices)
     first_row_of_code: dict[str, int] = {}
     max_code = Cadre._meta.get_field("code").max_length
     max_name = Cadre._meta.get_field("full_name").max_length
 
     for raw in rows:
-        values = raw.values
-        display = {key: cell_text(values.get(key)) for key in COLUMNS_BY_KEY}
-        result = RowResult(number=raw.number, display=display)
-        errors = result.errors
-        label = {c.key: c.heading for c in COLUMNS}
-
-        def choice(key, lookup, _errors=errors, _display=display, _label=label):
-            text = _display[key]
-            if not text:
-                return ""
-            if normalize(text) not in lookup:
-                _errors.append(
-                    _("%(column)s: “%(value)s” is not a known value.") % {"column": _label[key], "value": text}
-                )
-                return ""
-            return lookup[normalize(text)]
-
-        def date(key, _errors=errors, _values=values, _display=display, _label=label):
-            try:
-                return parse_date(_values.get(key))
-            except (ValueError, TypeError):
-                _errors.append(
-                    _("%(column)s: “%(value)s” is not a date; write dd/mm/yyyy (or yyyy-mm-dd).")
-                    % {"column": _label[key], "value": _display[key]}
-                )
-                return None
+        fields = RowFields(raw, COLUMNS)
+        display, result, errors = fields.display, fields.result, fields.errors
+        choice, date = fields.choice, fields.date
 
         code = display["code"]
         if not code:
@@ -553,12 +290,9 @@ def prepare(
     max_bytes: int,
     build_context: Callable[[list[RawRow]], ImportContext],
 ) -> ImportReport:
-    """Read and check a file. `build_context` is given the rows and returns what the database says."""
-    try:
-        table = read_table(filename, data, max_bytes=max_bytes)
-    except ImportFileError as exc:
-        return ImportReport(filename=filename, file_errors=exc.messages)
-    rows, errors = table_rows(table)
-    if errors:
-        return ImportReport(filename=filename, file_errors=errors)
-    return validate_rows(rows, build_context(rows), filename=filename)
+    """Read and check a file (see lms.spreadsheets.prepare_import). `build_context` is given the rows and
+    returns what the database says. Writes nothing."""
+    return prepare_import(
+        filename, data, max_bytes=max_bytes, table_rows=table_rows,
+        validate=lambda rows: validate_rows(rows, build_context(rows), filename=filename),
+    )

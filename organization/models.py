@@ -220,22 +220,28 @@ class UserProfile(models.Model):
         return f"{self.user} @ {self.unit or '-'}"
 
 
-class CadreImportUpload(models.Model):
-    """An uploaded cadre file kept between the preview and the confirmation.
+class ImportUpload(models.Model):
+    """An uploaded spreadsheet kept between the preview and the confirmation of an import.
 
     The file itself is stored (not the parsed rows) so the confirmation parses and validates it
-    again against the database as it is then. Deleted once confirmed; stale ones are pruned.
+    again against the database as it is then. `kind` names the import it was uploaded for, so a
+    token only opens that import's preview. Deleted once confirmed; stale ones are pruned.
     """
+
+    class Kind(models.TextChoices):
+        CADRES = "cadres", _("cadres")
+        ROTATIONS = "rotations", _("rotations")
 
     token = models.CharField(max_length=64, unique=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CADRES)
     filename = models.CharField(_("file name"), max_length=255)
     content = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        verbose_name = _("cadre import upload")
-        verbose_name_plural = _("cadre import uploads")
+        verbose_name = _("import upload")
+        verbose_name_plural = _("import uploads")
 
     def __str__(self):
         return self.filename

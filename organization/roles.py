@@ -47,7 +47,7 @@ def is_trainer(user) -> bool:
     return has_role(user, TRAINER)
 
 
-_ORG_MODELS = ("unit", "cadre", "position", "unitlevel", "positionassignment", "userprofile", "cadreimportupload")
+_ORG_MODELS = ("unit", "cadre", "position", "unitlevel", "positionassignment", "userprofile", "importupload")
 _ACCESS_ADMIN = "wagtailadmin.access_admin"
 
 # What each role may do in this app, as Django permissions ("app_label.codename"). The organization

@@ -1,7 +1,8 @@
 """The rotation register as a spreadsheet: the file layout, reading and checking an import, and the export.
 
-Reading reuses organization.imports (file type and size checks, zip-bomb guard, header matching
-in any language, dd/mm/yyyy dates); checking is pure, against a `RotationImportContext` gathered
+Reading goes through the shared engine, lms.spreadsheets (file type and size checks, zip-bomb guard,
+header matching in any language, dd/mm/yyyy dates), and so does the export (text never becomes a
+formula); checking is pure, against a `RotationImportContext` gathered
 by `selectors.rotation_import_context`; writing is `services.rotation_import`. An exported file
 can be imported back unchanged (every row is then "already in the register").
 """
@@ -9,7 +10,6 @@ can be imported back unchanged (every row is then "already in the register").
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -19,43 +19,33 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from organization.imports import (
+from lms.spreadsheets import (
     XLSX_CONTENT_TYPE,
-    ImportFileError,
+    Column,
     ImportReport,
-    PositionRef,
     RawRow,
-    RowResult,
-    _labels_in_all_languages,
+    RowFields,
+    WorkbookWriter,
     cell_text,
+    choice_lookup,
+    header_aliases,
     map_table,
     normalize,
-    parse_date,
-    read_table,
+    prepare_import,
 )
+from organization.imports import PositionRef
 from organization.models import Position
 
 from .models import ROTATION_MIN_SERVICE_YEARS, Rotation, RotationBasis, RotationDirection, RotationStatus
 
-__all__ = ["COLUMNS", "XLSX_CONTENT_TYPE", "prepare", "rotations_workbook", "template_workbook", "validate_rows"]
+__all__ = ["COLUMNS", "XLSX_CONTENT_TYPE", "ImportReport", "cell_text", "prepare", "rotations_workbook",
+           "template_workbook", "validate_rows"]
 
 MAX_ROWS = 20_000
 
 
 def _verbose(name: str):
     return Rotation._meta.get_field(name).verbose_name
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: object
-    required: bool = False
-    width: int = 14
-
-    @property
-    def heading(self) -> str:
-        return capfirst(str(self.label))
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -107,31 +97,12 @@ TRUE_WORDS = {"x", "có", "co", "yes", "y", "1", "true", "đúng"}
 FALSE_WORDS = {"không", "khong", "no", "n", "0", "false", "sai"}
 
 
-def _lookup(choices, extra) -> dict[str, str]:
-    table = {}
-    for value, label in choices:
-        table[normalize(value)] = value
-        for name in _labels_in_all_languages(label):
-            table[name] = value
-    table.update({normalize(k): v for k, v in extra.items()})
-    return table
-
-
-def header_aliases() -> dict[str, str]:
-    aliases = {}
-    for column in COLUMNS:
-        aliases[normalize(column.key)] = column.key
-        for name in _labels_in_all_languages(column.label):
-            aliases[name] = column.key
-    return aliases
-
-
 def table_rows(table: Sequence[tuple]) -> tuple[list[RawRow], list[str]]:
     """Map the header to column keys; returns the data rows and the file-level errors."""
     return map_table(
         table,
         columns=COLUMNS,
-        aliases=header_aliases(),
+        aliases=header_aliases(COLUMNS),
         no_header_error=_("The file has no header row and no rotation rows."),
         no_rows_error=_("The file has no rotation rows under the header."),
         max_rows=MAX_ROWS,
@@ -221,9 +192,9 @@ def _fmt(day: datetime.date) -> str:
 def validate_rows(rows: Iterable[RawRow], context: RotationImportContext, *, filename: str = "") -> ImportReport:
     """Check every row; each problem becomes a message on its row. Nothing is written."""
     report = ImportReport(filename=filename)
-    directions = _lookup(RotationDirection.choices, DIRECTION_WORDS)
-    statuses = _lookup(RotationStatus.choices, STATUS_WORDS)
-    bases = _lookup(RotationBasis.choices, {})
+    directions = choice_lookup(RotationDirection.choices, DIRECTION_WORDS)
+    statuses = choice_lookup(RotationStatus.choices, STATUS_WORDS)
+    bases = choice_lookup(RotationBasis.choices)
     heading = {c.key: c.heading for c in COLUMNS}
     # Rotations of the file already accepted, per cadre, for the overlap check within the file.
     in_file: dict[int, list[tuple[datetime.date, datetime.date, int]]] = {}
@@ -231,27 +202,9 @@ def validate_rows(rows: Iterable[RawRow], context: RotationImportContext, *, fil
                    for name in ("decision_number", "decision_issuer", "from_post_title", "to_post_title")}
 
     for raw in rows:
-        values = raw.values
-        display = {key: cell_text(values.get(key)) for key in COLUMNS_BY_KEY}
-        result = RowResult(number=raw.number, display=display)
-        errors = result.errors
-
-        def choice(key, table, _display=display, _errors=errors):
-            text = _display[key]
-            if not text:
-                return ""
-            if normalize(text) in table:
-                return table[normalize(text)]
-            _errors.append(_("%(column)s: “%(value)s” is not a known value.") % {"column": heading[key], "value": text})
-            return ""
-
-        def date(key, _values=values, _display=display, _errors=errors):
-            try:
-                return parse_date(_values.get(key))
-            except (ValueError, TypeError):
-                _errors.append(_("%(column)s: “%(value)s” is not a date; write dd/mm/yyyy (or yyyy-mm-dd).")
-                               % {"column": heading[key], "value": _display[key]})
-                return None
+        fields = RowFields(raw, COLUMNS)
+        display, result, errors = fields.display, fields.result, fields.errors
+        choice, date = fields.choice, fields.date
 
         def flag(key, _display=display, _errors=errors):
             text = normalize(_display[key])
@@ -395,15 +348,12 @@ def validate_rows(rows: Iterable[RawRow], context: RotationImportContext, *, fil
 
 def prepare(filename: str, data: bytes, *, max_bytes: int,
             build_context: Callable[[list[RawRow]], RotationImportContext]) -> ImportReport:
-    """Read and check a file. `build_context` is given the rows and returns what the database says."""
-    try:
-        table = read_table(filename, data, max_bytes=max_bytes)
-    except ImportFileError as exc:
-        return ImportReport(filename=filename, file_errors=exc.messages)
-    rows, errors = table_rows(table)
-    if errors:
-        return ImportReport(filename=filename, file_errors=errors)
-    return validate_rows(rows, build_context(rows), filename=filename)
+    """Read and check a file (see lms.spreadsheets.prepare_import). `build_context` is given the rows and
+    returns what the database says. Writes nothing."""
+    return prepare_import(
+        filename, data, max_bytes=max_bytes, table_rows=table_rows,
+        validate=lambda rows: validate_rows(rows, build_context(rows), filename=filename),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -436,65 +386,27 @@ def _rotation_values(rotation) -> dict:
     }
 
 
-def _sheet(workbook, title: str):
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    sheet = workbook.create_sheet(title=title[:31])
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
-    header = []
-    for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=column.heading)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    return sheet
+def _sheet(writer: WorkbookWriter):
+    return writer.sheet(capfirst(_("rotations")), header=[c.heading for c in COLUMNS],
+                        widths=[c.width for c in COLUMNS])
 
 
 def rotations_workbook(rotations: Iterable) -> bytes:
     """An .xlsx of `rotations` (cadre, units and positions loaded): one row each, in the import's
-    layout, dates as real Excel dates shown dd/mm/yyyy."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    sheet = _sheet(workbook, capfirst(_("rotations")))
+    layout, dates as real Excel dates shown dd/mm/yyyy, every text stored as text (never a formula)."""
+    writer = WorkbookWriter()
+    sheet = _sheet(writer)
     for rotation in rotations:
         values = _rotation_values(rotation)
-        row = []
-        for column in COLUMNS:
-            cell = WriteOnlyCell(sheet, value=values[column.key])
-            if column.key in DATE_KEYS:
-                cell.number_format = "dd/mm/yyyy"
-            elif cell.data_type == "f":
-                cell.data_type = "s"  # a value starting with "=" stays text, never a formula
-            row.append(cell)
-        sheet.append(row)
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+        writer.row(sheet, [values[column.key] for column in COLUMNS])
+    return writer.getvalue()
 
 
 def template_workbook() -> bytes:
     """An empty rotation file with a second sheet explaining the columns and accepted values."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    _sheet(workbook, capfirst(_("rotations")))
-    guide = workbook.create_sheet(title=_("Instructions")[:31])
-    guide.column_dimensions["A"].width = 30
-    guide.column_dimensions["B"].width = 100
-    bold = Font(bold=True)
-
-    def line(label, text=""):
-        cell = WriteOnlyCell(guide, value=str(label))
-        cell.font = bold
-        guide.append([cell, str(text)])
+    writer = WorkbookWriter()
+    _sheet(writer)
+    guide = writer.sheet(_("Instructions"), widths=(30, 100))
 
     def labels(choices):
         return ", ".join(str(label) for _value, label in choices)
@@ -524,13 +436,12 @@ def template_workbook() -> bytes:
         "equivalent_position": _("“x” = yes."),
         "notes": "",
     }
-    line(_("Column"), _("What to write"))
+    writer.row(guide, [_("Column"), _("What to write")], bold_first=True)
     for column in COLUMNS:
-        line(column.heading + (" *" if column.required else ""), notes.get(column.key, ""))
-    guide.append([])
-    line(_("Positions"))
+        writer.row(guide, [column.heading + (" *" if column.required else ""), notes.get(column.key, "")],
+                   bold_first=True)
+    writer.row(guide, [])
+    writer.row(guide, [_("Positions")], bold_first=True)
     for position in Position.objects.order_by("order", "name"):
-        guide.append([position.code, position.name])
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+        writer.row(guide, [position.code, position.name])
+    return writer.getvalue()

@@ -16,6 +16,7 @@ from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from lms.spreadsheets import append_row
 from organization.models import Unit
 
 from .models import BoardJob, RollupSnapshot, Target
@@ -61,15 +62,15 @@ HEADER_FILL = PatternFill("solid", fgColor="F4C430")
 
 
 def _missing_sheet(ws, title: str, rows: list[MissingCadre]) -> None:
-    ws.append([title])
+    append_row(ws, [title])
     ws["A1"].font = Font(bold=True, size=12)
-    ws.append([_("Full name"), _("Cadre code"), _("Unit"), _("Position"), _("Deadline"), _("Why")])
+    append_row(ws, [_("Full name"), _("Cadre code"), _("Unit"), _("Position"), _("Deadline"), _("Why")])
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     for item in rows:
-        ws.append([item.cadre.full_name, item.cadre.code, item.unit.name, item.position.name,
-                   item.deadline.strftime("%d/%m/%Y") if item.deadline else "", "; ".join(item.reasons)])
+        append_row(ws, [item.cadre.full_name, item.cadre.code, item.unit.name, item.position.name,
+                        item.deadline.strftime("%d/%m/%Y") if item.deadline else "", "; ".join(item.reasons)])
     for letter, width in zip("ABCDEF", (28, 14, 40, 26, 12, 80), strict=True):
         ws.column_dimensions[letter].width = width
     for cells in ws.iter_rows(min_row=3, min_col=6, max_col=6):
@@ -87,16 +88,16 @@ def report_workbook(data: ReportData) -> bytes:
                _("Forecast at the period's end")]
     for depth in depths:
         ws = wb.create_sheet((_("Level %(n)s") % {"n": depth - top_depth + 1})[:31])
-        ws.append([title])
+        append_row(ws, [title])
         ws["A1"].font = Font(bold=True, size=12)
-        ws.append(columns)
+        append_row(ws, columns)
         for cell in ws[2]:
             cell.font = bold
             cell.fill = HEADER_FILL
         for unit, row, forecast in data.rows:
             if unit.depth != depth:
                 continue
-            ws.append([
+            append_row(ws, [
                 unit.code, unit.name, unit.get_kind_display(), row.population, row.met,
                 None if row.percent is None else row.percent / 100, data.target.goal_percent / 100,
                 None if forecast is None else forecast / 100,

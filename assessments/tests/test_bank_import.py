@@ -6,6 +6,7 @@ from openpyxl import Workbook, load_workbook
 
 from assessments import imports
 from assessments.models import Answer, Category, MCQuestion, Question, TFQuestion
+from tests.spreadsheets import BOMB_MESSAGE, FORMULAS, NOT_EXCEL_MESSAGE, exe_bytes, png_bytes, text_cells, zip_bomb
 
 from . import builders as b
 
@@ -103,8 +104,8 @@ def test_confirm_with_a_stale_token_imports_nothing(client):
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (SimpleUploadedFile("bank.csv", b"type,category\n"), "Upload an Excel .xlsx file."),
-        (SimpleUploadedFile("bank.xlsx", b"this is not a zip"), "The file is not a valid .xlsx workbook."),
+        (SimpleUploadedFile("bank.csv", b"type,category\n"), "Only .xlsx (Excel) files can be imported here."),
+        (SimpleUploadedFile("bank.xlsx", b"this is not a zip"), NOT_EXCEL_MESSAGE),
     ],
 )
 def test_malformed_files_are_refused(client, upload, message):
@@ -119,7 +120,7 @@ def test_oversized_file_is_refused(client, settings):
     _admin_client(client)
     big = SimpleUploadedFile("bank.xlsx", b"x" * 2048)
     response = client.post("/admin/quiz-bank/import/", {"file": big})
-    assert "larger than" in response.content.decode()
+    assert "The file is 2 KB; the limit is 1 KB." in response.content.decode()
     assert not Question.objects.exists()
 
 
@@ -147,3 +148,30 @@ def test_export_round_trips_through_import(client):
     again = imports.bank_parse(SimpleUploadedFile("export.xlsx", response.content))
     assert again.ok and sorted(r.question for r in again.rows) == sorted(r[3] for r in GOOD)
     assert Answer.objects.count() == 3
+
+
+@pytest.mark.parametrize(("make", "message"), [(zip_bomb, BOMB_MESSAGE), (png_bytes, NOT_EXCEL_MESSAGE),
+                                               (exe_bytes, NOT_EXCEL_MESSAGE)], ids=["zip-bomb", "png", "exe"])
+def test_a_zip_bomb_or_a_renamed_file_is_refused_and_nothing_is_written(client, make, message):
+    _admin_client(client)
+    response = client.post("/admin/quiz-bank/import/", {"file": SimpleUploadedFile("bank.xlsx", make())})
+    assert message in response.content.decode()
+    assert "assessments_bank_import" not in client.session
+    assert not Question.objects.exists() and not Category.objects.exists()
+
+
+def test_formula_like_questions_and_answers_are_exported_as_text(client):
+    from lms.spreadsheets import WorkbookWriter
+
+    # Written as text cells, as Excel does for typed text (a plain openpyxl append would make formulas).
+    writer = WorkbookWriter()
+    sheet = writer.sheet("questions", header=HEADER)
+    writer.row(sheet, ["mc", FORMULAS[0], "", FORMULAS[1], "", FORMULAS[2], FORMULAS[3], "", "1", ""])
+    preview = imports.bank_parse(SimpleUploadedFile("bank.xlsx", writer.getvalue()))
+    assert preview.ok, preview.errors
+    imports.bank_import(rows=[r.as_dict() for r in preview.rows])
+    _admin_client(client)
+    exported = client.get("/admin/quiz-bank/export/").content
+    assert text_cells(exported) == dict.fromkeys(FORMULAS, "s")
+    again = imports.bank_parse(SimpleUploadedFile("export.xlsx", exported))
+    assert (again.rows[0].question, again.rows[0].options) == (FORMULAS[1], [FORMULAS[2], FORMULAS[3]])

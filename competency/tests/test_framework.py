@@ -9,6 +9,7 @@ from competency.imports import framework_workbook_export, framework_workbook_par
 from competency.models import Framework, Requirement
 from competency.services import framework_activate, framework_import
 from tests.factories import PositionFactory, UserFactory
+from tests.spreadsheets import BOMB_MESSAGE, FORMULAS, NOT_EXCEL_MESSAGE, exe_bytes, png_bytes, text_cells, zip_bomb
 
 from .builders import make_framework, require, workbook
 
@@ -114,7 +115,7 @@ def test_missing_sheet_is_reported():
 
 
 def test_a_file_that_is_not_a_workbook_is_refused():
-    assert _errors(io.BytesIO(b"not a workbook")) == ["file: This is not an Excel (.xlsx) file."]
+    assert _errors(io.BytesIO(b"not a workbook")) == [f"file: {NOT_EXCEL_MESSAGE}"]
 
 
 def test_import_with_one_bad_row_writes_nothing(position):
@@ -262,3 +263,32 @@ def test_the_nightly_jobs_are_scheduled():
 
     assert {"competency.rollup_snapshots_nightly", "competency.reports_monthly", "competency.reminders_daily"} <= set(
         PeriodicTask.objects.values_list("task", flat=True))
+
+
+@pytest.mark.parametrize(("make", "message"), [(zip_bomb, BOMB_MESSAGE), (png_bytes, NOT_EXCEL_MESSAGE),
+                                               (exe_bytes, NOT_EXCEL_MESSAGE)], ids=["zip-bomb", "png", "exe"])
+def test_a_zip_bomb_or_a_renamed_file_is_refused_and_nothing_is_written(admin_client, make, message):
+    upload = SimpleUploadedFile("khung.xlsx", make())
+    response = admin_client.post("/admin/competency/framework-import/",
+                                 {"file": upload, "name": "Khung", "version": "2031"})
+    assert message in response.content.decode()
+    assert not Framework.objects.filter(version="2031").exists()
+    with pytest.raises(ValidationError) as exc:
+        framework_import(file=io.BytesIO(make()), name="Khung", version="2032")
+    assert exc.value.messages == [f"file: {message}"]
+    assert not Framework.objects.filter(version="2032").exists()
+
+
+def test_formula_like_names_are_exported_as_text():
+    fw = make_framework(competencies=("C1", "C2", "C3"))
+    area = fw.areas.get()
+    area.name = FORMULAS[0]
+    area.save(update_fields=["name"])
+    for competency, name in zip(fw.competencies.order_by("code"), FORMULAS[1:], strict=True):
+        competency.name = name
+        competency.save(update_fields=["name"])
+    exported = framework_workbook_export(fw)
+    assert text_cells(exported, "areas") == {FORMULAS[0]: "s"}
+    assert text_cells(exported, "competencies") == dict.fromkeys(FORMULAS[1:], "s")
+    again = framework_workbook_parse(io.BytesIO(exported))
+    assert [c["name"] for c in again.competencies] == list(FORMULAS[1:])

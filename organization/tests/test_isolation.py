@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from organization import roles
-from organization.models import Cadre, CadreImportUpload, Unit
+from organization.models import Cadre, ImportUpload, Unit
 from tests.factories import UserFactory
 
 from .builders import read_xlsx, row, xlsx_bytes
@@ -94,7 +94,7 @@ def test_an_import_cannot_take_over_another_subtrees_cadre(client, province, man
 
 
 def test_another_users_import_preview_is_404(client, province, manager_a, manager_b):
-    upload = CadreImportUpload.objects.create(token="t0k3n", user=manager_b, filename="f.xlsx",
+    upload = ImportUpload.objects.create(token="t0k3n", user=manager_b, filename="f.xlsx",
                                               content=xlsx_bytes([row(unit_code="B1")]))
     client.force_login(manager_a)
     url = reverse("organization_cadre_import_preview", args=[upload.token])

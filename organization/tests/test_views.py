@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from organization import imports, roles
-from organization.models import Cadre, CadreImportUpload, CadreStatus, PositionAssignment
+from organization.models import Cadre, CadreStatus, ImportUpload, PositionAssignment
 from tests.factories import CadreFactory, UserFactory
+from tests.spreadsheets import BOMB_MESSAGE, FORMULAS, NOT_EXCEL_MESSAGE, exe_bytes, png_bytes, text_cells, zip_bomb
 
 from .builders import HEADER, csv_bytes, read_xlsx, row, xlsx_bytes
 
@@ -173,7 +174,7 @@ def test_upload_preview_confirm_creates_the_cadres(client, province, manager_a):
     assert response.status_code == 302
     assert set(Cadre.objects.values_list("code", flat=True)) == {"CB1", "CB2"}
     assert PositionAssignment.objects.get(cadre__code="CB1").start_date == datetime.date(2021, 3, 15)
-    assert not CadreImportUpload.objects.exists()
+    assert not ImportUpload.objects.exists()
 
 
 def test_reimporting_the_same_file_updates_instead_of_duplicating(client, province, manager_a):
@@ -233,7 +234,7 @@ def test_files_of_another_type_are_refused_on_the_upload_page(client, province, 
     response = _upload(client, data, name)
     assert response.status_code == 200
     assert _(message) in response.text
-    assert not CadreImportUpload.objects.exists()
+    assert not ImportUpload.objects.exists()
 
 
 def test_a_file_over_the_limit_is_refused(client, province, manager_a, settings):
@@ -241,7 +242,7 @@ def test_a_file_over_the_limit_is_refused(client, province, manager_a, settings)
     client.force_login(manager_a)
     response = _upload(client, csv_bytes([row(code=f"CB{i}") for i in range(200)]), "can-bo.csv")
     assert _("The file is %(size)s KB; the limit is %(limit)s KB.").split("%")[0] in response.text
-    assert not CadreImportUpload.objects.exists()
+    assert not ImportUpload.objects.exists()
 
 
 def test_a_wrong_header_is_refused_on_the_upload_page(client, province, manager_a):
@@ -250,7 +251,7 @@ def test_a_wrong_header_is_refused_on_the_upload_page(client, province, manager_
     response = _upload(client, xlsx_bytes([row()], header=header))
     assert response.status_code == 200
     assert _("Unknown column “%(header)s”.") % {"header": "Mã"} in response.text
-    assert not CadreImportUpload.objects.exists()
+    assert not ImportUpload.objects.exists()
 
 
 def test_a_preview_belongs_to_the_user_who_uploaded_it(client, province, manager_a):
@@ -286,3 +287,25 @@ def test_the_board_cannot_import(client, province, board_user):
     assert client.get(IMPORT_URL).status_code == 403
     assert _upload(client, xlsx_bytes([row()])).status_code == 403
     assert client.get(reverse("organization_cadre_import_template")).status_code == 403
+
+
+# --- spreadsheet safety (lms.spreadsheets) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("make", "message"), [(zip_bomb, BOMB_MESSAGE), (png_bytes, NOT_EXCEL_MESSAGE),
+                                               (exe_bytes, NOT_EXCEL_MESSAGE)], ids=["zip-bomb", "png", "exe"])
+def test_a_zip_bomb_or_a_renamed_file_is_refused_and_nothing_is_written(client, province, manager_a, make, message):
+    client.force_login(manager_a)
+    cadres = Cadre.objects.count()
+    response = _upload(client, make(), "can-bo.xlsx")
+    assert response.status_code == 200
+    assert _(message) in response.text
+    assert not ImportUpload.objects.exists()
+    assert Cadre.objects.count() == cadres
+
+
+def test_formula_like_names_are_exported_as_text(client, province, manager_a):
+    for index, name in enumerate(FORMULAS):
+        CadreFactory(code=f"CB-F{index}", full_name=name, unit=province.a1, position=province.member)
+    client.force_login(manager_a)
+    assert text_cells(client.get(EXPORT_URL).content) == dict.fromkeys(FORMULAS, "s")

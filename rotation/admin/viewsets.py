@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -45,11 +45,10 @@ from organization.admin.scoped import (
     ScopedObjectMixin,
     forbidden_as_403,
 )
-from organization.admin.views import PREVIEW_VALID_ROWS, UPLOAD_LIFETIME, upload_store
+from organization.admin.views import SpreadsheetPreviewView, SpreadsheetUploadView
 from organization.admin.viewsets import UnitTreeFilter
-from organization.forms import UnitChoiceField
-from organization.imports import ImportFileError, check_upload
-from organization.models import CadreImportUpload, Position, Unit
+from organization.forms import SpreadsheetImportForm, UnitChoiceField
+from organization.models import ImportUpload, Position, Unit
 
 from .. import imports as rotations
 from .. import selectors, services
@@ -666,102 +665,49 @@ def prepare_report(user, filename: str, data: bytes) -> rotations.ImportReport:
     return rotations.prepare(filename, data, max_bytes=settings.KTLEARN_IMPORT_MAX_BYTES, build_context=build_context)
 
 
-class RotationImportMixin(WagtailAdminTemplateMixin):
-    header_icon = "upload"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not can_import_rotations(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse("organization_rotation:index"), "label": capfirst(Rotation._meta.verbose_name_plural)},
-            {"url": "", "label": self.get_page_title()},
-        ]
-
-
-class RotationImportForm(forms.Form):
+class RotationImportForm(SpreadsheetImportForm):
     file = forms.FileField(
         label=gettext_lazy("File"),
         help_text=gettext_lazy("An .xlsx file with one rotation per row, laid out like the template."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
 
-    def clean_file(self):
 
-        upload = self.cleaned_data["file"]
-        try:
-            check_upload(upload.name, upload.size, max_bytes=settings.KTLEARN_IMPORT_MAX_BYTES)
-        except ImportFileError as exc:
-            raise forms.ValidationError(exc.messages) from exc
-        return upload
+class RotationImport:
+    kind = ImportUpload.Kind.ROTATIONS
+    model = Rotation
+    index_url_name = "organization_rotation:index"
+    upload_url_name = "organization_rotation_import"
+    preview_url_name = "organization_rotation_import_preview"
+    template_url_name = "organization_rotation_import_template"
+    columns = rotations.COLUMNS
+    allowed = staticmethod(can_import_rotations)
+    prepare = staticmethod(prepare_report)
 
 
-class RotationImportView(RotationImportMixin, FormView):
+class RotationImportView(RotationImport, SpreadsheetUploadView):
     form_class = RotationImportForm
     template_name = TEMPLATES + "import.html"
     page_title = gettext_lazy("Import rotations")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(template_url=reverse("organization_rotation_import_template"), columns=rotations.COLUMNS,
-                       max_kb=settings.KTLEARN_IMPORT_MAX_BYTES // 1024)
-        return context
 
-    def form_valid(self, form):
-        token = upload_store(form=form, user=self.request.user, prepare=prepare_report)
-        if token is None:
-            return self.form_invalid(form)
-        return redirect("organization_rotation_import_preview", token=token)
-
-
-class RotationImportPreviewView(RotationImportMixin, TemplateView):
+class RotationImportPreviewView(RotationImport, SpreadsheetPreviewView):
     template_name = TEMPLATES + "import_preview.html"
     page_title = gettext_lazy("Check the rotation import")
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.upload = get_object_or_404(
-            CadreImportUpload, token=kwargs["token"], user_id=request.user.pk,
-            created_at__gte=timezone.now() - UPLOAD_LIFETIME,
-        )
+    def counts(self, report, valid) -> dict:
+        return {**super().counts(report, valid), "create": report.count(rotations.CREATE),
+                "unchanged": report.count(rotations.UNCHANGED), "warnings": sum(1 for r in valid if r.warnings)}
 
-    def get_page_subtitle(self):
-        return self.upload.filename
-
-    def report(self):
-        return prepare_report(self.request.user, self.upload.filename, bytes(self.upload.content))
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        report = kwargs.get("report") or self.report()
-        valid = [r for r in report.rows if not r.errors]
-        context.update(
-            report=report, columns=rotations.COLUMNS, error_rows=report.error_rows,
-            valid_rows=valid[:PREVIEW_VALID_ROWS], more_valid_rows=max(0, len(valid) - PREVIEW_VALID_ROWS),
-            counts={"create": report.count(rotations.CREATE), "unchanged": report.count(rotations.UNCHANGED),
-                    "errors": len(report.error_rows), "total": len(report.rows),
-                    "warnings": sum(1 for r in valid if r.warnings)},
-            upload_url=reverse("organization_rotation_import"),
-        )
-        return context
-
-    def post(self, request, *args, **kwargs):
-        report = self.report()
-        if not report.is_valid:
-            messages.error(request, _("Nothing was imported: correct the rows marked below and upload the file again."))
-            return self.render_to_response(self.get_context_data(report=report))
+    def write(self, report):
         try:
-            result = services.rotation_import(by=request.user, rows=report.valid_rows)
+            result = services.rotation_import(by=self.request.user, rows=report.valid_rows)
         except (ValidationError, PermissionDenied) as exc:
             text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            messages.error(request, _("Nothing was imported: %(error)s") % {"error": text})
-            return self.render_to_response(self.get_context_data(report=report))
+            return self.invalid(report, _("Nothing was imported: %(error)s") % {"error": text})
         self.upload.delete()
         messages.success(
-            request,
+            self.request,
             _("Import finished: %(created)s rotations added, %(unchanged)s already in the register.")
             % {"created": result.created, "unchanged": result.unchanged},
         )

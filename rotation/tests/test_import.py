@@ -3,11 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from organization.models import CadreImportUpload
+from organization.models import ImportUpload
 from rotation import imports as rotations
 from rotation import selectors, services
 from rotation.models import Rotation, RotationStatus
 from tests.factories import add_unit
+from tests.spreadsheets import BOMB_MESSAGE, FORMULAS, NOT_EXCEL_MESSAGE, exe_bytes, png_bytes, text_cells, zip_bomb
 
 from .builders import (  # noqa: F401 -- fixtures
     d,
@@ -138,7 +139,7 @@ def test_upload_preview_and_confirm_writes_the_rotations(client, cadre_a, cadre_
     done = client.post(response["Location"])
     assert done.status_code == 302
     assert Rotation.objects.filter(status=RotationStatus.COMPLETED).count() == 2
-    assert not CadreImportUpload.objects.exists()
+    assert not ImportUpload.objects.exists()
 
 
 def test_one_bad_row_means_nothing_is_imported(client, cadre_a, board_user):
@@ -206,3 +207,34 @@ def test_the_import_service_writes_a_file_in_a_fixed_number_of_queries(cadre_a, 
     rows = _report(board_user, [file_row(), file_row(cadre_code="CB-B1", from_unit_code="B1")]).valid_rows
     with django_assert_max_num_queries(8):
         assert services.rotation_import(by=board_user, rows=rows).created == 2
+
+
+@pytest.mark.parametrize(("make", "message"), [(zip_bomb, BOMB_MESSAGE), (png_bytes, NOT_EXCEL_MESSAGE),
+                                               (exe_bytes, NOT_EXCEL_MESSAGE)], ids=["zip-bomb", "png", "exe"])
+def test_a_zip_bomb_or_a_renamed_file_is_refused_and_nothing_is_written(client, cadre_a, board_user, make, message):
+    client.force_login(board_user)
+    response = _upload(client, make(), name="luan-chuyen.xlsx")
+    assert response.status_code == 200
+    assert message in response.text
+    assert not ImportUpload.objects.exists()
+    assert not Rotation.objects.exists()
+
+
+def test_a_rotation_upload_opens_the_rotation_preview_only(client, cadre_a, board_user, admin_user):
+    client.force_login(admin_user)
+    response = _upload(client, rotation_file([file_row()]))
+    upload = ImportUpload.objects.get()
+    assert upload.kind == ImportUpload.Kind.ROTATIONS
+    assert client.get(response["Location"]).status_code == 200
+    cadre_preview = reverse("organization_cadre_import_preview", kwargs={"token": upload.token})
+    assert client.get(cadre_preview).status_code == 404
+
+
+def test_formula_like_text_is_exported_as_text(client, cadre_a, board_user):
+    cadre_a.full_name = FORMULAS[0]
+    cadre_a.save(update_fields=["full_name"])
+    record(cadre_a, direction="out", start=d("01/03/2022"), status=RotationStatus.COMPLETED,
+           actual_end=d("28/02/2025"), decision_issuer=FORMULAS[1], to_post_title=FORMULAS[2], notes=FORMULAS[3])
+    client.force_login(board_user)
+    exported = client.get(reverse("organization_rotation:index"), {"export": "xlsx"})
+    assert text_cells(exported.content) == dict.fromkeys(FORMULAS, "s")

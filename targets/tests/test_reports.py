@@ -118,3 +118,26 @@ def test_pdf_prints_vietnamese_names(world, tmp_path):
     path.write_bytes(pdf)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "Trần Thị Bình" in text and "Đạt khung năng lực" in text
+
+
+def test_formula_like_names_come_out_of_the_report_and_the_missing_export_as_text(world):
+    from organization.models import Cadre
+    from targets.reports import report_workbook, report_workbook_missing
+    from targets.selectors import target_missing
+    from tests.spreadsheets import FORMULAS, text_cells
+
+    Unit.objects.filter(code="B1").update(name=FORMULAS[0])
+    for old, new in zip(["Trần Thị Bình", "Vũ Thị Em", "Bùi Văn Giang"], FORMULAS[1:], strict=True):
+        Cadre.objects.filter(full_name=old).update(full_name=new)
+    world["target"].name = "=1+1"
+    world["target"].save(update_fields=["name"])
+
+    report = report_workbook(report_data(target=world["target"], unit=world["p"], on=ON))
+    assert text_cells(report, "Level 2") == {FORMULAS[0]: "s"}
+    assert text_cells(report, "Missing") == dict.fromkeys(FORMULAS, "s")  # the names and unit B1
+    title = load_workbook(io.BytesIO(report))["Level 1"]["A1"]
+    assert title.value.startswith("=1+1 — ") and title.data_type == "s"
+
+    rows = list(target_missing(target=world["target"], unit=world["p"], on=ON))
+    missing = report_workbook_missing(target=world["target"], unit=world["p"], on=ON, rows=rows)
+    assert text_cells(missing) == dict.fromkeys(FORMULAS, "s")
