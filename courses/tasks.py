@@ -1,7 +1,7 @@
 """Background jobs for courses. Each task takes ids, re-fetches, and calls one service.
 
-The nightly ones (required_courses_assign_all, completions_expire) are scheduled by the data
-migration courses/migrations/*_beat_schedule.py (django-celery-beat); all are idempotent.
+The nightly ones (required_courses_assign_all, completions_expire) and the daily reminders are
+scheduled in settings (CELERY_BEAT_SCHEDULE); all are idempotent.
 """
 
 import datetime

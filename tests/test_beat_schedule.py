@@ -35,7 +35,7 @@ def _assert_each_entry_once():
 
 
 def test_after_migrate_each_settings_entry_is_scheduled_once_and_none_of_the_old_ones():
-    assert len(settings.CELERY_BEAT_SCHEDULE) == 7
+    assert len(settings.CELERY_BEAT_SCHEDULE) == 9  # seven jobs, the outbox dispatcher and the job sweep
     _assert_each_entry_once()
     assert not PeriodicTask.objects.filter(name__in=migration.OLD_NAMES).exists()
     assert PeriodicTask.objects.get(name="courses.required_courses_assign_all").crontab.schedule == crontab(
@@ -78,7 +78,7 @@ def test_the_migration_replaces_the_old_rows_and_keeps_their_state():
     PeriodicTask.objects.create(name="Courses: assign required courses (nightly)",
                                 task="courses.required_courses_assign_all", crontab=nightly,
                                 last_run_at=ran, total_run_count=3)
-    unrelated = PeriodicTask.objects.create(name="probe", task="lms.outbox_dispatch", interval=every_five)
+    unrelated = PeriodicTask.objects.create(name="probe", task="celery.backend_cleanup", interval=every_five)
 
     migration.forward(apps, None)
     migration.forward(apps, None)  # idempotent

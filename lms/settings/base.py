@@ -191,6 +191,10 @@ CELERY_BEAT_SCHEDULE = {
     # Every five minutes (a number is seconds): sittings abandoned after their deadline are closed and
     # scored without waiting for the cadre to come back.
     "assessments.sittings_close_expired": {"task": "assessments.sittings_close_expired", "schedule": 5 * 60},
+    # Every minute: publish the work user actions queued while the broker was down (lms.outbox).
+    "lms.outbox_dispatch": {"task": "lms.outbox_dispatch", "schedule": 60},
+    # Every five minutes: board jobs whose worker died are queued again, or failed after three tries.
+    "targets.board_jobs_sweep": {"task": "targets.board_jobs_sweep", "schedule": 5 * 60},
 }
 # A broker that refuses or never answers must cost a request at most a couple of seconds: user
 # actions queue work through the outbox (lms.outbox), which publishes with these timeouts and no
