@@ -240,6 +240,7 @@ class ImportUpload(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
+        db_table = "organization_cadreimportupload"  # the table's name from before the rename
         verbose_name = _("import upload")
         verbose_name_plural = _("import uploads")
 

@@ -78,6 +78,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # The table keeps its name (as every moved or renamed model here does), so a database from
+        # before keeps every row where it was and nothing outside Django has to follow a rename.
+        migrations.AlterModelTable("CadreImportUpload", "organization_cadreimportupload"),
         migrations.RenameModel("CadreImportUpload", "ImportUpload"),
         migrations.AlterModelOptions(
             name="importupload",
