@@ -168,6 +168,11 @@ class SpreadsheetPreviewView(SpreadsheetImportMixin, TemplateView):
         raise NotImplementedError
 
     def post(self, request, *args, **kwargs):
+        # Two confirmations of one upload (a double click, two tabs) take turns on the upload's row;
+        # the first imports and deletes it, the second is told so instead of importing again.
+        if ImportUpload.objects.select_for_update().filter(pk=self.upload.pk).first() is None:
+            messages.info(request, _("This file has already been imported."))
+            return redirect(self.index_url_name)
         report = self.report()
         if not report.is_valid:
             return self.invalid(
