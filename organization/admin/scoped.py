@@ -4,20 +4,25 @@ Every view that lists or takes an id asks the model's permission policy (see
 organization.permission_policies), which joins Django permissions with the selectors' scope: an
 object outside the user's scope is answered 404, an action the user may not take 403.
 """
-
-
 import functools
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.defaults import permission_denied
 from wagtail.admin import messages
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button, HeaderButton
+
+from lms.spreadsheets import XLSX_CONTENT_TYPE
 
 
 def forbidden_as_403(view):
@@ -158,3 +163,41 @@ class OrganizationViewSet(ModelViewSet):
     def construct_view(self, view_class, **kwargs):
         return forbidden_as_403(super().construct_view(view_class, **kwargs))
 
+
+class SpreadsheetIndexView(ScopedIndexView):
+    """A scoped index with an "Import" button (for those who may import) and the filtered list as one
+    .xlsx download. Subclasses name the import URL, who may import, the workbook and the file name."""
+
+    FORMATS = ("xlsx",)
+    import_url_name: str
+    export_filename: str  # without the date and extension, e.g. "can-bo"
+
+    def can_import(self) -> bool:
+        raise NotImplementedError
+
+    def workbook(self, queryset) -> bytes:
+        raise NotImplementedError
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.can_import():
+            buttons.append(HeaderButton(_("Import"), url=reverse(self.import_url_name), icon_name="upload"))
+        return buttons
+
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            *super().header_more_buttons,
+            Button(_("Download XLSX"), url=self.xlsx_export_url, icon_name="download", priority=90),
+        ]
+
+    @cached_property
+    def show_export_buttons(self):
+        return False
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        response = HttpResponse(self.workbook(queryset), content_type=XLSX_CONTENT_TYPE)
+        filename = f"{self.export_filename}-{timezone.localdate():%Y%m%d}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

@@ -9,10 +9,9 @@ an object outside the user's scope is answered 404, an action the user may not t
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -26,7 +25,6 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, NumberColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSetGroup
-from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 
 from .. import exports, selectors, services
@@ -40,6 +38,7 @@ from .scoped import (
     ScopedIndexView,
     ScopedInspectView,
     ScopedObjectMixin,
+    SpreadsheetIndexView,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -395,8 +394,15 @@ class CadreFilterSet(WagtailFilterSet):
         return queryset.filter(unit__path__startswith=value.path)
 
 
-class CadreIndexView(ScopedIndexView):
-    FORMATS = ("xlsx",)
+class CadreIndexView(SpreadsheetIndexView):
+    import_url_name = "organization_cadre_import"
+    export_filename = "can-bo"
+
+    def can_import(self) -> bool:
+        return self.request.user.has_perm("organization.add_cadre")
+
+    def workbook(self, queryset) -> bytes:
+        return exports.cadres_workbook(queryset)
 
     def get(self, request, *args, **kwargs):
         raw = request.GET.get("unit")
@@ -415,30 +421,6 @@ class CadreIndexView(ScopedIndexView):
         columns[0].sort_key = "name_sort_key"
         return columns
 
-    @cached_property
-    def header_buttons(self):
-        buttons = list(super().header_buttons)
-        if self.request.user.has_perm("organization.add_cadre"):
-            buttons.append(HeaderButton(_("Import"), url=reverse("organization_cadre_import"), icon_name="upload"))
-        return buttons
-
-    @cached_property
-    def header_more_buttons(self):
-        from wagtail.admin.widgets.button import Button
-
-        return [
-            *super().header_more_buttons,
-            Button(_("Download XLSX"), url=self.xlsx_export_url, icon_name="download", priority=90),
-        ]
-
-    @cached_property
-    def show_export_buttons(self):
-        return False
-
-    def as_spreadsheet(self, queryset, spreadsheet_format):
-        response = HttpResponse(exports.cadres_workbook(queryset), content_type=exports.XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="can-bo-{timezone.localdate():%Y%m%d}.xlsx"'
-        return response
 
 
 class CadreCreateView(ScopedCreateView):

@@ -16,7 +16,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +30,6 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets import AdminDateInput
-from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.log_actions import log
 
 from organization import selectors as unit_selectors
@@ -43,6 +41,7 @@ from organization.admin.scoped import (
     ScopedIndexView,
     ScopedInspectView,
     ScopedObjectMixin,
+    SpreadsheetIndexView,
     forbidden_as_403,
 )
 from organization.admin.views import SpreadsheetPreviewView, SpreadsheetUploadView
@@ -124,36 +123,21 @@ class StatusColumn(Column):
         return context
 
 
-class RotationIndexView(ScopedIndexView):
-    FORMATS = ("xlsx",)
+class RotationIndexView(SpreadsheetIndexView):
+    import_url_name = "organization_rotation_import"
+    export_filename = "luan-chuyen"
+
+    def can_import(self) -> bool:
+        return can_import_rotations(self.request.user)
+
+    def workbook(self, queryset) -> bytes:
+        return rotations.rotations_workbook(queryset)
 
     def get_base_queryset(self):
         return self.scoped_queryset().select_related(
             "cadre", "from_unit", "from_position", "to_unit", "to_position"
         )
 
-    @cached_property
-    def header_buttons(self):
-        buttons = list(super().header_buttons)
-        if can_import_rotations(self.request.user):
-            buttons.append(HeaderButton(_("Import"), url=reverse("organization_rotation_import"), icon_name="upload"))
-        return buttons
-
-    @cached_property
-    def header_more_buttons(self):
-        return [
-            *super().header_more_buttons,
-            Button(_("Download XLSX"), url=self.xlsx_export_url, icon_name="download", priority=90),
-        ]
-
-    @cached_property
-    def show_export_buttons(self):
-        return False
-
-    def as_spreadsheet(self, queryset, spreadsheet_format):
-        response = HttpResponse(rotations.rotations_workbook(queryset), content_type=rotations.XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="luan-chuyen-{timezone.localdate():%Y%m%d}.xlsx"'
-        return response
 
 
 class CadreCodeField(forms.ModelChoiceField):
