@@ -14,6 +14,7 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
     path("reports/", views.reports, name="reports"),
     path("reports/schedule/", views.report_schedule, name="report_schedule"),
+    path("records/export/", views.records_export, name="records_export"),
     path("reports/<int:pk>/<str:fmt>/", views.report_download, name="report_download"),
     # Notices moved to the learner's pages (/learn/notices/); old links still land there.
     path("notices/", RedirectView.as_view(pattern_name="courses:notices", permanent=True)),

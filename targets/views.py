@@ -11,15 +11,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.spreadsheets import XLSX_CONTENT_TYPE
 from organization import roles
 from organization.models import Unit, UnitKind
 from organization.selectors import units_visible_to
 
 from .forms import DashboardFilterForm, ReportRequestForm, ReportScheduleForm
 from .models import BoardJob, JobKind, ReportSchedule, Target
+from .records import record_kind, records_cadres, records_csv, records_csv_zip, records_workbook
 from .reports import report_workbook_missing
 from .selectors import dashboard_data, dashboard_top_unit, newly_elected_due, target_missing
 from .services import board_job_request, report_schedule_set
@@ -240,6 +243,34 @@ def report_schedule(request):
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(f"{reverse('targets:reports')}?{scope.query()}")
+
+
+@login_required
+def records_export(request):
+    """Every learning record of one unit subtree, for a manager (own subtree: 404 outside it) or the board.
+    `format=xlsx` (default): one sheet per kind; `format=csv`: a zip of one csv per kind, or with
+    `sheet=<kind>` (enrollments, lesson_progress, completions, sittings, answers, certificates, evidence)
+    that one csv. Personal data: an attachment the browser and proxies must not keep."""
+    scope = Scope(request)
+    fmt = request.GET.get("format") or "xlsx"
+    sheet = request.GET.get("sheet") or ""
+    kind = record_kind(sheet) if sheet else None
+    if fmt not in ("xlsx", "csv") or (sheet and (kind is None or fmt != "csv")):
+        raise Http404
+    cadres = records_cadres(user=request.user, unit=scope.unit)
+    stem = f"ho-so-hoc-tap-{slugify(scope.unit.code)}-{timezone.localdate():%Y%m%d}"
+    if fmt == "xlsx":
+        response = HttpResponse(records_workbook(cadres), content_type=XLSX_CONTENT_TYPE)
+        name = f"{stem}.xlsx"
+    elif kind is not None:
+        response = HttpResponse(records_csv(kind, cadres), content_type="text/csv; charset=utf-8")
+        name = f"{stem}-{kind.key}.csv"
+    else:
+        response = HttpResponse(records_csv_zip(cadres), content_type="application/zip")
+        name = f"{stem}-csv.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
