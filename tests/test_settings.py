@@ -128,3 +128,15 @@ def test_test_settings_are_fast_and_isolated(settings):
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend"
     assert settings.LANGUAGE_CODE == "vi"
+
+
+def test_production_survives_dropped_connections_and_a_failing_cache():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "d = s.DATABASES['default']; c = s.CACHES['default']; t = s.CELERY_BROKER_TRANSPORT_OPTIONS; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], c['BACKEND'], c['OPTIONS']['socket_timeout'], "
+        "t['socket_timeout'], t['visibility_timeout'] > s.CELERY_TASK_TIME_LIMIT, s.CELERY_TASK_REJECT_ON_WORKER_LOST)"
+    )
+    result = _run("lms.settings.production", code, **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["60", "True", "lms.cache.FailSoftRedisCache", "1", "2", "True", "True"]
