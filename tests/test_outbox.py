@@ -179,3 +179,29 @@ def test_a_rolled_back_action_queues_nothing(db, django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         outbox.enqueue("tests.outbox_probe", 1)
     assert len(callbacks) == 1  # waits for the commit; a rollback drops it with the row
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cadre_import_confirmed_while_the_broker_refuses_is_saved_and_its_work_kept(client, broker):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from organization.models import Cadre
+    from organization.tests.builders import row, xlsx_bytes
+    from tests.factories import PositionFactory, add_unit, make_manager, unit_tree_root
+
+    body = add_unit(unit_tree_root(), "A")
+    add_unit(body, "A1")
+    PositionFactory(code="uv-kiem-nhiem", name="Ủy viên kiêm nhiệm")
+    client.force_login(make_manager(body, username="ql-a"))
+    data = xlsx_bytes([row(code=f"CB-{i}", full_name=f"Lê Văn {i}", unit_code="A1") for i in range(3)])
+    preview = client.post(reverse("organization_cadre_import"), {"file": SimpleUploadedFile("f.xlsx", data)})
+    broker(f"redis://127.0.0.1:{_closed_port()}/0")
+
+    response = client.post(preview["Location"])
+
+    assert response.status_code == 302
+    assert Cadre.objects.filter(code__startswith="CB-").count() == 3
+    pending = OutboxMessage.objects.filter(task_name="courses.required_courses_for_assignment",
+                                           dispatched_at__isnull=True)
+    assert pending.count() == 3  # the required-course assignment of each new cadre, kept for later
