@@ -43,7 +43,7 @@ class RotationOverviewMenuItem(MenuItem):
 @hooks.register("register_rotation_menu_item")
 def register_rotation_import_menu_item():
     return RotationImportMenuItem(
-        _("Import rotations"), reverse("organization_rotation_import"), icon_name="upload", name="rotation-import",
+        _("Import rotations"), reverse("rotation_import"), icon_name="upload", name="rotation-import",
         order=900,
     )
 

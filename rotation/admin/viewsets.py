@@ -124,7 +124,7 @@ class StatusColumn(Column):
 
 
 class RotationIndexView(SpreadsheetIndexView):
-    import_url_name = "organization_rotation_import"
+    import_url_name = "rotation_import"
     export_filename = "luan-chuyen"
 
     def can_import(self) -> bool:
@@ -240,7 +240,7 @@ class ServiceRefusalMixin:
         return message
 
     def get_success_url(self):
-        return reverse("organization_rotation:inspect", args=[self.object.pk])
+        return reverse("rotation_rotation:inspect", args=[self.object.pk])
 
 
 class RotationCreateView(ServiceRefusalMixin, ScopedCreateView):
@@ -291,10 +291,10 @@ def _actions_for(user, rotation, policy) -> list[tuple[str, str]]:
         return []
     actions = []
     if rotation.status == RotationStatus.PLANNED:
-        actions.append((_("Start"), reverse("organization_rotation:start", args=[rotation.pk])))
-        actions.append((_("Cancel the rotation"), reverse("organization_rotation:cancel", args=[rotation.pk])))
+        actions.append((_("Start"), reverse("rotation_rotation:start", args=[rotation.pk])))
+        actions.append((_("Cancel the rotation"), reverse("rotation_rotation:cancel", args=[rotation.pk])))
     elif rotation.status == RotationStatus.IN_PROGRESS:
-        actions.append((_("Complete"), reverse("organization_rotation:complete", args=[rotation.pk])))
+        actions.append((_("Complete"), reverse("rotation_rotation:complete", args=[rotation.pk])))
     return actions
 
 
@@ -346,7 +346,7 @@ class RotationActionView(ScopedObjectMixin, PermissionCheckedMixin, WagtailAdmin
         return super().dispatch(request, *args, **kwargs)
 
     def inspect_url(self):
-        return reverse("organization_rotation:inspect", args=[self.object.pk])
+        return reverse("rotation_rotation:inspect", args=[self.object.pk])
 
     def get_page_subtitle(self):
         return str(self.object)
@@ -354,7 +354,7 @@ class RotationActionView(ScopedObjectMixin, PermissionCheckedMixin, WagtailAdmin
     def get_breadcrumbs_items(self):
         return [
             *self.breadcrumbs_items,
-            {"url": reverse("organization_rotation:index"), "label": capfirst(Rotation._meta.verbose_name_plural)},
+            {"url": reverse("rotation_rotation:index"), "label": capfirst(Rotation._meta.verbose_name_plural)},
             {"url": self.inspect_url(), "label": str(self.object)},
             {"url": "", "label": self.get_page_title()},
         ]
@@ -440,7 +440,7 @@ class RotationCancelView(RotationActionView):
 
 class RotationViewSet(OrganizationViewSet):
     model = Rotation
-    name = "organization_rotation"
+    name = "rotation_rotation"
     url_prefix = "organization/rotations"
     icon = "resubmit"
     menu_label = gettext_lazy("Rotation register")
@@ -592,7 +592,7 @@ class RotationPlanInspectView(ScopedInspectView):
 
 class RotationPlanViewSet(OrganizationViewSet):
     model = RotationPlan
-    name = "organization_rotationplan"
+    name = "rotation_rotationplan"
     url_prefix = "organization/rotation-plans"
     icon = "calendar-alt"
     index_view_class = RotationPlanIndexView
@@ -660,10 +660,10 @@ class RotationImportForm(SpreadsheetImportForm):
 class RotationImport:
     kind = ImportUpload.Kind.ROTATIONS
     model = Rotation
-    index_url_name = "organization_rotation:index"
-    upload_url_name = "organization_rotation_import"
-    preview_url_name = "organization_rotation_import_preview"
-    template_url_name = "organization_rotation_import_template"
+    index_url_name = "rotation_rotation:index"
+    upload_url_name = "rotation_import"
+    preview_url_name = "rotation_import_preview"
+    template_url_name = "rotation_import_template"
     columns = rotations.COLUMNS
     allowed = staticmethod(can_import_rotations)
     prepare = staticmethod(prepare_report)
@@ -695,7 +695,7 @@ class RotationImportPreviewView(RotationImport, SpreadsheetPreviewView):
             _("Import finished: %(created)s rotations added, %(unchanged)s already in the register.")
             % {"created": result.created, "unchanged": result.unchanged},
         )
-        return redirect("organization_rotation:index")
+        return redirect("rotation_rotation:index")
 
 
 def rotation_import_template(request):
@@ -709,11 +709,11 @@ def rotation_import_template(request):
 def admin_urls():
     return [
         path("organization/rotation-import/", forbidden_as_403(RotationImportView.as_view()),
-             name="organization_rotation_import"),
+             name="rotation_import"),
         path("organization/rotation-import/template.xlsx", forbidden_as_403(rotation_import_template),
-             name="organization_rotation_import_template"),
+             name="rotation_import_template"),
         path("organization/rotation-import/<str:token>/", forbidden_as_403(RotationImportPreviewView.as_view()),
-             name="organization_rotation_import_preview"),
+             name="rotation_import_preview"),
     ]
 
 
@@ -737,7 +737,7 @@ class RotationAlertsPanel(Component):
         context = super().get_context_data(parent_context)
         today = timezone.localdate()
         alerts = selectors.rotation_alerts(user=self.user, on=today)
-        index = reverse("organization_rotation:index")
+        index = reverse("rotation_rotation:index")
         context.update(
             ending=alerts["ending"][: self.LIMIT], ending_count=len(alerts["ending"]),
             overdue=alerts["overdue"][: self.LIMIT], overdue_count=len(alerts["overdue"]),

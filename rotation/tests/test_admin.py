@@ -16,8 +16,8 @@ from tests.factories import CadreFactory, UserFactory
 
 from .builders import d, english, record, rotate_out  # noqa: F401 -- fixtures
 
-INDEX = reverse("organization_rotation:index")
-ADD = reverse("organization_rotation:add")
+INDEX = reverse("rotation_rotation:index")
+ADD = reverse("rotation_rotation:add")
 OUT, INTO, WITHIN = RotationDirection.OUT, RotationDirection.INTO, RotationDirection.WITHIN
 
 
@@ -64,7 +64,7 @@ def test_a_rotation_outside_the_managers_scope_is_not_found(client, manager_a, r
     client.force_login(manager_a)
     pk = register["b"].pk
     for name in ("inspect", "edit", "delete", "start", "complete", "cancel"):
-        assert client.get(reverse(f"organization_rotation:{name}", args=[pk])).status_code == 404, name
+        assert client.get(reverse(f"rotation_rotation:{name}", args=[pk])).status_code == 404, name
 
 
 def test_a_trainer_may_not_open_the_register(client, register):
@@ -141,7 +141,7 @@ def test_a_rotation_is_recorded_from_the_form(client, board_user, cadre_a, provi
     response = client.post(ADD, _form("CB-A1", years_of_service_left="8"))
     rotation = Rotation.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("organization_rotation:inspect", args=[rotation.pk])
+    assert response["Location"] == reverse("rotation_rotation:inspect", args=[rotation.pk])
     assert (rotation.from_unit, rotation.planned_end, rotation.status) == (province.a1, d("01/03/2027"), "planned")
     message = list(response.wsgi_request._messages)[0].message
     assert "fewer than 10 years of service left" in message
@@ -176,7 +176,7 @@ def test_a_started_rotations_posts_are_read_only_in_the_form(client, board_user,
     rotation = rotate_out(cadre_a, d("01/01/2024"))
     services.rotation_start(by=None, rotation=rotation)
     client.force_login(board_user)
-    form = client.get(reverse("organization_rotation:edit", args=[rotation.pk])).context["form"]
+    form = client.get(reverse("rotation_rotation:edit", args=[rotation.pk])).context["form"]
     assert form.fields["start_date"].disabled and form.fields["cadre"].disabled
     assert not form.fields["decision_number"].disabled
 
@@ -187,9 +187,9 @@ def test_a_started_rotations_posts_are_read_only_in_the_form(client, board_user,
 def test_starting_from_the_admin_updates_history_and_status(client, board_user, cadre_a):
     rotation = rotate_out(cadre_a, d("01/01/2024"))
     client.force_login(board_user)
-    inspect = client.get(reverse("organization_rotation:inspect", args=[rotation.pk]))
-    assert reverse("organization_rotation:start", args=[rotation.pk]) in inspect.text
-    response = client.post(reverse("organization_rotation:start", args=[rotation.pk]))
+    inspect = client.get(reverse("rotation_rotation:inspect", args=[rotation.pk]))
+    assert reverse("rotation_rotation:start", args=[rotation.pk]) in inspect.text
+    response = client.post(reverse("rotation_rotation:start", args=[rotation.pk]))
     assert response.status_code == 302
     cadre_a.refresh_from_db()
     assert cadre_a.status == CadreStatus.ROTATED
@@ -199,7 +199,7 @@ def test_starting_from_the_admin_updates_history_and_status(client, board_user, 
 def test_a_refused_action_is_shown_and_changes_nothing(client, board_user, cadre_a):
     rotation = rotate_out(cadre_a, d("01/01/2024"))
     client.force_login(board_user)
-    response = client.post(reverse("organization_rotation:complete", args=[rotation.pk]), {"on": "2024-06-01"})
+    response = client.post(reverse("rotation_rotation:complete", args=[rotation.pk]), {"on": "2024-06-01"})
     assert response.status_code == 200
     assert "Only a rotation in progress can be completed; this one is planned." in response.text
     rotation.refresh_from_db()
@@ -210,7 +210,7 @@ def test_completing_from_the_admin_records_the_return(client, board_user, cadre_
     rotation = rotate_out(cadre_a, d("01/01/2024"))
     services.rotation_start(by=None, rotation=rotation)
     client.force_login(board_user)
-    response = client.post(reverse("organization_rotation:complete", args=[rotation.pk]), {"on": "2026-06-30"})
+    response = client.post(reverse("rotation_rotation:complete", args=[rotation.pk]), {"on": "2026-06-30"})
     assert response.status_code == 302
     cadre_a.refresh_from_db()
     assert cadre_a.status == CadreStatus.ACTIVE
@@ -220,7 +220,7 @@ def test_completing_from_the_admin_records_the_return(client, board_user, cadre_
 def test_cancelling_from_the_admin(client, manager_a, cadre_a):
     rotation = rotate_out(cadre_a, d("01/01/2024"))
     client.force_login(manager_a)
-    client.post(reverse("organization_rotation:cancel", args=[rotation.pk]), {"reason": "Thu hồi quyết định"})
+    client.post(reverse("rotation_rotation:cancel", args=[rotation.pk]), {"reason": "Thu hồi quyết định"})
     rotation.refresh_from_db()
     assert rotation.status == RotationStatus.CANCELLED
 
@@ -229,7 +229,7 @@ def test_a_started_rotation_cannot_be_deleted(client, board_user, cadre_a):
     rotation = rotate_out(cadre_a, d("01/01/2024"))
     services.rotation_start(by=None, rotation=rotation)
     client.force_login(board_user)
-    response = client.post(reverse("organization_rotation:delete", args=[rotation.pk]))
+    response = client.post(reverse("rotation_rotation:delete", args=[rotation.pk]))
     assert response.status_code == 302
     assert Rotation.objects.filter(pk=rotation.pk).exists()
 
@@ -237,14 +237,14 @@ def test_a_started_rotation_cannot_be_deleted(client, board_user, cadre_a):
 def test_a_planned_rotation_can_be_deleted_by_the_board(client, board_user, cadre_a):
     rotation = rotate_out(cadre_a, d("01/01/2024"))
     client.force_login(board_user)
-    client.post(reverse("organization_rotation:delete", args=[rotation.pk]))
+    client.post(reverse("rotation_rotation:delete", args=[rotation.pk]))
     assert not Rotation.objects.exists()
 
 
 def test_a_manager_may_not_delete_rotations(client, manager_a, cadre_a):
     rotation = rotate_out(cadre_a, d("01/01/2024"))
     client.force_login(manager_a)
-    assert client.post(reverse("organization_rotation:delete", args=[rotation.pk])).status_code == 403
+    assert client.post(reverse("rotation_rotation:delete", args=[rotation.pk])).status_code == 403
     assert Rotation.objects.exists()
 
 
@@ -266,7 +266,7 @@ def _plan_form(unit, **values):
 
 def test_the_board_sets_a_plan_with_lines(client, board_user, province):
     client.force_login(board_user)
-    response = client.post(reverse("organization_rotationplan:add"), _plan_form(province.a))
+    response = client.post(reverse("rotation_rotationplan:add"), _plan_form(province.a))
     assert response.status_code == 302
     plan = RotationPlan.objects.get()
     assert sorted((line.direction, line.planned_count) for line in plan.lines.all()) == [("into", 3), ("out", 2)]
@@ -274,7 +274,7 @@ def test_the_board_sets_a_plan_with_lines(client, board_user, province):
 
 def test_a_plan_line_repeated_is_refused(client, board_user, province):
     client.force_login(board_user)
-    response = client.post(reverse("organization_rotationplan:add"),
+    response = client.post(reverse("rotation_rotationplan:add"),
                            _plan_form(province.a, **{"lines-1-direction": "into"}))
     assert "Each direction and position may appear only once in a plan." in response.text
     assert not RotationPlan.objects.exists()
@@ -282,15 +282,15 @@ def test_a_plan_line_repeated_is_refused(client, board_user, province):
 
 def test_a_manager_reads_his_plans_but_may_not_add_one(client, manager_a, province):
     client.force_login(manager_a)
-    assert client.get(reverse("organization_rotationplan:index")).status_code == 200
-    assert client.get(reverse("organization_rotationplan:add")).status_code == 403
+    assert client.get(reverse("rotation_rotationplan:index")).status_code == 200
+    assert client.get(reverse("rotation_rotationplan:add")).status_code == 403
 
 
 def test_the_plan_list_shows_done_over_planned(client, board_user, province, cadre_a):
     client.force_login(board_user)
-    client.post(reverse("organization_rotationplan:add"), _plan_form(province.a))
+    client.post(reverse("rotation_rotationplan:add"), _plan_form(province.a))
     record(cadre_a, direction=OUT, start=d("01/02/2026"))
-    response = client.get(reverse("organization_rotationplan:index"))
+    response = client.get(reverse("rotation_rotationplan:index"))
     assert "1 / 5" in response.text
 
 

@@ -18,7 +18,7 @@ from .builders import (  # noqa: F401 -- fixtures
     rotation_file,
 )
 
-UPLOAD = reverse("organization_rotation_import")
+UPLOAD = reverse("rotation_import")
 
 
 def _report(user, rows, **kwargs):
@@ -182,7 +182,7 @@ def test_the_export_imports_back_unchanged(client, cadre_a, board_user):
     record(cadre_a, direction="out", start=d("01/03/2022"), status=RotationStatus.COMPLETED,
            actual_end=d("28/02/2025"), years_of_service_left=12, in_succession_plan=True)
     client.force_login(board_user)
-    exported = client.get(reverse("organization_rotation:index"), {"export": "xlsx"})
+    exported = client.get(reverse("rotation_rotation:index"), {"export": "xlsx"})
     assert exported["Content-Type"] == rotations.XLSX_CONTENT_TYPE
     header, rows, _sheet = read_xlsx(exported.content)
     assert header[0] == "Cadre code" and rows[0][0] == "CB-A1"
@@ -236,5 +236,5 @@ def test_formula_like_text_is_exported_as_text(client, cadre_a, board_user):
     record(cadre_a, direction="out", start=d("01/03/2022"), status=RotationStatus.COMPLETED,
            actual_end=d("28/02/2025"), decision_issuer=FORMULAS[1], to_post_title=FORMULAS[2], notes=FORMULAS[3])
     client.force_login(board_user)
-    exported = client.get(reverse("organization_rotation:index"), {"export": "xlsx"})
+    exported = client.get(reverse("rotation_rotation:index"), {"export": "xlsx"})
     assert text_cells(exported.content) == dict.fromkeys(FORMULAS, "s")

@@ -10,8 +10,8 @@ from ..models import Target
 
 class TargetViewSet(ModelViewSet):
     model = Target
-    name = "competency_target"
-    url_prefix = "competency/targets"
+    name = "targets_target"
+    url_prefix = "competency/targets"  # its address from before targets had an app of its own
     icon = "crosshairs"
     menu_label = _("Targets")
     add_to_admin_menu = True
