@@ -163,6 +163,9 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The queue tasks are sent to and a worker started without -Q consumes. One Redis database may carry
+# several deployments (CI's smoke test runs next to other runs): each names its own queue.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 # The one definition of the periodic jobs, keyed by registered task name. Beat (DatabaseScheduler)
 # writes these entries into its PeriodicTask table by name each time it starts, so a change here
 # reaches production with the next deploy; courses/migrations/0006_beat_schedule_from_settings.py
