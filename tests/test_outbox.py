@@ -205,3 +205,29 @@ def test_a_cadre_import_confirmed_while_the_broker_refuses_is_saved_and_its_work
     pending = OutboxMessage.objects.filter(task_name="courses.required_courses_for_assignment",
                                            dispatched_at__isnull=True)
     assert pending.count() == 3  # the required-course assignment of each new cadre, kept for later
+
+
+@pytest.mark.django_db(transaction=True)
+def test_finishing_a_course_while_the_broker_refuses_keeps_the_certificate_and_its_rendering(client, broker):
+    from django.urls import reverse
+
+    from courses import services as course_services
+    from courses.models import Certificate, Completion
+    from courses.tests.builders import course_with_lessons
+    from tests.factories import CadreFactory, add_unit, unit_tree_root
+
+    user = UserFactory(username="hoc-vien", role=roles.CADRE)
+    cadre = CadreFactory(unit=add_unit(unit_tree_root(), "A"), user=user)
+    course, lessons = course_with_lessons(n_modules=1, n_lessons=1)
+    course_services.enrollment_self_create(cadre=cadre, course=course)
+    client.force_login(user)
+    broker(f"redis://127.0.0.1:{_closed_port()}/0")
+
+    response = client.post(reverse("courses:lesson_done", args=[lessons[0].pk]))
+
+    assert response.status_code in (200, 302)
+    assert Completion.objects.filter(cadre=cadre, course=course).count() == 1
+    certificate = Certificate.objects.get(completion__cadre=cadre)
+    assert not certificate.file  # rendered later, by the worker
+    assert OutboxMessage.objects.filter(task_name="courses.certificate_render", args=[certificate.pk],
+                                        dispatched_at__isnull=True).count() == 1
