@@ -2,6 +2,7 @@
 queries, however many courses, modules and lessons there are."""
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -293,8 +294,11 @@ def course_catalogue() -> QuerySet[CoursePage]:
 
 
 def search_learning_content(query: str) -> dict[str, list]:
-    """Live courses and lessons matching the query (Wagtail search): {"courses": [...], "lessons": [...]}."""
-    query = (query or "").strip()
+    """Live courses and lessons matching the query (Wagtail search): {"courses": [...], "lessons": [...]}.
+
+    Only the words of the query are searched for: quotes, brackets and operators typed by a user are
+    not search syntax here (SQLite's full-text engine refused a lone `"` with an error page)."""
+    query = " ".join(re.findall(r"\w+", query or ""))
     if not query:
         return {"courses": [], "lessons": []}
     return {
