@@ -453,7 +453,7 @@ def is_formula_like(value) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
-def safe_cell(sheet, value, *, font=None, fill=None, number_format: str | None = None):
+def safe_cell(sheet, value, *, font=None, fill=None, number_format: str | None = None, alignment=None):
     """An openpyxl cell for `sheet` (normal or write-only) whose text is stored as a string, never as a
     formula, whatever it starts with. Dates get DATE_FORMAT unless `number_format` says otherwise."""
     from openpyxl.cell import WriteOnlyCell
@@ -471,6 +471,8 @@ def safe_cell(sheet, value, *, font=None, fill=None, number_format: str | None =
         cell.font = font
     if fill is not None:
         cell.fill = fill
+    if alignment is not None:
+        cell.alignment = alignment
     return cell
 
 
@@ -487,18 +489,22 @@ class WorkbookWriter:
 
         self.workbook = Workbook(write_only=True)
 
-    def sheet(self, title: str, *, header: Sequence = (), widths: Sequence[int] = (), freeze_header: bool = True):
-        """A new sheet (title cut to Excel's 31 characters) with column `widths` and a bold `header` row."""
+    def sheet(self, title: str, *, header: Sequence = (), widths: Sequence[int] = (), freeze_header: bool = True,
+              caption: str = "", header_fill=None):
+        """A new sheet (title cut to Excel's 31 characters) with column `widths`, an optional `caption` row
+        (bold, larger) and a bold `header` row, frozen so it stays in view."""
         from openpyxl.styles import Font
         from openpyxl.utils import get_column_letter
 
         sheet = self.workbook.create_sheet(title=str(title)[:31])
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
+        if header and freeze_header:
+            sheet.freeze_panes = "A3" if caption else "A2"
+        if caption:
+            append_row(sheet, [caption], font=Font(bold=True, size=12))
         if header:
-            if freeze_header:
-                sheet.freeze_panes = "A2"
-            append_row(sheet, header, font=Font(bold=True))
+            append_row(sheet, header, font=Font(bold=True), fill=header_fill)
         return sheet
 
     @staticmethod

@@ -2,7 +2,6 @@
 tree plus the missing cadres) and a PDF (DejaVu fonts embedded, so Vietnamese prints correctly)."""
 
 import datetime
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,10 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 
-from lms.spreadsheets import append_row
+from lms.spreadsheets import WorkbookWriter, safe_cell
 from organization.models import Unit
 
 from .models import BoardJob, RollupSnapshot, Target
@@ -61,57 +59,37 @@ def _percent(value) -> str:
 HEADER_FILL = PatternFill("solid", fgColor="F4C430")
 
 
-def _missing_sheet(ws, title: str, rows: list[MissingCadre]) -> None:
-    append_row(ws, [title])
-    ws["A1"].font = Font(bold=True, size=12)
-    append_row(ws, [_("Full name"), _("Cadre code"), _("Unit"), _("Position"), _("Deadline"), _("Why")])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
+def _missing_sheet(book: WorkbookWriter, title: str, rows: list[MissingCadre]) -> None:
+    ws = book.sheet(_("Missing"), caption=title, header_fill=HEADER_FILL, widths=(28, 14, 40, 26, 12, 80),
+                    header=[_("Full name"), _("Cadre code"), _("Unit"), _("Position"), _("Deadline"), _("Why")])
+    wrap = Alignment(wrap_text=True, vertical="top")
     for item in rows:
-        append_row(ws, [item.cadre.full_name, item.cadre.code, item.unit.name, item.position.name,
-                        item.deadline.strftime("%d/%m/%Y") if item.deadline else "", "; ".join(item.reasons)])
-    for letter, width in zip("ABCDEF", (28, 14, 40, 26, 12, 80), strict=True):
-        ws.column_dimensions[letter].width = width
-    for cells in ws.iter_rows(min_row=3, min_col=6, max_col=6):
-        cells[0].alignment = Alignment(wrap_text=True, vertical="top")
+        ws.append([safe_cell(ws, value) for value in (
+            item.cadre.full_name, item.cadre.code, item.unit.name, item.position.name,
+            item.deadline.strftime("%d/%m/%Y") if item.deadline else "",
+        )] + [safe_cell(ws, "; ".join(item.reasons), alignment=wrap)])
 
 
 def report_workbook(data: ReportData) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
-    bold = Font(bold=True)
+    book = WorkbookWriter()
     title = f"{data.target.name} — {data.unit.name} — {data.on:%d/%m/%Y}"
     top_depth = data.unit.depth
     depths = sorted({unit.depth for unit, _row, _f in data.rows})
     columns = [_("Code"), _("Unit"), _("Kind"), _("Population"), _("Met"), _("Percent"), _("Goal"),
                _("Forecast at the period's end")]
     for depth in depths:
-        ws = wb.create_sheet((_("Level %(n)s") % {"n": depth - top_depth + 1})[:31])
-        append_row(ws, [title])
-        ws["A1"].font = Font(bold=True, size=12)
-        append_row(ws, columns)
-        for cell in ws[2]:
-            cell.font = bold
-            cell.fill = HEADER_FILL
+        ws = book.sheet(_("Level %(n)s") % {"n": depth - top_depth + 1}, caption=title, header=columns,
+                        header_fill=HEADER_FILL, widths=(14, 44, 22, 12, 10, 10, 10, 16))
         for unit, row, forecast in data.rows:
             if unit.depth != depth:
                 continue
-            append_row(ws, [
-                unit.code, unit.name, unit.get_kind_display(), row.population, row.met,
-                None if row.percent is None else row.percent / 100, data.target.goal_percent / 100,
-                None if forecast is None else forecast / 100,
-            ])
-        for cells in ws.iter_rows(min_row=3, min_col=6, max_col=8):
-            for cell in cells:
-                cell.number_format = "0.0%"
-        for letter, width in zip("ABCDEFGH", (14, 44, 22, 12, 10, 10, 10, 16), strict=True):
-            ws.column_dimensions[letter].width = width
-        ws.freeze_panes = "A3"
-    _missing_sheet(wb.create_sheet(_("Missing")[:31]), title, data.missing)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+            plain = (unit.code, unit.name, unit.get_kind_display(), row.population, row.met)
+            shares = (None if row.percent is None else row.percent / 100, data.target.goal_percent / 100,
+                      None if forecast is None else forecast / 100)
+            ws.append([safe_cell(ws, value) for value in plain]
+                      + [safe_cell(ws, value, number_format="0.0%") for value in shares])
+    _missing_sheet(book, title, data.missing)
+    return book.getvalue()
 
 
 class _ReportPDF(FPDF):
@@ -203,10 +181,6 @@ def report_build(*, job: BoardJob, progress: Callable[[int], None] = lambda perc
 
 def report_workbook_missing(*, target: Target, unit: Unit, on: datetime.date, rows: list[MissingCadre]) -> bytes:
     """Only the missing cadres sheet, for the dashboard's export of one unit."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Missing")[:31]
-    _missing_sheet(ws, f"{target.name} — {unit.name} — {on:%d/%m/%Y}", rows)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    book = WorkbookWriter()
+    _missing_sheet(book, f"{target.name} — {unit.name} — {on:%d/%m/%Y}", rows)
+    return book.getvalue()

@@ -11,6 +11,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.test import override_settings
 
 from lms import outbox
@@ -176,9 +177,17 @@ def test_in_process_mode_runs_the_task_after_the_commit(db, django_capture_on_co
 
 @override_settings(CELERY_TASK_ALWAYS_EAGER=True)
 def test_a_rolled_back_action_queues_nothing(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        outbox.enqueue("tests.outbox_probe", 1)
-    assert len(callbacks) == 1  # waits for the commit; a rollback drops it with the row
+    calls = []
+
+    @celery_app.task(name="tests.outbox_rollback_probe")
+    def probe(value):
+        calls.append(value)
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        with transaction.atomic():
+            outbox.enqueue("tests.outbox_rollback_probe", 1)
+            raise RuntimeError("the action failed after queueing")
+    assert calls == [] and not OutboxMessage.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -16,9 +16,12 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.defaults import permission_denied
+from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
 
@@ -201,3 +204,62 @@ class SpreadsheetIndexView(ScopedIndexView):
         filename = f"{self.export_filename}-{timezone.localdate():%Y%m%d}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+class ScopedActionView(ScopedObjectMixin, PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """An action (a form and a button) on one object the user may change: close or merge a unit, start,
+    complete or cancel a rotation. Outside the user's scope the object is a 404; the service's refusal
+    (ValidationError, PermissionDenied) is shown on the form and nothing is written; success goes back
+    to `return_url()` with the message `perform(form)` returns."""
+
+    permission_required = "change"
+    object_action = "change"
+    template_name = "organization/admin/unit_action.html"
+    submit_button_label = ""
+
+    def get_object_queryset(self):
+        return self.scoped_queryset()
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(self.get_object_queryset(), pk=kwargs["pk"])
+
+    def dispatch(self, request, *args, **kwargs):
+        self.check_object(self.object)
+        refusal = self.unavailable()
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(self.return_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def unavailable(self) -> str | None:
+        """Why the action cannot be taken on this object at all (shown, then back), or None."""
+        return None
+
+    def return_url(self) -> str:
+        raise NotImplementedError
+
+    def get_explanation(self) -> str:
+        return ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(object=self.object, action_url=self.request.path, submit_button_label=self.submit_button_label,
+                       explanation=self.get_explanation(), cancel_url=self.return_url())
+        return context
+
+    def perform(self, form) -> str:
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            message = self.perform(form)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        except ValidationError as exc:
+            for error in exc.messages:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return redirect(self.return_url())

@@ -8,22 +8,17 @@ an object outside the user's scope is answered 404, an action the user may not t
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
-from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column, NumberColumn
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.log_actions import log
 
@@ -32,12 +27,12 @@ from ..forms import CadreAdminForm, ShortListIterator, UnitAdminForm, UnitCloseF
 from ..models import Cadre, CadreStatus, Grade, Position, Unit, UnitKind, UnitLevel
 from .scoped import (
     OrganizationViewSet,
+    ScopedActionView,
     ScopedCreateView,
     ScopedDeleteView,
     ScopedEditView,
     ScopedIndexView,
     ScopedInspectView,
-    ScopedObjectMixin,
     SpreadsheetIndexView,
 )
 
@@ -191,32 +186,23 @@ class UnitDeleteView(ScopedDeleteView):
         return None
 
 
-class UnitActionView(ScopedObjectMixin, PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
-    """Base for close / merge: an action on one unit the user may change."""
+class UnitActionView(ScopedActionView):
+    """Base for close / merge: an action on one open unit the user may change."""
 
     model = Unit
-    permission_required = "change"
-    object_action = "change"
-    template_name = "organization/admin/unit_action.html"
     header_icon = "folder-open-inverse"
-    submit_button_label = ""
     explanation = ""
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(self.scoped_queryset(), pk=kwargs["pk"])
+    def unavailable(self):
+        return None if self.object.is_active else _("“%(unit)s” is already closed.") % {"unit": self.object}
 
-    def dispatch(self, request, *args, **kwargs):
-        self.check_object(self.object)
-        if not self.object.is_active:
-            messages.error(request, _("“%(unit)s” is already closed.") % {"unit": self.object})
-            return redirect(self.index_url())
-        return super().dispatch(request, *args, **kwargs)
-
-    def index_url(self):
+    def return_url(self):
         url = reverse("organization_unit:index")
         parent = self.object.get_parent()
         return f"{url}?parent={parent.pk}" if parent is not None else url
+
+    def get_explanation(self) -> str:
+        return self.explanation
 
     def get_page_subtitle(self):
         return self.object.name
@@ -228,30 +214,6 @@ class UnitActionView(ScopedObjectMixin, PermissionCheckedMixin, WagtailAdminTemp
             {"url": reverse("organization_unit:edit", args=[self.object.pk]), "label": self.object.name},
             {"url": "", "label": self.get_page_title()},
         ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            object=self.object,
-            action_url=self.request.path,
-            submit_button_label=self.submit_button_label,
-            explanation=self.explanation,
-            cancel_url=self.index_url(),
-        )
-        return context
-
-    def perform(self, form):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            message = self.perform(form)
-        except ValidationError as exc:
-            for error in exc.messages:
-                form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, message)
-        return redirect(self.index_url())
 
 
 class UnitCloseView(UnitActionView):

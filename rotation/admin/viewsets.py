@@ -19,15 +19,12 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.log_actions import log
@@ -35,12 +32,12 @@ from wagtail.log_actions import log
 from organization import selectors as unit_selectors
 from organization.admin.scoped import (
     OrganizationViewSet,
+    ScopedActionView,
     ScopedCreateView,
     ScopedDeleteView,
     ScopedEditView,
     ScopedIndexView,
     ScopedInspectView,
-    ScopedObjectMixin,
     SpreadsheetIndexView,
     forbidden_as_403,
 )
@@ -326,26 +323,14 @@ class RotationCancelForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=255)
 
 
-class RotationActionView(ScopedObjectMixin, PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+class RotationActionView(ScopedActionView):
     model = Rotation
-    permission_required = "change"
-    object_action = "change"
-    template_name = "organization/admin/unit_action.html"
     header_icon = "resubmit"
-    submit_button_label = ""
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(
-            self.scoped_queryset().select_related("cadre", "from_unit", "from_position", "to_unit", "to_position"),
-            pk=kwargs["pk"],
-        )
+    def get_object_queryset(self):
+        return self.scoped_queryset().select_related("cadre", "from_unit", "from_position", "to_unit", "to_position")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.check_object(self.object)
-        return super().dispatch(request, *args, **kwargs)
-
-    def inspect_url(self):
+    def return_url(self):
         return reverse("rotation_rotation:inspect", args=[self.object.pk])
 
     def get_page_subtitle(self):
@@ -355,34 +340,9 @@ class RotationActionView(ScopedObjectMixin, PermissionCheckedMixin, WagtailAdmin
         return [
             *self.breadcrumbs_items,
             {"url": reverse("rotation_rotation:index"), "label": capfirst(Rotation._meta.verbose_name_plural)},
-            {"url": self.inspect_url(), "label": str(self.object)},
+            {"url": self.return_url(), "label": str(self.object)},
             {"url": "", "label": self.get_page_title()},
         ]
-
-    def explanation(self) -> str:
-        return ""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(object=self.object, action_url=self.request.path, submit_button_label=self.submit_button_label,
-                       explanation=self.explanation(), cancel_url=self.inspect_url())
-        return context
-
-    def perform(self, form) -> str:
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            message = self.perform(form)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        except ValidationError as exc:
-            for error in exc.messages:
-                form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, message)
-        return redirect(self.inspect_url())
 
 
 class RotationStartView(RotationActionView):
@@ -390,7 +350,7 @@ class RotationStartView(RotationActionView):
     page_title = gettext_lazy("Start the rotation")
     submit_button_label = gettext_lazy("Start")
 
-    def explanation(self):
+    def get_explanation(self):
         rotation = self.object
         if rotation.direction == RotationDirection.OUT:
             return _(
@@ -428,7 +388,7 @@ class RotationCancelView(RotationActionView):
     page_title = gettext_lazy("Cancel the rotation")
     submit_button_label = gettext_lazy("Cancel the rotation")
 
-    def explanation(self):
+    def get_explanation(self):
         return _("A cancelled rotation stays in the register; nothing else changes.")
 
     def perform(self, form):

@@ -56,6 +56,9 @@ def test_report_workbook_has_one_sheet_per_level_and_the_missing_list(world, dja
                       ("B2", "Đơn vị B2", "Body under the province", 3, 2)]
     missing = [row[0] for row in wb["Missing"].iter_rows(min_row=3, values_only=True)]
     assert missing == ["Trần Thị Bình", "Vũ Thị Em", "Bùi Văn Giang"]  # by given name
+    # The caption and header stay in view and the shares read as percentages.
+    assert wb["Level 2"].freeze_panes == wb["Missing"].freeze_panes == "A3"
+    assert wb["Level 2"]["F3"].number_format == "0.0%" and wb["Level 2"]["D3"].number_format == "General"
 
 
 def test_report_download_by_the_board(world, client, django_capture_on_commit_callbacks):
