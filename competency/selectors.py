@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from organization.models import Cadre
@@ -14,6 +14,16 @@ from .models import Competency, Evidence, Framework, Requirement
 
 def framework_active() -> Framework | None:
     return Framework.objects.filter(is_active=True).first()
+
+
+def framework_on(day: datetime.date) -> Framework | None:
+    """The framework version in force on `day`: the one with the latest `effective_from` on or before
+    it (an active version without a date counts as in force since always). Figures for a past date
+    use the version of that date, not today's."""
+    return (
+        Framework.objects.filter(Q(effective_from__lte=day) | Q(is_active=True, effective_from__isnull=True))
+        .order_by(F("effective_from").desc(nulls_last=True), "-id").first()
+    )
 
 
 def attained_levels(*, cadre: Cadre, on: datetime.date | None = None) -> dict[int, int]:

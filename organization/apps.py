@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OrganizationConfig(AppConfig):
     name = "organization"
     verbose_name = _("Organization and cadres")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)

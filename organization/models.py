@@ -87,6 +87,27 @@ class Unit(MP_Node):
         return self.is_grassroots and self.party_member_count >= FULLTIME_DEPUTY_THRESHOLD
 
 
+class UnitPlacement(models.Model):
+    """Where a unit sat in the tree over a span of days: its tree path (and so its parent) from
+    `valid_from` to `valid_to` (inclusive; empty = open). A move or a merge closes the unit's
+    placement (and its sub-units') the day before and opens a new one, so figures for a past date
+    place every unit under the parent it had on that date (see targets.figures)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="placements", verbose_name=_("unit"))
+    path = models.CharField(_("tree path"), max_length=255)
+    valid_from = models.DateField(_("from"), null=True, blank=True)
+    valid_to = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit", "valid_from", "id"]
+        verbose_name = _("unit placement")
+        verbose_name_plural = _("unit placements")
+        indexes = [models.Index(fields=["valid_from", "valid_to"]), models.Index(fields=["path"])]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.path} ({self.valid_from or ''}–{self.valid_to or ''})"
+
+
 class Position(models.Model):
     """A position in an inspection committee or its office, kept as data."""
 
@@ -190,6 +211,13 @@ class PositionAssignment(models.Model):
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
+    # Elected or appointed to the inspection committee for the first time (not re-elected): only
+    # these count for the newly elected members' training target. Derived from the cadre's history
+    # when the assignment is opened (no earlier committee position), editable in the admin.
+    first_term = models.BooleanField(
+        _("first term"), default=True,
+        help_text=_("Elected or appointed to an inspection committee for the first time (not re-elected)."),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -6,11 +6,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.signals import records_changed
+
 from .imports import CadreRow
-from .models import Cadre, CadreStatus, Position, PositionAssignment, Unit
+from .models import Cadre, CadreStatus, Position, PositionAssignment, Unit, UnitPlacement
 from .vnsort import name_sort_key
 
 
@@ -53,8 +56,13 @@ def cadre_position_change(
             raise ValidationError(_("The change date must be after the current assignment's start date."))
         current.end_date = on - datetime.timedelta(days=1)
         current.save(update_fields=["end_date"])
+    if appointed:
+        # Elected or appointed now: a first term unless the cadre held a committee position before.
+        first_term = not cadre.assignments.filter(start_date__lt=on, position__is_committee_member=True).exists()
+    else:
+        first_term = current.first_term if current else True  # a move keeps the term it is in
     assignment = PositionAssignment.objects.create(
-        cadre=cadre, unit=unit, position=position, start_date=on, reason=reason
+        cadre=cadre, unit=unit, position=position, start_date=on, reason=reason, first_term=first_term
     )
     cadre.unit = unit
     cadre.position = position
@@ -76,6 +84,9 @@ def cadre_status_set(*, cadre: Cadre, status: str, on: datetime.date | None = No
         cadre.assignments.filter(end_date__isnull=True).update(end_date=on)
     cadre.status = status
     cadre.save(update_fields=["status", "updated_at"])
+    # The population counts open assignments of active cadres: every day of the open one changes.
+    first = cadre.assignments.order_by("start_date").values_list("start_date", flat=True).first()
+    records_changed.send(sender=Cadre, on=min(first or on, on), target_ids=None)
     return cadre
 
 
@@ -111,13 +122,60 @@ def unit_merge(*, source: Unit, target: Unit, on: datetime.date | None = None) -
             reason=_("Unit %(source)s merged into %(target)s") % {"source": source.code, "target": target.code},
         )
     for child in list(source.get_children()):
-        child.move(Unit.objects.get(pk=target.pk), pos="sorted-child")
+        unit_move(unit=child, parent=Unit.objects.get(pk=target.pk), on=on)
     source.refresh_from_db()
     source.is_active = False
     source.closed_on = on
     source.merged_into = target
     source.save(update_fields=["is_active", "closed_on", "merged_into"])
     return source
+
+
+def _placement_open(unit: Unit, *, path: str, on: datetime.date | None) -> UnitPlacement:
+    return UnitPlacement.objects.create(unit=unit, path=path, valid_from=on)
+
+
+def unit_placement_record(unit: Unit) -> UnitPlacement | None:
+    """Record the place of a unit just added to the tree (called on its creation). It has been there
+    'always' (reports of earlier dates find it), unless its tree path was another unit's before
+    (treebeard reuses the path of a unit that moved away): then it is there from today."""
+    if unit.placements.exists():
+        return None
+    reused = UnitPlacement.objects.filter(path=unit.path).exclude(unit=unit).exists()
+    return _placement_open(unit, path=unit.path, on=_today() if reused else None)
+
+
+@transaction.atomic
+def unit_move(*, unit: Unit, parent: Unit, on: datetime.date | None = None) -> Unit:
+    """Move `unit` (with its sub-units) under `parent` from `on`. The tree shows the new place; the
+    placements keep the old one until the day before `on`, so figures for earlier dates still count
+    the unit (and its cadres) under its old parent. Refused into its own subtree or a closed unit."""
+    on = on or _today()
+    unit = Unit.objects.get(pk=unit.pk)
+    parent = Unit.objects.get(pk=parent.pk)
+    if parent.path.startswith(unit.path):
+        raise ValidationError(_("A unit cannot be moved under itself or one of its own sub-units."))
+    if not parent.is_active:
+        raise ValidationError(_("Unit %(unit)s is closed and cannot receive sub-units.") % {"unit": parent})
+    if unit.get_parent() and unit.get_parent().pk == parent.pk:
+        return unit
+    subtree = list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", "path"))
+    ids = [pk for pk, _path in subtree]
+    placed = set(UnitPlacement.objects.filter(unit_id__in=ids).values_list("unit_id", flat=True))
+    # Units from before placements were recorded: their place so far is their current path.
+    UnitPlacement.objects.bulk_create(
+        UnitPlacement(unit_id=pk, path=path, valid_from=None) for pk, path in subtree if pk not in placed
+    )
+    open_rows = UnitPlacement.objects.filter(unit_id__in=ids, valid_to__isnull=True)
+    open_rows.filter(valid_from=on).delete()  # a second move the same day corrects the first
+    open_rows.filter(Q(valid_from__lt=on) | Q(valid_from__isnull=True)).update(valid_to=on - datetime.timedelta(days=1))
+    unit.move(parent, pos="sorted-child")
+    UnitPlacement.objects.bulk_create(
+        UnitPlacement(unit_id=pk, path=path, valid_from=on)
+        for pk, path in Unit.objects.filter(pk__in=ids).values_list("pk", "path")
+    )
+    records_changed.send(sender=Unit, on=on, target_ids=None)
+    return Unit.objects.get(pk=unit.pk)
 
 
 def _move(*, cadre: Cadre, unit: Unit, position: Position, on: datetime.date, reason: str) -> None:
@@ -154,6 +212,8 @@ def cadre_update(
     """
     on = on or _today()
     stored = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    if "appointed_on" in fields and fields["appointed_on"] != stored.appointed_on:
+        records_changed.send(sender=Cadre, on=None, target_ids=None)  # the newly elected population
     for name, value in fields.items():
         setattr(stored, name, value)
     stored.full_clean(exclude=["unit", "position", "status"])
@@ -210,6 +270,8 @@ def cadre_import(*, rows: Sequence[CadreRow], on: datetime.date | None = None, r
             setattr(cadre, name, plain[name])
         if changed:
             cadre.save(update_fields=[*changed, "updated_at"])
+            if "appointed_on" in changed:
+                records_changed.send(sender=Cadre, on=None, target_ids=None)
         if moves:
             _move(cadre=cadre, unit=unit, position=position, on=on, reason=reason)
         if new_status:

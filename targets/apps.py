@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TargetsConfig(AppConfig):
     name = "targets"
     verbose_name = _("Training targets")
+
+    def ready(self):
+        from . import freshness  # noqa: F401  (connects the receivers that mark figures stale)

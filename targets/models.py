@@ -72,6 +72,14 @@ class Target(models.Model):
     def is_newly_elected(self) -> bool:
         return self.newly_elected_deadline_days is not None
 
+    def figures_date(self, on: datetime.date) -> datetime.date:
+        """The date whose figures answer a question asked for `on`: `on` itself while the period runs,
+        the period's end once it has ended (the final result)."""
+        return min(on, self.period_end)
+
+    def has_ended(self, on: datetime.date) -> bool:
+        return on >= self.period_end
+
     def population_date(self, on: datetime.date) -> datetime.date:
         """The day whose holders form the population when computing on `on`."""
         if self.population_at == PopulationAt.PERIOD_END:
@@ -87,6 +95,11 @@ class RollupSnapshot(models.Model):
     taken_on = models.DateField(_("taken on"))
     population = models.PositiveIntegerField(_("population"))
     met = models.PositiveIntegerField(_("met"))
+    # Not met yet but still inside their own deadline (newly elected members): neither met nor missing.
+    in_time = models.PositiveIntegerField(_("still in time"), default=0)
+    # The unit's place in the tree on `taken_on` (units move and merge; the tree shows today's place).
+    path = models.CharField(max_length=255, default="", db_index=True)
+    depth = models.PositiveIntegerField(default=0)
     # Days since the period's start: lets the forecast's regression run as plain SQL aggregates.
     day_index = models.IntegerField()
     forecast_percent = models.FloatField(_("forecast at the period's end (%)"), null=True, blank=True)
@@ -107,6 +120,68 @@ class RollupSnapshot(models.Model):
     @property
     def percent(self) -> float | None:
         return round(100 * self.met / self.population, 1) if self.population else None
+
+    @property
+    def not_met(self) -> int:
+        return self.population - self.met - self.in_time
+
+
+class FigureSet(models.Model):
+    """The board's figures of one target on one date: the roll-up rows (RollupSnapshot, taken_on = `on`)
+    and the named cadres who do not meet it (FigureCadre), computed together by one statement.
+
+    Every page, report and export reads these stored rows, so they agree. A write that can change a
+    figure of `on` or earlier raises `version` (targets.freshness); the set is stale while
+    `computed_version` lags behind, and a debounced task computes it again."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="figure_sets")
+    on = models.DateField(_("as of"))
+    version = models.PositiveIntegerField(default=1)
+    computed_version = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)  # last write that made it stale (debounce)
+    # Asked for by a page or a report lately: kept fresh by the refresh task even if not today's.
+    wanted_at = models.DateTimeField(null=True, blank=True)
+    refresh_queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("figure set")
+        verbose_name_plural = _("figure sets")
+        constraints = [models.UniqueConstraint(fields=["target", "on"], name="figure_set_unique_per_day")]
+        indexes = [models.Index(fields=["on"])]
+
+    def __str__(self):
+        return f"{self.target_id} {self.on} v{self.computed_version}/{self.version}"
+
+    @property
+    def is_stale(self) -> bool:
+        return self.computed_version < self.version
+
+
+class CadreState(models.TextChoices):
+    NOT_MET = "not_met", _("Not met")
+    IN_TIME = "in_time", _("Still in time")
+
+
+class FigureCadre(models.Model):
+    """A cadre of a figure set's population who has not met the target: missing, or still in time."""
+
+    figure_set = models.ForeignKey(FigureSet, on_delete=models.CASCADE, related_name="cadres")
+    cadre = models.ForeignKey("organization.Cadre", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("organization.Unit", on_delete=models.CASCADE, related_name="+")
+    position = models.ForeignKey("organization.Position", on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=255)  # the unit's path on the set's date
+    state = models.CharField(max_length=8, choices=CadreState.choices)
+    deadline = models.DateField(null=True, blank=True)
+    name_sort_key = models.CharField(max_length=255, default="")
+
+    class Meta:
+        verbose_name = _("cadre not meeting a target")
+        verbose_name_plural = _("cadres not meeting a target")
+        indexes = [models.Index(fields=["figure_set", "state", "path"])]
+
+    def __str__(self):
+        return f"{self.figure_set_id}: {self.cadre_id} {self.state}"
 
 
 class JobKind(models.TextChoices):

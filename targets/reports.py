@@ -17,8 +17,9 @@ from openpyxl.styles import Alignment, PatternFill
 from lms.spreadsheets import WorkbookWriter, safe_cell
 from organization.models import Unit
 
+from .figures import RollupRow, figures_fresh, subtree_rows
 from .models import BoardJob, RollupSnapshot, Target
-from .selectors import MissingCadre, RollupRow, target_missing, target_rollup
+from .selectors import MissingCadre, missing_in_set
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 PDF_MISSING_LIMIT = 300
@@ -28,9 +29,10 @@ PDF_MISSING_LIMIT = 300
 class ReportData:
     target: Target
     unit: Unit
-    on: datetime.date
-    rows: list[tuple[Unit, RollupRow, float | None]]  # every unit of the subtree, tree order
+    on: datetime.date  # the figures' date: the date asked, or the period's end once it has ended
+    rows: list[tuple[Unit, RollupRow, float | None]]  # every unit of the subtree on that date, tree order
     missing: list[MissingCadre]
+    computed_at: datetime.datetime | None = None
 
     @property
     def total(self) -> RollupRow:
@@ -38,18 +40,18 @@ class ReportData:
 
 
 def report_data(*, target: Target, unit: Unit, on: datetime.date) -> ReportData:
-    """The numbers of a report: the roll-up of the unit's subtree on `on`, each unit's latest
-    forecast (from the snapshots), and every missing cadre with the reasons."""
-    rows = target_rollup(target=target, root_unit=unit, on=on)
+    """The numbers of a report: the stored figures of the unit's subtree on `on`, brought up to date
+    first (the same rows the dashboard shows), with each unit's forecast, and every missing cadre
+    with the reasons."""
+    figure_set = figures_fresh(target=target, on=on)
+    rows = subtree_rows(figure_set, unit)
+    forecasts = dict(RollupSnapshot.objects.filter(
+        target=target, taken_on=figure_set.on, unit_id__in=[row.unit_id for row in rows]
+    ).values_list("unit_id", "forecast_percent"))
     units = Unit.objects.in_bulk([row.unit_id for row in rows])
-    latest = {}
-    for snapshot in RollupSnapshot.objects.filter(
-        target=target, unit_id__in=units, taken_on__lte=on
-    ).order_by("unit_id", "-taken_on").values("unit_id", "forecast_percent", "taken_on"):
-        latest.setdefault(snapshot["unit_id"], snapshot["forecast_percent"])
-    missing = list(target_missing(target=target, unit=unit, on=on))
-    return ReportData(target=target, unit=unit, on=on, missing=missing,
-                      rows=[(units[row.unit_id], row, latest.get(row.unit_id)) for row in rows])
+    missing = list(missing_in_set(figure_set=figure_set, unit=unit))
+    return ReportData(target=target, unit=unit, on=figure_set.on, missing=missing, computed_at=figure_set.computed_at,
+                      rows=[(units[row.unit_id], row, forecasts.get(row.unit_id)) for row in rows])
 
 
 def _percent(value) -> str:

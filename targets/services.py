@@ -2,20 +2,19 @@
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms import outbox
 from organization import roles
-from organization.models import Unit, UnitKind
+from organization.models import UnitKind
 from organization.selectors import units_visible_to
 
 from . import jobs
+from .figures import figures_compute, unit_row
 from .models import BoardJob, Criterion, JobKind, PopulationAt, ReportSchedule, RollupSnapshot, Target
-from .selectors import rollup_sql
 
 
 def target_validate(
@@ -77,92 +76,18 @@ def target_create(
     return target
 
 
-FORECAST_WINDOW_DAYS = 365
-
-
-FORECAST_MIN_POINTS = 3
-
-
-@transaction.atomic
 def rollup_snapshot_take(*, target: Target, root_unit, on: datetime.date) -> int:
-    """Store the roll-up of `target` on `on` for every unit of `root_unit`'s subtree, with each unit's
-    forecast for the period's end. Returns the number of rows written. Two statements (delete the
-    day's rows, insert them straight from the roll-up SQL), whatever the tree's size.
-
-    Idempotent and safe to retry: the day's rows for those units are replaced, and the forecast
-    only reads snapshots taken before `on` plus the day's own figures, so a second run for the
-    same date writes the same rows. The forecast is the straight line fitted (least squares)
-    through the unit's percentages of the last FORECAST_WINDOW_DAYS days, today's included, read at
-    the period's end and kept within 0–100; it needs FORECAST_MIN_POINTS snapshots. Once the period
-    has ended, the forecast is the final percentage.
-    """
-
-
-    # One snapshot of a target at a time: two runs of the same day (the nightly job and "recompute
-    # now") wait for each other instead of colliding on the one-row-per-day constraint.
-    Target.objects.select_for_update().filter(pk=target.pk).first()
-    if connection.vendor == "postgresql":
-        # A dead worker's query must not hold the day's rows for minutes: the database gives up.
-        timeout_ms = int(settings.KTLEARN_ROLLUP_STATEMENT_TIMEOUT.total_seconds() * 1000)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL statement_timeout = {timeout_ms}")
-    rollup, params = rollup_sql(target=target, root_unit=root_unit, on=on)
-    snapshots = connection.ops.quote_name(RollupSnapshot._meta.db_table)
-    units = connection.ops.quote_name(Unit._meta.db_table)
-    x_now = (on - target.period_start).days
-    x_end = (target.period_end - target.period_start).days
-    real = "DOUBLE PRECISION"
-    ended = "1 = 1" if on >= target.period_end else "1 = 0"
-    sql = f"""{rollup},
-    hist AS (
-        SELECT s.unit_id, COUNT(*) AS n, SUM(CAST(s.day_index AS {real})) AS sx,
-               SUM(CAST(s.met AS {real}) * 100 / s.population) AS sy,
-               SUM(CAST(s.day_index AS {real}) * s.met * 100 / s.population) AS sxy,
-               SUM(CAST(s.day_index AS {real}) * s.day_index) AS sxx
-        FROM {snapshots} s
-        WHERE s.target_id = %s AND s.taken_on < %s AND s.taken_on >= %s AND s.population > 0
-          AND s.unit_id IN (SELECT u.id FROM {units} u WHERE u.path LIKE %s)
-        GROUP BY s.unit_id
-    ),
-    pts AS (
-        SELECT r.unit_id, r.population, r.met,
-               CASE WHEN r.population > 0 THEN CAST(r.met AS {real}) * 100 / r.population END AS y,
-               COALESCE(h.n, 0) + 1 AS n, COALESCE(h.sx, 0) + {x_now} AS sx,
-               COALESCE(h.sxy, 0) + {x_now} * (CAST(r.met AS {real}) * 100 / CASE WHEN r.population > 0
-                   THEN r.population ELSE 1 END) AS sxy,
-               COALESCE(h.sy, 0) + CAST(r.met AS {real}) * 100 / CASE WHEN r.population > 0
-                   THEN r.population ELSE 1 END AS sy,
-               COALESCE(h.sxx, 0) + CAST({x_now} AS {real}) * {x_now} AS sxx
-        FROM roll r LEFT JOIN hist h ON h.unit_id = r.unit_id
-    ),
-    line AS (
-        SELECT unit_id, population, met, y, n, sx, sy,
-               CASE WHEN population > 0 AND n >= {FORECAST_MIN_POINTS} AND n * sxx - sx * sx <> 0
-                    THEN (n * sxy - sx * sy) / (n * sxx - sx * sx) END AS slope
-        FROM pts
-    ),
-    fc AS (
-        SELECT unit_id, population, met,
-               CASE WHEN population = 0 THEN NULL
-                    WHEN {ended} THEN y
-                    WHEN slope IS NULL THEN NULL
-                    ELSE (sy - slope * sx) / n + slope * {x_end} END AS f
-        FROM line
-    )
-    INSERT INTO {snapshots} (target_id, unit_id, taken_on, population, met, day_index, forecast_percent)
-    SELECT %s, unit_id, %s, population, met, {x_now},
-           CASE WHEN f < 0 THEN 0 WHEN f > 100 THEN 100 ELSE f END
-    FROM fc"""
-    RollupSnapshot.objects.filter(target=target, taken_on=on, unit__path__startswith=root_unit.path).delete()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, target.pk, on, on - datetime.timedelta(days=FORECAST_WINDOW_DAYS),
-                             root_unit.path + "%", target.pk, on])
-        written = cursor.rowcount
-    if written < 0:  # SQLite does not count the rows of an INSERT that starts with a WITH clause
-        written = RollupSnapshot.objects.filter(
-            target=target, taken_on=on, unit__path__startswith=root_unit.path
-        ).count()
-    return written
+    """Compute and store the figures of `target` on `on` (the day's snapshot; see targets.figures) and
+    return the number of rows of `root_unit`'s subtree written. Idempotent and safe to retry: the
+    day's rows are replaced. The forecast is the straight line fitted (least squares) through the
+    unit's percentages of the last FORECAST_WINDOW_DAYS days, the day's included, read at the
+    period's end and kept within 0–100; it needs FORECAST_MIN_POINTS snapshots. Once the period has
+    ended, the figures are those of its last day and the forecast is the final percentage."""
+    figure_set = figures_compute(target=target, on=on)
+    top = unit_row(figure_set, root_unit)
+    if top is None:
+        return 0
+    return RollupSnapshot.objects.filter(target=target, taken_on=figure_set.on, path__startswith=top.path).count()
 
 
 def board_job_request(*, by, kind: str, target: Target, unit, on: datetime.date | None = None) -> BoardJob:

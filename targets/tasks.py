@@ -11,7 +11,8 @@ from django.utils import timezone
 from lms import outbox
 from organization.models import Unit
 
-from . import jobs
+from . import freshness, jobs
+from .figures import figures_compute, subtree_rows
 from .models import BoardJob, JobKind, JobStatus, ReportSchedule, Target
 from .reports import report_build
 from .services import rollup_snapshot_take
@@ -32,18 +33,29 @@ def rollup_snapshots_nightly_task(on_iso: str | None = None) -> int:
         is_active=True, period_start__lte=on, period_end__gte=on - datetime.timedelta(days=SNAPSHOT_GRACE_DAYS)
     )
     failed = []
+    roots = list(Unit.get_root_nodes())
     for target in targets:
-        for root in Unit.get_root_nodes():
-            # Each target on its own: one that fails (a timeout, bad data) is logged and the others
-            # still get their snapshot.
-            try:
-                written += rollup_snapshot_take(target=target, root_unit=root, on=on)
-            except Exception:
-                logger.exception("Nightly snapshot of target %s failed", target.pk)
-                failed.append(target.pk)
+        # Each target on its own: one that fails (a timeout, bad data) is logged and the others
+        # still get their snapshot. One computation covers every root of the tree.
+        try:
+            figure_set = figures_compute(target=target, on=on)
+            written += sum(len(subtree_rows(figure_set, root)) for root in roots)
+        except Exception:
+            logger.exception("Nightly snapshot of target %s failed", target.pk)
+            failed.append(target.pk)
     if failed:
         logger.error("Nightly snapshots: %s target(s) failed: %s", len(failed), failed)
     return written
+
+
+@shared_task(name=freshness.TASK_NAME, bind=True, acks_late=True, ignore_result=True)
+def figures_refresh_task(self) -> dict:
+    """Compute again the board's figures that writes made stale, once the writes have paused
+    (targets.freshness). Idempotent: a fresh set is left as it is."""
+    result = freshness.figures_refresh()
+    if "waited" in result:
+        self.apply_async(countdown=max(1, int(result["waited"]) + 1))
+    return result
 
 
 @shared_task(name="competency.board_job_run", acks_late=True)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("missing/", views.missing, name="missing"),
     path("missing/export/", views.missing_export, name="missing_export"),
     path("newly-elected/", views.newly_elected, name="newly_elected"),
+    path("figures/<int:pk>/status/", views.figures_status, name="figures_status"),
     path("jobs/", views.job_request, name="job_request"),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
     path("reports/", views.reports, name="reports"),

@@ -20,11 +20,13 @@ from organization import roles
 from organization.models import Unit, UnitKind
 from organization.selectors import units_visible_to
 
+from .figures import figures_current
 from .forms import DashboardFilterForm, ReportRequestForm, ReportScheduleForm
-from .models import BoardJob, JobKind, ReportSchedule, Target
+from .freshness import figures_want
+from .models import BoardJob, CadreState, FigureSet, JobKind, ReportSchedule, Target
 from .records import record_kind, records_cadres, records_csv, records_csv_zip, records_workbook
 from .reports import report_workbook_missing
-from .selectors import dashboard_data, dashboard_top_unit, newly_elected_due, target_missing
+from .selectors import dashboard_data, dashboard_top_unit, missing_in_set, newly_elected_due
 from .services import board_job_request, report_schedule_set
 
 UNITS_PER_PAGE = 100
@@ -68,6 +70,16 @@ class Scope:
             raise Http404
         self.on = data.get("on") or timezone.localdate()
         self.kind = data.get("kind") or ""
+        self._figures = {}
+
+    def figures(self, target=None):
+        """The stored figures every part of the page reads (one set per target and date)."""
+        target = target or self.target
+        if target.pk not in self._figures:
+            figure_set = figures_current(target=target, on=self.on)
+            figures_want(figure_set)
+            self._figures[target.pk] = figure_set
+        return self._figures[target.pk]
 
     def query(self, **overrides) -> str:
         values = {"target": self.target.pk if self.target else "", "unit": self.unit.pk,
@@ -94,12 +106,14 @@ def dashboard(request):
     page_number = request.GET.get("page") or "1"
     page_number = int(page_number) if page_number.isdigit() and int(page_number) > 0 else 1
     data = dashboard_data(target=scope.target, unit=scope.unit, on=scope.on, kind=scope.kind,
-                          limit=UNITS_PER_PAGE, offset=(page_number - 1) * UNITS_PER_PAGE)
+                          limit=UNITS_PER_PAGE, offset=(page_number - 1) * UNITS_PER_PAGE,
+                          figure_set=scope.figures())
     pages = max(1, -(-data.units_count // UNITS_PER_PAGE))
     chart = {
         "labels": [row.unit.name for row in data.units],
         "percent": [row.percent for row in data.units],
-        "forecast": [None if row.forecast_percent is None else round(row.forecast_percent, 1) for row in data.units],
+        "forecast": [] if data.final else [
+            None if row.forecast_percent is None else round(row.forecast_percent, 1) for row in data.units],
         "goal": scope.target.goal_percent,
         "trend": _trend_series(data, scope.target),
         "strings": {"percent": _("Met (%)"), "goal": _("Goal"), "forecast": _("Forecast")},
@@ -108,7 +122,7 @@ def dashboard(request):
     context.update({
         "data": data, "chart": chart, "page_number": page_number, "pages": pages,
         "query": scope.query(), "drill_query": scope.query(unit="", kind=""), "newly_elected_target": newly_elected,
-        "missing_count": (data.total.population - data.total.met) if data.total else 0,
+        "missing_count": data.missing_count, "figure_set": data.figure_set,
         "jobs": BoardJob.objects.filter(requested_by=request.user, kind=JobKind.SNAPSHOT,
                                         status__in=["pending", "running"]).order_by("-id")[:1],
     })
@@ -136,16 +150,19 @@ def missing(request):
     scope = Scope(request)
     if scope.target is None:
         raise Http404
-    missing_list = target_missing(target=scope.target, unit=scope.unit, on=scope.on)
+    state = CadreState.IN_TIME if request.GET.get("state") == CadreState.IN_TIME else CadreState.NOT_MET
+    figure_set = scope.figures()
+    missing_list = missing_in_set(figure_set=figure_set, unit=scope.unit, state=state)
     if request.GET.get("fragment"):
         return render(request, "targets/includes/missing_table.html", {
             "rows": missing_list[:MISSING_PREVIEW], "total": missing_list.count(), "scope": scope,
-            "preview": True, "query": scope.query(),
+            "preview": True, "query": scope.query(), "figure_set": figure_set, "state": state,
         })
     page = Paginator(missing_list, MISSING_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "targets/missing.html", {
         "scope": scope, "page_obj": page, "rows": page.object_list, "total": missing_list.count(),
-        "query": scope.query(), "breadcrumbs": scope.breadcrumbs(),
+        "query": scope.query(), "breadcrumbs": scope.breadcrumbs(), "figure_set": figure_set, "state": state,
+        "final": scope.target.has_ended(figure_set.on),
     })
 
 
@@ -154,12 +171,13 @@ def missing_export(request):
     scope = Scope(request)
     if scope.target is None:
         raise Http404
-    rows = list(target_missing(target=scope.target, unit=scope.unit, on=scope.on))
+    figure_set = scope.figures()
+    rows = list(missing_in_set(figure_set=figure_set, unit=scope.unit))
     response = HttpResponse(
-        report_workbook_missing(target=scope.target, unit=scope.unit, on=scope.on, rows=rows),
+        report_workbook_missing(target=scope.target, unit=scope.unit, on=figure_set.on, rows=rows),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    name = f"chua-dat-{scope.target.code}-{scope.unit.code}-{scope.on:%Y%m%d}.xlsx".lower()
+    name = f"chua-dat-{scope.target.code}-{scope.unit.code}-{figure_set.on:%Y%m%d}.xlsx".lower()
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -169,7 +187,8 @@ def newly_elected(request):
     """Newly elected members under the unit whose training deadline is near or past (fragment)."""
     scope = Scope(request)
     target = Target.objects.filter(is_active=True, newly_elected_deadline_days__isnull=False).first()
-    rows = newly_elected_due(target=target, unit=scope.unit, on=scope.on) if target else []
+    rows = newly_elected_due(target=target, unit=scope.unit, on=scope.on,
+                             figure_set=scope.figures(target)) if target else []
     return render(request, "targets/includes/newly_elected.html", {
         "rows": rows[:NEWLY_ELECTED_SHOWN], "total": len(rows), "target": target, "scope": scope, "on": scope.on,
         "missing_query": scope.query(target=target.pk) if target else "",
@@ -198,6 +217,19 @@ def job_request(request):
 
 def _jobs_visible_to(user):
     return BoardJob.objects.filter(unit__in=units_visible_to(user))
+
+
+@login_required
+def figures_status(request, pk):
+    """Polled while a page shows stale figures: 'recomputing…' until the set is fresh, then the page
+    reloads (HX-Refresh) to show the new figures together."""
+    _require_board_role(request.user)
+    figure_set = get_object_or_404(FigureSet.objects.select_related("target"), pk=pk)
+    if not figure_set.is_stale:
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "targets/includes/figures_status.html", {"figure_set": figure_set})
 
 
 @login_required

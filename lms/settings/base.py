@@ -198,6 +198,9 @@ CELERY_BEAT_SCHEDULE = {
     "lms.outbox_dispatch": {"task": "lms.outbox_dispatch", "schedule": 60},
     # Every five minutes: board jobs whose worker died are queued again, or failed after three tries.
     "targets.board_jobs_sweep": {"task": "targets.board_jobs_sweep", "schedule": 5 * 60},
+    # Every ten minutes: the board's figures that writes made stale and nobody refreshed (a refresh
+    # lost with its worker); normally a write queues its own refresh (targets.freshness).
+    "targets.figures_refresh": {"task": "targets.figures_refresh", "schedule": 10 * 60},
 }
 # A broker that refuses or never answers must cost a request at most a couple of seconds: user
 # actions queue work through the outbox (lms.outbox), which publishes with these timeouts and no
@@ -213,6 +216,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # The roll-up behind a snapshot or a report may run this long on PostgreSQL before the database
 # cancels it (shorter than targets.jobs.STALE_AFTER, after which the job is taken for dead).
+# The board's figures are computed again once writes have paused this long (targets.freshness); with
+# tasks run in-process (no broker: development) at once.
+KTLEARN_FIGURES_DEBOUNCE_SECONDS = env.int(
+    "KTLEARN_FIGURES_DEBOUNCE_SECONDS", default=0 if CELERY_TASK_ALWAYS_EAGER else 30
+)
 KTLEARN_ROLLUP_STATEMENT_TIMEOUT = datetime.timedelta(
     seconds=env.int("KTLEARN_ROLLUP_STATEMENT_TIMEOUT_S", default=600)
 )

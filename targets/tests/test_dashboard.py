@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from organization import roles
 from organization.models import Unit
+from targets.figures import figures_compute
 from targets.models import BoardJob, JobKind, JobStatus, RollupSnapshot
 from targets.services import rollup_snapshot_take
 from targets.tasks import rollup_snapshots_nightly_task
@@ -195,7 +196,8 @@ def test_dashboard_query_count_is_the_same_for_10_and_500_children(world, board_
 
 
 def test_missing_page_query_count_does_not_grow_with_the_list(world, board_client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(16):
+    figures_compute(target=world["target"], on=ON)  # the first look at a date computes its figures once
+    with django_assert_max_num_queries(19):
         response = board_client.get("/board/missing/", {"on": ON.isoformat()})
     assert response.context["total"] == 3
 

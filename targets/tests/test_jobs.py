@@ -13,6 +13,7 @@ from lms.models import OutboxMessage
 from organization import roles
 from organization.models import Unit
 from targets import jobs
+from targets.figures import figures_compute
 from targets.models import BoardJob, JobKind, JobStatus, RollupSnapshot, Target
 from targets.services import board_job_request, rollup_snapshot_take
 from targets.tasks import board_job_run_task, rollup_snapshots_nightly_task
@@ -89,14 +90,14 @@ def test_a_finished_job_delivered_twice_is_not_run_again(world, django_capture_o
 def test_the_nightly_loop_snapshots_the_other_targets_when_one_fails(world):
     second = Target.objects.create(code="second", name="Second", period_start=world["target"].period_start,
                                    period_end=world["target"].period_end, criterion=world["target"].criterion)
-    real = rollup_snapshot_take
+    real = figures_compute
 
-    def failing_for_first(*, target, root_unit, on):
+    def failing_for_first(*, target, on):
         if target.pk == world["target"].pk:
             raise RuntimeError("statement timeout")
-        return real(target=target, root_unit=root_unit, on=on)
+        return real(target=target, on=on)
 
-    with mock.patch("targets.tasks.rollup_snapshot_take", side_effect=failing_for_first):
+    with mock.patch("targets.tasks.figures_compute", side_effect=failing_for_first):
         written = rollup_snapshots_nightly_task(ON.isoformat())
     assert written > 0
     assert RollupSnapshot.objects.filter(target=second, taken_on=ON).exists()

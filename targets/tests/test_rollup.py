@@ -17,12 +17,15 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from organization.models import Unit, UnitKind
+from targets.figures import figures_compute
 from targets.models import Criterion, PopulationAt, Target
 from targets.selectors import target_missing, target_rollup
 from targets.services import target_create
-from tests.factories import PositionFactory
+from tests.factories import CadreFactory, PositionFactory, add_unit
 
 from .builders import build_world
 
@@ -89,8 +92,25 @@ def test_no_active_framework_means_nobody_is_competent(world):
     assert _numbers(target_rollup(target=world["target"], root_unit=world["root"], on=D(2025, 7, 1)))["P"] == (7, 0)
 
 
-def test_rollup_is_a_fixed_number_of_queries(world, django_assert_num_queries):
-    with django_assert_num_queries(3):  # framework, max depth, the roll-up
+def _compute_queries(target, on):
+    with CaptureQueriesContext(connection) as queries:
+        figures_compute(target=target, on=on)
+    return len(queries)
+
+
+def test_computing_the_figures_is_a_fixed_number_of_queries(world):
+    before = _compute_queries(world["target"], D(2025, 7, 1))
+    b1 = Unit.objects.get(code="B1")
+    for i in range(6):  # a bigger tree with more cadres: the same statements
+        unit = add_unit(Unit.objects.get(pk=b1.pk), f"X{i}", kind=UnitKind.COMMUNE)
+        CadreFactory.create_batch(3, unit=unit, position=world["uv"])
+    assert _compute_queries(world["target"], D(2025, 7, 2)) == before
+    assert before <= 25
+
+
+def test_reading_computed_figures_is_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    figures_compute(target=world["target"], on=D(2025, 7, 1))
+    with django_assert_max_num_queries(3):  # the set, the unit's row, its subtree
         target_rollup(target=world["target"], root_unit=world["root"], on=D(2025, 7, 1))
 
 

@@ -1,0 +1,365 @@
+"""The board's figures: computed once per target and date into stored rows, read by every page.
+
+One computation (`figures_compute`) answers "who of the target's population meets it on this date"
+for the whole tree and stores, together and in one transaction:
+
+- one RollupSnapshot row per unit that existed on the date (its place in the tree on that date, the
+  population of its subtree, how many met, how many are still inside their own deadline, and the
+  forecast for the period's end), and
+- one FigureCadre row per cadre who has not met it (missing, or still in time), with their unit
+  and position on the date.
+
+The dashboard card, the chart, the table of units, the missing list (count and names), the reports
+and the exports read those rows, so they cannot disagree; they all say which date and which
+computation time they show. A write that can change a figure marks the sets of that date and later
+stale (targets.freshness); a debounced task computes them again.
+
+The computation runs in stages through temporary tables: the population first (on PostgreSQL it is
+ANALYZEd, so the planner knows its size and hashes it against the completions and the evidence
+instead of nesting loops over them), then the per-cadre flag, then the two inserts. The same SQL
+runs on SQLite and PostgreSQL; the only dialect difference is adding days to a date.
+
+Who counts where: each cadre holding one of the target's positions on the population date (the
+period's end, or the date asked if earlier; the date asked for "today" targets) counts in the unit
+of the position assignment they held that day, and that unit counts under the parent it had that
+day (organization.UnitPlacement), so moves and merges do not rewrite the past. Trained: completed
+every required course, or at least `min_hours` hours (courses and recognised external training),
+between the period's start and the date (newly elected members, counted only in their first term:
+between their election and their deadline; before the deadline they are "still in time", not
+missing). Competent: evidence valid on the date reaches every level that the framework version in
+force on that date requires for their position in their unit's kind.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from competency.models import Evidence, Requirement
+from competency.selectors import framework_on
+from courses.models import Completion, ExternalTraining
+from organization.models import Cadre, CadreStatus, PositionAssignment, Unit, UnitPlacement
+
+from .models import CadreState, Criterion, FigureCadre, FigureSet, RollupSnapshot, Target
+
+logger = logging.getLogger(__name__)
+
+FORECAST_WINDOW_DAYS = 365
+FORECAST_MIN_POINTS = 3
+
+
+def _t(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _add_days(column: str, days: int) -> str:
+    days = int(days)
+    if connection.vendor == "sqlite":
+        return f"date({column}, '+{days} days')"
+    return f"({column} + {days})"
+
+
+def target_required_course_ids(target: Target) -> list[int]:
+    return list(target.required_courses.values_list("pk", flat=True).order_by("pk"))
+
+
+def placements_sql(day_param: str = "%s") -> str:
+    """`place(unit_id, path)`: every unit's tree path on a day (units from before placements were
+    recorded: their current path). Two parameters: the day, twice."""
+    return f"""
+    SELECT pl.unit_id, pl.path FROM {_t(UnitPlacement)} pl
+    WHERE (pl.valid_from IS NULL OR pl.valid_from <= {day_param})
+      AND (pl.valid_to IS NULL OR pl.valid_to >= {day_param})
+    UNION ALL
+    SELECT u.id, u.path FROM {_t(Unit)} u
+    WHERE NOT EXISTS (SELECT 1 FROM {_t(UnitPlacement)} x WHERE x.unit_id = u.id)"""
+
+
+def _population_sql(target: Target, on: datetime.date) -> tuple[str, list]:
+    """SELECT of the population on the population date: cadre, unit, position, the unit's path that
+    day, its kind, the election date and the sort key of the name."""
+    pop_date = target.population_date(on)
+    kinds_sql = ""
+    if target.unit_kinds:
+        kinds_sql = f"AND u.kind IN ({', '.join(['%s'] * len(target.unit_kinds))})"
+    newly_sql = ("AND a.first_term = %s AND c.appointed_on >= %s AND c.appointed_on <= %s"
+                 if target.is_newly_elected else "")
+    sql = f"""
+    WITH place AS ({placements_sql()}),
+    pa AS (
+        SELECT a.cadre_id, a.unit_id, a.position_id, pl.path, u.kind, c.appointed_on, c.name_sort_key,
+               ROW_NUMBER() OVER (PARTITION BY a.cadre_id ORDER BY a.id DESC) AS latest
+        FROM {_t(PositionAssignment)} a
+        JOIN {_t(Cadre)} c ON c.id = a.cadre_id
+        JOIN {_t(Unit)} u ON u.id = a.unit_id
+        JOIN place pl ON pl.unit_id = a.unit_id
+        WHERE a.start_date <= %s
+          AND (a.end_date >= %s OR (a.end_date IS NULL AND c.status = %s))
+          AND a.position_id IN (SELECT tp.position_id FROM {_t(Target.positions.through)} tp WHERE tp.target_id = %s)
+          {kinds_sql} {newly_sql}
+    )
+    SELECT cadre_id, unit_id, position_id, path, kind, appointed_on, name_sort_key FROM pa WHERE latest = 1"""
+    params: list = [pop_date, pop_date, pop_date, pop_date, CadreStatus.ACTIVE, target.pk, *(target.unit_kinds or [])]
+    if target.is_newly_elected:
+        params += [True, target.period_start, pop_date]
+    return sql, params
+
+
+def _flag_sql(target: Target, on: datetime.date, pop: str) -> tuple[str, list]:
+    """SELECT over the population table `pop` of (cadre_id, unit_id, position_id, path, name_sort_key,
+    met, in_time, deadline): met 0/1; in_time 1 for a newly elected member not trained yet whose
+    deadline is after the date."""
+    eval_date = min(on, target.period_end)
+    if target.criterion == Criterion.COMPETENT:
+        framework = framework_on(eval_date)
+        sql = f"""
+    WITH req AS (
+        SELECT r.position_id, r.competency_id, r.unit_kind, r.required_level
+        FROM {_t(Requirement)} r WHERE r.framework_id = %s
+    ),
+    need AS (
+        SELECT p.cadre_id, r.competency_id, r.required_level
+        FROM {pop} p JOIN req r ON r.position_id = p.position_id
+        WHERE r.unit_kind = p.kind
+           OR (r.unit_kind = '' AND NOT EXISTS (
+                SELECT 1 FROM req k WHERE k.position_id = r.position_id AND k.competency_id = r.competency_id
+                                      AND k.unit_kind = p.kind))
+    ),
+    has AS (
+        SELECT e.cadre_id, e.competency_id, MAX(e.level) AS level
+        FROM {_t(Evidence)} e JOIN {pop} p ON p.cadre_id = e.cadre_id
+        WHERE e.obtained_on <= %s AND (e.expires_on IS NULL OR e.expires_on >= %s)
+        GROUP BY e.cadre_id, e.competency_id
+    ),
+    failing AS (
+        SELECT DISTINCT n.cadre_id FROM need n
+        LEFT JOIN has h ON h.cadre_id = n.cadre_id AND h.competency_id = n.competency_id
+        WHERE h.level IS NULL OR h.level < n.required_level
+    )
+    SELECT p.cadre_id, p.unit_id, p.position_id, p.path, p.name_sort_key,
+           CASE WHEN f.cadre_id IS NULL AND {"1 = 1" if framework else "1 = 0"} THEN 1 ELSE 0 END AS met,
+           0 AS in_time, CAST(NULL AS DATE) AS deadline
+    FROM {pop} p LEFT JOIN failing f ON f.cadre_id = p.cadre_id"""
+        return sql, [framework.pk if framework else 0, eval_date, eval_date]
+
+    course_ids = target_required_course_ids(target)
+    # The training that counts: inside the period (read by date alone, aggregated per cadre in one
+    # pass) or, for newly elected members, between their own election and deadline.
+    if target.is_newly_elected:
+        deadline = _add_days("p.appointed_on", target.newly_elected_deadline_days)
+        window = (f"JOIN {pop} p ON p.cadre_id = {{alias}}.cadre_id WHERE {{col}} >= p.appointed_on "
+                  f"AND {{col}} <= %s AND {{col}} <= {deadline}")
+        window_params = [eval_date]
+    else:
+        deadline = "CAST(NULL AS DATE)"
+        window = "WHERE {col} >= %s AND {col} <= %s"
+        window_params = [target.period_start, eval_date]
+    in_courses = ", ".join(["%s"] * len(course_ids)) or "NULL"
+    met = (f"CASE WHEN ({'per.required = %s' if course_ids else '1 = 0'}) OR "
+           f"({'COALESCE(per.hours, 0) + COALESCE(o.hours, 0) >= %s' if target.min_hours else '1 = 0'}) "
+           "THEN 1 ELSE 0 END")
+    met_params = ([len(course_ids)] if course_ids else []) + ([float(target.min_hours)] if target.min_hours else [])
+    in_time = f"CASE WHEN {deadline} > %s THEN 1 ELSE 0 END" if target.is_newly_elected else "0"
+    sql = f"""
+    WITH per AS (
+        SELECT co.cadre_id, SUM(co.hours) AS hours,
+               COUNT(DISTINCT CASE WHEN co.course_id IN ({in_courses}) THEN co.course_id END) AS required
+        FROM {_t(Completion)} co {window.format(alias="co", col="co.completed_on")}
+        GROUP BY co.cadre_id
+    ),
+    outside AS (
+        SELECT x.cadre_id, SUM(x.hours) AS hours
+        FROM {_t(ExternalTraining)} x {window.format(alias="x", col="x.end_on")}
+        GROUP BY x.cadre_id
+    ),
+    flagged AS (
+        SELECT p.cadre_id, p.unit_id, p.position_id, p.path, p.name_sort_key, {met} AS met,
+               {in_time} AS in_time, {deadline} AS deadline
+        FROM {pop} p
+        LEFT JOIN per ON per.cadre_id = p.cadre_id
+        LEFT JOIN outside o ON o.cadre_id = p.cadre_id
+    )
+    SELECT cadre_id, unit_id, position_id, path, name_sort_key, met,
+           CASE WHEN met = 1 THEN 0 ELSE in_time END AS in_time, deadline
+    FROM flagged"""
+    params = course_ids + window_params + window_params + met_params
+    if target.is_newly_elected:
+        params.append(eval_date)
+    return sql, params
+
+
+def _temp(cursor, name: str, select: str, params: list) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {select}", params)
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {name}")
+
+
+def _insert_rows(cursor, *, target: Target, on: datetime.date, figure_set: FigureSet, flag: str) -> None:
+    """Insert the day's roll-up (with forecasts) and the named cadres who did not meet the target."""
+    steplen = Unit.steplen
+    pop_date = target.population_date(on)
+    cursor.execute(f"SELECT MAX(LENGTH(path)) FROM ({placements_sql()}) q", [pop_date, pop_date])
+    longest = cursor.fetchone()[0] or steplen
+    depths = ", ".join(f"({k * steplen})" for k in range(1, longest // steplen + 1))
+    snapshots = _t(RollupSnapshot)
+    x_now = (on - target.period_start).days
+    x_end = (target.period_end - target.period_start).days
+    real = "DOUBLE PRECISION"
+    ended = "1 = 1" if target.has_ended(on) else "1 = 0"
+    sql = f"""
+    WITH place AS ({placements_sql()}),
+    leaf AS (SELECT path, COUNT(*) AS population, SUM(met) AS met, SUM(in_time) AS in_time FROM {flag} GROUP BY path),
+    lengths(n) AS (VALUES {depths}),
+    agg AS (
+        SELECT substr(leaf.path, 1, lengths.n) AS prefix, SUM(leaf.population) AS population, SUM(leaf.met) AS met,
+               SUM(leaf.in_time) AS in_time
+        FROM leaf JOIN lengths ON length(leaf.path) >= lengths.n
+        GROUP BY substr(leaf.path, 1, lengths.n)
+    ),
+    roll AS (
+        SELECT pl.unit_id, pl.path, COALESCE(agg.population, 0) AS population, COALESCE(agg.met, 0) AS met,
+               COALESCE(agg.in_time, 0) AS in_time
+        FROM place pl LEFT JOIN agg ON agg.prefix = pl.path
+    ),
+    hist AS (
+        SELECT s.unit_id, COUNT(*) AS n, SUM(CAST(s.day_index AS {real})) AS sx,
+               SUM(CAST(s.met AS {real}) * 100 / s.population) AS sy,
+               SUM(CAST(s.day_index AS {real}) * s.met * 100 / s.population) AS sxy,
+               SUM(CAST(s.day_index AS {real}) * s.day_index) AS sxx
+        FROM {snapshots} s
+        WHERE s.target_id = %s AND s.taken_on < %s AND s.taken_on >= %s AND s.population > 0
+        GROUP BY s.unit_id
+    ),
+    pts AS (
+        SELECT r.unit_id, r.path, r.population, r.met, r.in_time,
+               CASE WHEN r.population > 0 THEN CAST(r.met AS {real}) * 100 / r.population END AS y,
+               COALESCE(h.n, 0) + 1 AS n, COALESCE(h.sx, 0) + {x_now} AS sx,
+               COALESCE(h.sxy, 0) + {x_now} * (CAST(r.met AS {real}) * 100 / CASE WHEN r.population > 0
+                   THEN r.population ELSE 1 END) AS sxy,
+               COALESCE(h.sy, 0) + CAST(r.met AS {real}) * 100 / CASE WHEN r.population > 0
+                   THEN r.population ELSE 1 END AS sy,
+               COALESCE(h.sxx, 0) + CAST({x_now} AS {real}) * {x_now} AS sxx
+        FROM roll r LEFT JOIN hist h ON h.unit_id = r.unit_id
+    ),
+    line AS (
+        SELECT unit_id, path, population, met, in_time, y, n, sx, sy,
+               CASE WHEN population > 0 AND n >= {FORECAST_MIN_POINTS} AND n * sxx - sx * sx <> 0
+                    THEN (n * sxy - sx * sy) / (n * sxx - sx * sx) END AS slope
+        FROM pts
+    ),
+    fc AS (
+        SELECT unit_id, path, population, met, in_time,
+               CASE WHEN population = 0 THEN NULL
+                    WHEN {ended} THEN y
+                    WHEN slope IS NULL THEN NULL
+                    ELSE (sy - slope * sx) / n + slope * {x_end} END AS f
+        FROM line
+    )
+    INSERT INTO {snapshots} (target_id, unit_id, taken_on, population, met, in_time, path, depth, day_index,
+                             forecast_percent)
+    SELECT %s, unit_id, %s, population, met, in_time, path, LENGTH(path) / {steplen}, {x_now},
+           CASE WHEN f < 0 THEN 0 WHEN f > 100 THEN 100 ELSE f END
+    FROM fc"""
+    cursor.execute(sql, [pop_date, pop_date, target.pk, on, on - datetime.timedelta(days=FORECAST_WINDOW_DAYS),
+                         target.pk, on])
+    cursor.execute(f"""
+    INSERT INTO {_t(FigureCadre)} (figure_set_id, cadre_id, unit_id, position_id, path, state, deadline, name_sort_key)
+    SELECT %s, cadre_id, unit_id, position_id, path,
+           CASE WHEN in_time = 1 THEN %s ELSE %s END, deadline, COALESCE(name_sort_key, '')
+    FROM {flag} WHERE met = 0""", [figure_set.pk, CadreState.IN_TIME, CadreState.NOT_MET])
+
+
+def _set_for(target: Target, day: datetime.date) -> FigureSet:
+    try:
+        with transaction.atomic():
+            return FigureSet.objects.get_or_create(target=target, on=day)[0]
+    except IntegrityError:  # created by a parallel request in between: use that one
+        return FigureSet.objects.get(target=target, on=day)
+
+
+def figures_compute(*, target: Target, on: datetime.date, force: bool = True) -> FigureSet:
+    """Compute and store the figures of `target` for `on` (the period's end once it has ended), for
+    the whole tree. Idempotent; two computations of one set wait for each other (row lock), and with
+    `force=False` the second does nothing when the first left the set fresh. Returns the set."""
+    day = target.figures_date(on)
+    figure_set = _set_for(target, day)
+    with transaction.atomic():
+        figure_set = FigureSet.objects.select_for_update().get(pk=figure_set.pk)
+        if not force and figure_set.computed_at is not None and not figure_set.is_stale:
+            return figure_set
+        seen_version = figure_set.version
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # A dead worker's query must not hold the rows for minutes: the database gives up.
+                timeout_ms = int(settings.KTLEARN_ROLLUP_STATEMENT_TIMEOUT.total_seconds() * 1000)
+                cursor.execute(f"SET LOCAL statement_timeout = {timeout_ms}")
+            pop_sql, pop_params = _population_sql(target, day)
+            _temp(cursor, "kt_pop", pop_sql, pop_params)
+            flag_sql, flag_params = _flag_sql(target, day, "kt_pop")
+            _temp(cursor, "kt_flag", flag_sql, flag_params)
+            RollupSnapshot.objects.filter(target=target, taken_on=day).delete()
+            FigureCadre.objects.filter(figure_set=figure_set).delete()
+            _insert_rows(cursor, target=target, on=day, figure_set=figure_set, flag="kt_flag")
+            cursor.execute("DROP TABLE kt_flag")
+            cursor.execute("DROP TABLE kt_pop")
+        figure_set.computed_version = seen_version
+        figure_set.computed_at = timezone.now()
+        figure_set.save(update_fields=["computed_version", "computed_at"])
+    return figure_set
+
+
+def figures_current(*, target: Target, on: datetime.date) -> FigureSet:
+    """The stored figures for a page: computed now if the date has none yet, otherwise as stored (a
+    stale set is shown with its time while the refresh task computes it again; see freshness)."""
+    day = target.figures_date(on)
+    figure_set = FigureSet.objects.filter(target=target, on=day).first()
+    if figure_set is None or figure_set.computed_at is None:
+        figure_set = figures_compute(target=target, on=day, force=False)
+    return figure_set
+
+
+def figures_fresh(*, target: Target, on: datetime.date) -> FigureSet:
+    """The figures up to date with every write so far (computed again here if stale): for reports."""
+    day = target.figures_date(on)
+    figure_set = FigureSet.objects.filter(target=target, on=day).first()
+    if figure_set is None or figure_set.computed_at is None or figure_set.is_stale:
+        figure_set = figures_compute(target=target, on=day, force=False)
+    return figure_set
+
+
+@dataclass
+class RollupRow:
+    unit_id: int
+    path: str
+    depth: int
+    population: int
+    met: int
+    in_time: int = 0
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.met / self.population, 1) if self.population else None
+
+    @property
+    def not_met(self) -> int:
+        return self.population - self.met - self.in_time
+
+
+def unit_row(figure_set: FigureSet, unit) -> RollupSnapshot | None:
+    """The unit's row in the set (None: the unit did not exist on that date)."""
+    return RollupSnapshot.objects.filter(target_id=figure_set.target_id, taken_on=figure_set.on, unit=unit).first()
+
+
+def subtree_rows(figure_set: FigureSet, unit) -> list[RollupRow]:
+    """Every unit of `unit`'s subtree as it was on the set's date, the unit first, in tree order."""
+    top = unit_row(figure_set, unit)
+    if top is None:
+        return []
+    rows = (RollupSnapshot.objects.filter(target_id=figure_set.target_id, taken_on=figure_set.on,
+                                          path__startswith=top.path)
+            .order_by("path").values_list("unit_id", "path", "depth", "population", "met", "in_time"))
+    return [RollupRow(*row) for row in rows]

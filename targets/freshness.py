@@ -1,0 +1,187 @@
+"""Keeping the stored figures fresh.
+
+Any write that can change a figure (a completion, external training, evidence, a position
+assignment, a cadre leaving, a unit moved or merged, a target or framework edited, an import) marks
+the figure sets of the affected date and later stale: their `version` goes up. The marking is
+gathered per transaction and applied after the commit (a user's transaction never waits on a lock
+of the board's rows), then one refresh task is queued through the outbox. The task waits until the
+writes have paused for KTLEARN_FIGURES_DEBOUNCE_SECONDS (an import of 3,000 rows gives one
+recomputation, not 3,000), then computes again the stale sets that someone looks at: today's (the
+period's end, once ended) of every active target, and any set a page or a report asked for in the
+last WANTED_DAYS days. Older sets (the trend's past days) are computed again when they are asked for.
+
+Pages show the stored set with its computation time and, while it is stale, "recomputing…".
+"""
+
+import datetime
+import logging
+import threading
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+from competency.models import Area, Competency, Evidence, Framework, ProficiencyLevel, Requirement
+from courses.models import Completion, ExternalTraining
+from lms import outbox
+from lms.signals import records_changed
+from organization.models import PositionAssignment, Unit, UnitPlacement
+
+from .figures import figures_compute
+from .models import Criterion, FigureSet, Target
+
+logger = logging.getLogger(__name__)
+
+TASK_NAME = "targets.figures_refresh"
+WANTED_DAYS = 7
+# A queued refresh older than this is presumed lost (worker gone): the next write queues another.
+REFRESH_LEASE = datetime.timedelta(minutes=15)
+
+_ALL = object()  # "every date"
+_state = threading.local()
+
+
+def _pending() -> dict:
+    if not hasattr(_state, "pending"):
+        _state.pending = {}
+    return _state.pending
+
+
+def figures_touch(*, on: datetime.date | None, target_ids=None) -> None:
+    """Note that figures of `on` and later (None: every date) of `target_ids` (None: every target)
+    may have changed; applied after the current transaction commits."""
+    pending = _pending()
+    key = None if target_ids is None else frozenset(target_ids)
+    day = _ALL if on is None else on
+    previous = pending.get(key)
+    if previous is None:
+        pending[key] = day
+    elif previous is not _ALL:
+        pending[key] = _ALL if day is _ALL else min(previous, day)
+    transaction.on_commit(_flush)
+
+
+def _flush() -> None:
+    pending = _pending()
+    if not pending:
+        return
+    items = list(pending.items())
+    pending.clear()
+    now = timezone.now()
+    marked = 0
+    for target_ids, day in items:
+        sets = FigureSet.objects.all()
+        if target_ids is not None:
+            sets = sets.filter(target_id__in=target_ids)
+        if day is not _ALL:
+            sets = sets.filter(on__gte=day)
+        marked += sets.update(version=F("version") + 1, changed_at=now)
+    if marked:
+        _queue_refresh(now)
+
+
+def _queue_refresh(now) -> None:
+    """Queue one refresh task unless one is already waiting (a lease, so a lost one is replaced)."""
+    with transaction.atomic():
+        waiting = FigureSet.objects.filter(refresh_queued_at__gte=now - REFRESH_LEASE).exists()
+        if waiting:
+            return
+        FigureSet.objects.filter(computed_version__lt=F("version")).update(refresh_queued_at=now)
+        outbox.enqueue(TASK_NAME)
+
+
+def figures_want(figure_set: FigureSet) -> None:
+    """A page or a report looks at this set: keep it fresh for WANTED_DAYS, and if it is stale,
+    make sure a refresh is on its way."""
+    now = timezone.now()
+    if figure_set.wanted_at is None or figure_set.wanted_at < now - datetime.timedelta(hours=1):
+        FigureSet.objects.filter(pk=figure_set.pk).update(wanted_at=now)
+    if figure_set.is_stale:
+        _queue_refresh(now)
+
+
+def _sets_to_refresh(today: datetime.date):
+    current = Q(pk__in=[])
+    for target in Target.objects.filter(is_active=True).only("pk", "period_end"):
+        current |= Q(target_id=target.pk, on=target.figures_date(today))
+    wanted = Q(wanted_at__gte=timezone.now() - datetime.timedelta(days=WANTED_DAYS))
+    return FigureSet.objects.filter(computed_version__lt=F("version")).filter(current | wanted)
+
+
+def figures_refresh(*, debounce_seconds: float | None = None) -> dict:
+    """Compute again the stale sets that are looked at. Returns {"waited": seconds} when the writes
+    have not paused long enough yet (the caller runs it again later), else {"computed": n, "failed": m}."""
+    debounce = settings.KTLEARN_FIGURES_DEBOUNCE_SECONDS if debounce_seconds is None else debounce_seconds
+    now = timezone.now()
+    stale = _sets_to_refresh(timezone.localdate())
+    latest = stale.order_by("-changed_at").values_list("changed_at", flat=True).first()
+    if debounce and latest and (now - latest).total_seconds() < debounce:
+        return {"waited": debounce - (now - latest).total_seconds()}
+    # From here on a new write queues a new refresh (this one may have read before it).
+    FigureSet.objects.filter(refresh_queued_at__isnull=False).update(refresh_queued_at=None)
+    computed = failed = 0
+    for figure_set in list(stale.select_related("target")):
+        try:
+            figures_compute(target=figure_set.target, on=figure_set.on, force=False)
+            computed += 1
+        except Exception:  # one bad target does not keep the others stale
+            logger.exception("Refreshing the figures of target %s on %s failed", figure_set.target_id, figure_set.on)
+            failed += 1
+    return {"computed": computed, "failed": failed}
+
+
+# --- What marks figures stale -------------------------------------------------------------------------------------
+
+def _date_of(instance, *fields):
+    days = [getattr(instance, name, None) for name in fields]
+    days = [day for day in days if isinstance(day, datetime.date)]
+    return min(days) if days else None
+
+
+def _competent_target_ids():
+    return list(Target.objects.filter(criterion=Criterion.COMPETENT).values_list("pk", flat=True))
+
+
+def _on_record(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    if sender is Completion:
+        figures_touch(on=_date_of(instance, "completed_on"))
+    elif sender is ExternalTraining:
+        figures_touch(on=_date_of(instance, "end_on"))
+    elif sender is Evidence:
+        figures_touch(on=_date_of(instance, "obtained_on"), target_ids=_competent_target_ids())
+    elif sender is PositionAssignment:
+        figures_touch(on=_date_of(instance, "start_date"))
+    elif sender is UnitPlacement:
+        figures_touch(on=_date_of(instance, "valid_from"))
+    elif sender is Unit:
+        figures_touch(on=None)  # a new unit, a kind changed: every date
+    elif sender in (Framework, ProficiencyLevel, Area, Competency, Requirement):
+        figures_touch(on=None, target_ids=_competent_target_ids())
+    elif sender is Target:
+        figures_touch(on=None, target_ids=[instance.pk])
+
+
+for _model in (Completion, ExternalTraining, Evidence, PositionAssignment, UnitPlacement, Unit, Framework,
+               ProficiencyLevel, Area, Competency, Requirement, Target):
+    post_save.connect(_on_record, sender=_model, dispatch_uid=f"targets.figures.save.{_model.__name__}")
+    post_delete.connect(_on_record, sender=_model, dispatch_uid=f"targets.figures.delete.{_model.__name__}")
+
+
+def _on_target_m2m(sender, instance, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Target):
+        figures_touch(on=None, target_ids=[instance.pk])
+
+
+for _through in (Target.positions.through, Target.required_courses.through):
+    m2m_changed.connect(_on_target_m2m, sender=_through, dispatch_uid=f"targets.figures.m2m.{_through.__name__}")
+
+
+def _on_records_changed(sender, on=None, target_ids=None, **kwargs):
+    figures_touch(on=on, target_ids=target_ids)
+
+
+records_changed.connect(_on_records_changed, dispatch_uid="targets.figures.records_changed")
