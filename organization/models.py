@@ -88,13 +88,15 @@ class Unit(MP_Node):
 
 
 class UnitPlacement(models.Model):
-    """Where a unit sat in the tree over a span of days: its tree path (and so its parent) from
-    `valid_from` to `valid_to` (inclusive; empty = open). A move or a merge closes the unit's
-    placement (and its sub-units') the day before and opens a new one, so figures for a past date
-    place every unit under the parent it had on that date (see targets.figures)."""
+    """Under which parent a unit sat over a span of days, from `valid_from` to `valid_to` (inclusive;
+    empty = open; no parent = a root). A move or a merge closes the unit's placement the day before
+    and opens a new one, so figures for a past date place every unit under the parent it had on
+    that date (see targets.figures). The tree itself (treebeard paths) shows only today."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="placements", verbose_name=_("unit"))
-    path = models.CharField(_("tree path"), max_length=255)
+    parent = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", null=True, blank=True, verbose_name=_("parent unit")
+    )
     valid_from = models.DateField(_("from"), null=True, blank=True)
     valid_to = models.DateField(_("until"), null=True, blank=True)
 
@@ -102,10 +104,10 @@ class UnitPlacement(models.Model):
         ordering = ["unit", "valid_from", "id"]
         verbose_name = _("unit placement")
         verbose_name_plural = _("unit placements")
-        indexes = [models.Index(fields=["valid_from", "valid_to"]), models.Index(fields=["path"])]
+        indexes = [models.Index(fields=["valid_from", "valid_to"])]
 
     def __str__(self):
-        return f"{self.unit_id} {self.path} ({self.valid_from or ''}–{self.valid_to or ''})"
+        return f"{self.unit_id} under {self.parent_id} ({self.valid_from or ''}–{self.valid_to or ''})"
 
 
 class Position(models.Model):

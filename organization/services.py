@@ -131,25 +131,24 @@ def unit_merge(*, source: Unit, target: Unit, on: datetime.date | None = None) -
     return source
 
 
-def _placement_open(unit: Unit, *, path: str, on: datetime.date | None) -> UnitPlacement:
-    return UnitPlacement.objects.create(unit=unit, path=path, valid_from=on)
+def _parent_id(unit: Unit) -> int | None:
+    parent = unit.get_parent()
+    return parent.pk if parent else None
 
 
 def unit_placement_record(unit: Unit) -> UnitPlacement | None:
-    """Record the place of a unit just added to the tree (called on its creation). It has been there
-    'always' (reports of earlier dates find it), unless its tree path was another unit's before
-    (treebeard reuses the path of a unit that moved away): then it is there from today."""
+    """Record the parent of a unit just added to the tree (called on its creation). It has been there
+    'always', so reports of earlier dates find it with its cadres' history."""
     if unit.placements.exists():
         return None
-    reused = UnitPlacement.objects.filter(path=unit.path).exclude(unit=unit).exists()
-    return _placement_open(unit, path=unit.path, on=_today() if reused else None)
+    return UnitPlacement.objects.create(unit=unit, parent_id=_parent_id(unit), valid_from=None)
 
 
 @transaction.atomic
 def unit_move(*, unit: Unit, parent: Unit, on: datetime.date | None = None) -> Unit:
     """Move `unit` (with its sub-units) under `parent` from `on`. The tree shows the new place; the
-    placements keep the old one until the day before `on`, so figures for earlier dates still count
-    the unit (and its cadres) under its old parent. Refused into its own subtree or a closed unit."""
+    placements keep the old parent until the day before `on`, so figures for earlier dates still
+    count the unit (and its cadres) under its old parent. Refused into its own subtree or a closed unit."""
     on = on or _today()
     unit = Unit.objects.get(pk=unit.pk)
     parent = Unit.objects.get(pk=parent.pk)
@@ -157,23 +156,16 @@ def unit_move(*, unit: Unit, parent: Unit, on: datetime.date | None = None) -> U
         raise ValidationError(_("A unit cannot be moved under itself or one of its own sub-units."))
     if not parent.is_active:
         raise ValidationError(_("Unit %(unit)s is closed and cannot receive sub-units.") % {"unit": parent})
-    if unit.get_parent() and unit.get_parent().pk == parent.pk:
+    old_parent = _parent_id(unit)
+    if old_parent == parent.pk:
         return unit
-    subtree = list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", "path"))
-    ids = [pk for pk, _path in subtree]
-    placed = set(UnitPlacement.objects.filter(unit_id__in=ids).values_list("unit_id", flat=True))
-    # Units from before placements were recorded: their place so far is their current path.
-    UnitPlacement.objects.bulk_create(
-        UnitPlacement(unit_id=pk, path=path, valid_from=None) for pk, path in subtree if pk not in placed
-    )
-    open_rows = UnitPlacement.objects.filter(unit_id__in=ids, valid_to__isnull=True)
+    if not unit.placements.exists():  # from before placements were recorded: there since always
+        UnitPlacement.objects.create(unit=unit, parent_id=old_parent, valid_from=None)
+    open_rows = unit.placements.filter(valid_to__isnull=True)
     open_rows.filter(valid_from=on).delete()  # a second move the same day corrects the first
     open_rows.filter(Q(valid_from__lt=on) | Q(valid_from__isnull=True)).update(valid_to=on - datetime.timedelta(days=1))
     unit.move(parent, pos="sorted-child")
-    UnitPlacement.objects.bulk_create(
-        UnitPlacement(unit_id=pk, path=path, valid_from=on)
-        for pk, path in Unit.objects.filter(pk__in=ids).values_list("pk", "path")
-    )
+    UnitPlacement.objects.create(unit=unit, parent=parent, valid_from=on)
     records_changed.send(sender=Unit, on=on, target_ids=None)
     return Unit.objects.get(pk=unit.pk)
 

@@ -7,4 +7,4 @@ class TargetsConfig(AppConfig):
     verbose_name = _("Training targets")
 
     def ready(self):
-        from . import freshness  # noqa: F401  (connects the receivers that mark figures stale)
+        from . import freshness, tasks  # noqa: F401  (receivers that mark figures stale; the tasks they queue)

@@ -36,9 +36,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from competency.models import Evidence, Requirement
+from competency.models import Competency, Evidence, Requirement
 from competency.selectors import framework_on
 from courses.models import Completion, ExternalTraining
 from organization.models import Cadre, CadreStatus, PositionAssignment, Unit, UnitPlacement
@@ -66,16 +67,52 @@ def target_required_course_ids(target: Target) -> list[int]:
     return list(target.required_courses.values_list("pk", flat=True).order_by("pk"))
 
 
-def placements_sql(day_param: str = "%s") -> str:
-    """`place(unit_id, path)`: every unit's tree path on a day (units from before placements were
-    recorded: their current path). Two parameters: the day, twice."""
-    return f"""
-    SELECT pl.unit_id, pl.path FROM {_t(UnitPlacement)} pl
-    WHERE (pl.valid_from IS NULL OR pl.valid_from <= {day_param})
-      AND (pl.valid_to IS NULL OR pl.valid_to >= {day_param})
-    UNION ALL
-    SELECT u.id, u.path FROM {_t(Unit)} u
-    WHERE NOT EXISTS (SELECT 1 FROM {_t(UnitPlacement)} x WHERE x.unit_id = u.id)"""
+PLACE_STEP = 5  # characters per level of the paths a computation gives the tree of its date
+
+
+def places_on(day: datetime.date) -> list[tuple[int, str]]:
+    """Every unit that existed on `day` with a path of the tree as it was that day: each unit under
+    the parent of its placement valid that day (units from before placements were recorded: under
+    their current parent). The paths are this computation's own (PLACE_STEP characters per level,
+    siblings by code); they are stored with the figures and compared only within one set."""
+    units = list(Unit.objects.values_list("pk", "path", "code"))
+    by_path = {path: pk for pk, path, _code in units}
+    code = {pk: c for pk, _path, c in units}
+    with_history = set(UnitPlacement.objects.values_list("unit_id", flat=True).distinct())
+    parent: dict[int, int | None] = {
+        pk: by_path.get(path[:-Unit.steplen]) for pk, path, _code in units if pk not in with_history
+    }
+    valid = UnitPlacement.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    for unit_id, parent_id in valid.order_by("valid_from", "id").values_list("unit_id", "parent_id"):
+        parent[unit_id] = parent_id
+    children: dict[int | None, list[int]] = {}
+    for unit_id, parent_id in parent.items():
+        children.setdefault(parent_id if parent_id in parent else None, []).append(unit_id)
+    places: list[tuple[int, str]] = []
+    stack = [(unit_id, "") for unit_id in sorted(children.get(None, []), key=code.get, reverse=True)]
+    counters: dict[str, int] = {}
+    while stack:
+        unit_id, parent_path = stack.pop()
+        counters[parent_path] = counters.get(parent_path, 0) + 1
+        path = f"{parent_path}{counters[parent_path]:0{PLACE_STEP}d}"
+        places.append((unit_id, path))
+        stack.extend((child, path) for child in sorted(children.get(unit_id, []), key=code.get, reverse=True))
+    return places
+
+
+def _place_table(cursor, day: datetime.date) -> int:
+    """Fill the temporary table kt_place(unit_id, path) with the tree of `day`; returns its depth."""
+    places = places_on(day)
+    cursor.execute("DROP TABLE IF EXISTS kt_place")
+    cursor.execute("CREATE TEMPORARY TABLE kt_place (unit_id BIGINT PRIMARY KEY, path VARCHAR(255) NOT NULL)")
+    for start in range(0, len(places), 500):
+        chunk = places[start:start + 500]
+        cursor.execute("INSERT INTO kt_place (unit_id, path) VALUES " + ", ".join(["(%s, %s)"] * len(chunk)),
+                       [value for row in chunk for value in row])
+    if connection.vendor == "postgresql":
+        cursor.execute("ANALYZE kt_place")
+    return max((len(path) // PLACE_STEP for _unit, path in places), default=1)
 
 
 def _population_sql(target: Target, on: datetime.date) -> tuple[str, list]:
@@ -88,21 +125,20 @@ def _population_sql(target: Target, on: datetime.date) -> tuple[str, list]:
     newly_sql = ("AND a.first_term = %s AND c.appointed_on >= %s AND c.appointed_on <= %s"
                  if target.is_newly_elected else "")
     sql = f"""
-    WITH place AS ({placements_sql()}),
-    pa AS (
+    WITH pa AS (
         SELECT a.cadre_id, a.unit_id, a.position_id, pl.path, u.kind, c.appointed_on, c.name_sort_key,
                ROW_NUMBER() OVER (PARTITION BY a.cadre_id ORDER BY a.id DESC) AS latest
         FROM {_t(PositionAssignment)} a
         JOIN {_t(Cadre)} c ON c.id = a.cadre_id
         JOIN {_t(Unit)} u ON u.id = a.unit_id
-        JOIN place pl ON pl.unit_id = a.unit_id
+        JOIN kt_place pl ON pl.unit_id = a.unit_id
         WHERE a.start_date <= %s
           AND (a.end_date >= %s OR (a.end_date IS NULL AND c.status = %s))
           AND a.position_id IN (SELECT tp.position_id FROM {_t(Target.positions.through)} tp WHERE tp.target_id = %s)
           {kinds_sql} {newly_sql}
     )
     SELECT cadre_id, unit_id, position_id, path, kind, appointed_on, name_sort_key FROM pa WHERE latest = 1"""
-    params: list = [pop_date, pop_date, pop_date, pop_date, CadreStatus.ACTIVE, target.pk, *(target.unit_kinds or [])]
+    params: list = [pop_date, pop_date, CadreStatus.ACTIVE, target.pk, *(target.unit_kinds or [])]
     if target.is_newly_elected:
         params += [True, target.period_start, pop_date]
     return sql, params
@@ -117,26 +153,28 @@ def _flag_sql(target: Target, on: datetime.date, pop: str) -> tuple[str, list]:
         framework = framework_on(eval_date)
         sql = f"""
     WITH req AS (
-        SELECT r.position_id, r.competency_id, r.unit_kind, r.required_level
-        FROM {_t(Requirement)} r WHERE r.framework_id = %s
+        SELECT r.position_id, k.code AS competency, r.unit_kind, r.required_level
+        FROM {_t(Requirement)} r JOIN {_t(Competency)} k ON k.id = r.competency_id WHERE r.framework_id = %s
     ),
     need AS (
-        SELECT p.cadre_id, r.competency_id, r.required_level
+        SELECT p.cadre_id, r.competency, r.required_level
         FROM {pop} p JOIN req r ON r.position_id = p.position_id
         WHERE r.unit_kind = p.kind
            OR (r.unit_kind = '' AND NOT EXISTS (
-                SELECT 1 FROM req k WHERE k.position_id = r.position_id AND k.competency_id = r.competency_id
+                SELECT 1 FROM req k WHERE k.position_id = r.position_id AND k.competency = r.competency
                                       AND k.unit_kind = p.kind))
     ),
+    -- Evidence counts for the competency's code in whichever framework version it was recorded:
+    -- a new version keeps what cadres have shown.
     has AS (
-        SELECT e.cadre_id, e.competency_id, MAX(e.level) AS level
-        FROM {_t(Evidence)} e JOIN {pop} p ON p.cadre_id = e.cadre_id
+        SELECT e.cadre_id, k.code AS competency, MAX(e.level) AS level
+        FROM {_t(Evidence)} e JOIN {pop} p ON p.cadre_id = e.cadre_id JOIN {_t(Competency)} k ON k.id = e.competency_id
         WHERE e.obtained_on <= %s AND (e.expires_on IS NULL OR e.expires_on >= %s)
-        GROUP BY e.cadre_id, e.competency_id
+        GROUP BY e.cadre_id, k.code
     ),
     failing AS (
         SELECT DISTINCT n.cadre_id FROM need n
-        LEFT JOIN has h ON h.cadre_id = n.cadre_id AND h.competency_id = n.competency_id
+        LEFT JOIN has h ON h.cadre_id = n.cadre_id AND h.competency = n.competency
         WHERE h.level IS NULL OR h.level < n.required_level
     )
     SELECT p.cadre_id, p.unit_id, p.position_id, p.path, p.name_sort_key,
@@ -198,21 +236,20 @@ def _temp(cursor, name: str, select: str, params: list) -> None:
         cursor.execute(f"ANALYZE {name}")
 
 
-def _insert_rows(cursor, *, target: Target, on: datetime.date, figure_set: FigureSet, flag: str) -> None:
+def _insert_rows(cursor, *, target: Target, on: datetime.date, figure_set: FigureSet, flag: str,
+                 levels: int) -> None:
     """Insert the day's roll-up (with forecasts) and the named cadres who did not meet the target."""
-    steplen = Unit.steplen
-    pop_date = target.population_date(on)
-    cursor.execute(f"SELECT MAX(LENGTH(path)) FROM ({placements_sql()}) q", [pop_date, pop_date])
-    longest = cursor.fetchone()[0] or steplen
-    depths = ", ".join(f"({k * steplen})" for k in range(1, longest // steplen + 1))
+    steplen = PLACE_STEP
+    depths = ", ".join(f"({k * steplen})" for k in range(1, levels + 1))
     snapshots = _t(RollupSnapshot)
     x_now = (on - target.period_start).days
     x_end = (target.period_end - target.period_start).days
     real = "DOUBLE PRECISION"
     ended = "1 = 1" if target.has_ended(on) else "1 = 0"
     sql = f"""
-    WITH place AS ({placements_sql()}),
-    leaf AS (SELECT path, COUNT(*) AS population, SUM(met) AS met, SUM(in_time) AS in_time FROM {flag} GROUP BY path),
+    WITH leaf AS (
+        SELECT path, COUNT(*) AS population, SUM(met) AS met, SUM(in_time) AS in_time FROM {flag} GROUP BY path
+    ),
     lengths(n) AS (VALUES {depths}),
     agg AS (
         SELECT substr(leaf.path, 1, lengths.n) AS prefix, SUM(leaf.population) AS population, SUM(leaf.met) AS met,
@@ -223,7 +260,7 @@ def _insert_rows(cursor, *, target: Target, on: datetime.date, figure_set: Figur
     roll AS (
         SELECT pl.unit_id, pl.path, COALESCE(agg.population, 0) AS population, COALESCE(agg.met, 0) AS met,
                COALESCE(agg.in_time, 0) AS in_time
-        FROM place pl LEFT JOIN agg ON agg.prefix = pl.path
+        FROM kt_place pl LEFT JOIN agg ON agg.prefix = pl.path
     ),
     hist AS (
         SELECT s.unit_id, COUNT(*) AS n, SUM(CAST(s.day_index AS {real})) AS sx,
@@ -264,7 +301,7 @@ def _insert_rows(cursor, *, target: Target, on: datetime.date, figure_set: Figur
     SELECT %s, unit_id, %s, population, met, in_time, path, LENGTH(path) / {steplen}, {x_now},
            CASE WHEN f < 0 THEN 0 WHEN f > 100 THEN 100 ELSE f END
     FROM fc"""
-    cursor.execute(sql, [pop_date, pop_date, target.pk, on, on - datetime.timedelta(days=FORECAST_WINDOW_DAYS),
+    cursor.execute(sql, [target.pk, on, on - datetime.timedelta(days=FORECAST_WINDOW_DAYS),
                          target.pk, on])
     cursor.execute(f"""
     INSERT INTO {_t(FigureCadre)} (figure_set_id, cadre_id, unit_id, position_id, path, state, deadline, name_sort_key)
@@ -297,15 +334,16 @@ def figures_compute(*, target: Target, on: datetime.date, force: bool = True) ->
                 # A dead worker's query must not hold the rows for minutes: the database gives up.
                 timeout_ms = int(settings.KTLEARN_ROLLUP_STATEMENT_TIMEOUT.total_seconds() * 1000)
                 cursor.execute(f"SET LOCAL statement_timeout = {timeout_ms}")
+            levels = _place_table(cursor, target.population_date(day))
             pop_sql, pop_params = _population_sql(target, day)
             _temp(cursor, "kt_pop", pop_sql, pop_params)
             flag_sql, flag_params = _flag_sql(target, day, "kt_pop")
             _temp(cursor, "kt_flag", flag_sql, flag_params)
             RollupSnapshot.objects.filter(target=target, taken_on=day).delete()
             FigureCadre.objects.filter(figure_set=figure_set).delete()
-            _insert_rows(cursor, target=target, on=day, figure_set=figure_set, flag="kt_flag")
-            cursor.execute("DROP TABLE kt_flag")
-            cursor.execute("DROP TABLE kt_pop")
+            _insert_rows(cursor, target=target, on=day, figure_set=figure_set, flag="kt_flag", levels=levels)
+            for table in ("kt_flag", "kt_pop", "kt_place"):
+                cursor.execute(f"DROP TABLE {table}")
         figure_set.computed_version = seen_version
         figure_set.computed_at = timezone.now()
         figure_set.save(update_fields=["computed_version", "computed_at"])

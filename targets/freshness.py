@@ -15,7 +15,6 @@ Pages show the stored set with its computation time and, while it is stale, "rec
 
 import datetime
 import logging
-import threading
 
 from django.conf import settings
 from django.db import transaction
@@ -39,47 +38,25 @@ WANTED_DAYS = 7
 # A queued refresh older than this is presumed lost (worker gone): the next write queues another.
 REFRESH_LEASE = datetime.timedelta(minutes=15)
 
-_ALL = object()  # "every date"
-_state = threading.local()
-
-
-def _pending() -> dict:
-    if not hasattr(_state, "pending"):
-        _state.pending = {}
-    return _state.pending
-
-
 def figures_touch(*, on: datetime.date | None, target_ids=None) -> None:
     """Note that figures of `on` and later (None: every date) of `target_ids` (None: every target)
-    may have changed; applied after the current transaction commits."""
-    pending = _pending()
-    key = None if target_ids is None else frozenset(target_ids)
-    day = _ALL if on is None else on
-    previous = pending.get(key)
-    if previous is None:
-        pending[key] = day
-    elif previous is not _ALL:
-        pending[key] = _ALL if day is _ALL else min(previous, day)
-    transaction.on_commit(_flush)
+    may have changed. Applied after the current transaction commits (nothing if it rolls back): one
+    small UPDATE of the board's sets, outside the user's transaction."""
+    ids = None if target_ids is None else list(target_ids)
+    transaction.on_commit(lambda: _mark(on=on, target_ids=ids))
 
 
-def _flush() -> None:
-    pending = _pending()
-    if not pending:
-        return
-    items = list(pending.items())
-    pending.clear()
+def _mark(*, on, target_ids) -> int:
+    sets = FigureSet.objects.all()
+    if target_ids is not None:
+        sets = sets.filter(target_id__in=target_ids)
+    if on is not None:
+        sets = sets.filter(on__gte=on)
     now = timezone.now()
-    marked = 0
-    for target_ids, day in items:
-        sets = FigureSet.objects.all()
-        if target_ids is not None:
-            sets = sets.filter(target_id__in=target_ids)
-        if day is not _ALL:
-            sets = sets.filter(on__gte=day)
-        marked += sets.update(version=F("version") + 1, changed_at=now)
+    marked = sets.update(version=F("version") + 1, changed_at=now)
     if marked:
         _queue_refresh(now)
+    return marked
 
 
 def _queue_refresh(now) -> None:

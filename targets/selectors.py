@@ -105,23 +105,23 @@ def _missing_details(*, target: Target, on: datetime.date, rows: list[tuple]) ->
                 "competency"
             ):
                 requirements.setdefault((req.position_id, req.competency_id), {})[req.unit_kind] = req
-            levels: dict[tuple[int, int], int] = {}
+            levels: dict[tuple[int, str], int] = {}
             valid = (
                 Evidence.objects.filter(cadre_id__in=reasons, obtained_on__lte=eval_date)
                 .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=eval_date))
-                .values("cadre_id", "competency_id").annotate(level=Max("level"))
+                .values("cadre_id", "competency__code").annotate(level=Max("level"))
             )
-            for row in valid:
-                levels[(row["cadre_id"], row["competency_id"])] = row["level"]
+            for row in valid:  # by the competency's code, whichever version the evidence was recorded in
+                levels[(row["cadre_id"], row["competency__code"])] = row["level"]
             for cadre_id, unit_id, position_id, *_rest in rows:
                 kind = units[unit_id].kind
-                for (pos_id, competency_id), by_kind in requirements.items():
+                for (pos_id, _competency_id), by_kind in requirements.items():
                     if pos_id != position_id:
                         continue
                     req = by_kind.get(kind) or by_kind.get("")
                     if req is None:
                         continue
-                    have = levels.get((cadre_id, competency_id), 0)
+                    have = levels.get((cadre_id, req.competency.code), 0)
                     if have < req.required_level:
                         reasons[cadre_id].append(
                             _("%(code)s %(name)s: level %(have)s of %(need)s")

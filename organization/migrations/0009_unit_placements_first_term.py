@@ -12,8 +12,10 @@ def backfill(apps, schema_editor):
     Unit = apps.get_model("organization", "Unit")
     UnitPlacement = apps.get_model("organization", "UnitPlacement")
     PositionAssignment = apps.get_model("organization", "PositionAssignment")
+    ids = dict(Unit.objects.values_list("path", "pk"))
+    steplen = 4  # treebeard's MP_Node default, as organization.Unit uses
     UnitPlacement.objects.bulk_create(
-        (UnitPlacement(unit_id=pk, path=path, valid_from=None) for pk, path in Unit.objects.values_list("pk", "path")),
+        (UnitPlacement(unit_id=pk, parent_id=ids.get(path[:-steplen]), valid_from=None) for path, pk in ids.items()),
         batch_size=2000,
     )
     earlier = PositionAssignment.objects.filter(
@@ -38,16 +40,16 @@ class Migration(migrations.Migration):
             name='UnitPlacement',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, verbose_name='tree path')),
                 ('valid_from', models.DateField(blank=True, null=True, verbose_name='from')),
                 ('valid_to', models.DateField(blank=True, null=True, verbose_name='until')),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='placements', to='organization.unit', verbose_name='unit')),
+                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organization.unit', verbose_name='parent unit')),
             ],
             options={
                 'verbose_name': 'unit placement',
                 'verbose_name_plural': 'unit placements',
                 'ordering': ['unit', 'valid_from', 'id'],
-                'indexes': [models.Index(fields=['valid_from', 'valid_to'], name='organizatio_valid_f_b1233c_idx'), models.Index(fields=['path'], name='organizatio_path_74757a_idx')],
+                'indexes': [models.Index(fields=['valid_from', 'valid_to'], name='organizatio_valid_f_b1233c_idx')],
             },
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
