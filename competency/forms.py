@@ -9,7 +9,7 @@ from organization.models import Cadre
 from organization.selectors import cadres_editable_by
 
 from .models import Competency, Evidence, EvidenceSource
-from .services import evidence_record
+from .services import IN_USE_MESSAGE, evidence_record, framework_in_use
 
 
 class FrameworkImportForm(forms.Form):
@@ -94,3 +94,26 @@ class EvidenceCorrectionForm(WagtailAdminModelForm):
     class Meta:
         model = Evidence
         fields = ["expires_on", "note"]
+
+
+class FrameworkPartForm(WagtailAdminModelForm):
+    """A scale level, area, competency or requirement: part of a version, read-only once it is in use."""
+
+    def clean(self):
+        cleaned = super().clean()
+        frameworks = [cleaned.get("framework")]
+        if self.instance.pk:
+            frameworks.append(self.instance.framework)
+        if any(fw is not None and framework_in_use(fw) for fw in frameworks):
+            raise forms.ValidationError(IN_USE_MESSAGE)
+        return cleaned
+
+
+class FrameworkForm(WagtailAdminModelForm):
+    """A version's name and notes can be corrected; its date cannot move once it is in use."""
+
+    def clean_effective_from(self):
+        value = self.cleaned_data.get("effective_from")
+        if self.instance.pk and framework_in_use(self.instance) and value != self.instance.effective_from:
+            raise forms.ValidationError(IN_USE_MESSAGE)
+        return value

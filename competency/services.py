@@ -4,7 +4,9 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from organization.models import Cadre, Position
 
@@ -75,6 +77,45 @@ def evidence_record(
     return Evidence.objects.create(cadre=cadre, competency=competency, source=source, file=file or "", **fields)
 
 
+def framework_in_use(framework: Framework, *, on: datetime.date | None = None) -> bool:
+    """A version in use (active, or in force from a date already reached) is read-only: figures of
+    past dates were computed with it. A change makes a new version (framework_new_version)."""
+    on = on or timezone.localdate()
+    return framework.is_active or (framework.effective_from is not None and framework.effective_from <= on)
+
+
+IN_USE_MESSAGE = gettext_lazy("This framework version is in use: figures were computed with it, so it cannot be "
+                              "changed. Make a new version and change that one.")
+
+
+@transaction.atomic
+def framework_new_version(*, source: Framework, version: str, name: str | None = None) -> Framework:
+    """A draft copy of `source` (scale, areas, competencies with the same codes, requirements) under a
+    new version number, not in force until it is given a date and activated. Evidence keeps counting:
+    it is matched by the competency's code."""
+    if Framework.objects.filter(version=version).exists():
+        raise ValidationError(_("Version %(version)s already exists.") % {"version": version})
+    draft = Framework.objects.create(name=name or source.name, version=version,
+                                     notes=_("Copied from version %(version)s.") % {"version": source.version})
+    ProficiencyLevel.objects.bulk_create(
+        ProficiencyLevel(framework=draft, level=x.level, name=x.name, descriptor=x.descriptor)
+        for x in source.levels.all()
+    )
+    areas = {a.pk: Area.objects.create(framework=draft, code=a.code, name=a.name, order=a.order)
+             for a in source.areas.all()}
+    competencies = {
+        c.pk: Competency.objects.create(framework=draft, area=areas[c.area_id], code=c.code, name=c.name,
+                                        description=c.description, order=c.order)
+        for c in source.competencies.all()
+    }
+    Requirement.objects.bulk_create(
+        Requirement(framework=draft, competency=competencies[r.competency_id], position_id=r.position_id,
+                    unit_kind=r.unit_kind, required_level=r.required_level)
+        for r in source.requirements.all()
+    )
+    return draft
+
+
 @transaction.atomic
 def framework_activate(*, framework: Framework) -> Framework:
     """Make `framework` the one active version; every other version is deactivated in the same
@@ -90,7 +131,9 @@ def framework_activate(*, framework: Framework) -> Framework:
     Framework.objects.select_for_update().filter(is_active=True).exclude(pk=framework.pk).update(is_active=False)
     if not framework.is_active:
         framework.is_active = True
-        framework.save(update_fields=["is_active"])
+        # In force from today unless it was given a date: figures of earlier dates keep the old version.
+        framework.effective_from = framework.effective_from or timezone.localdate()
+        framework.save(update_fields=["is_active", "effective_from"])
     return framework
 
 

@@ -22,6 +22,8 @@ def register_framework_urls():
              name="competency_framework_import_confirm"),
         path("competency/frameworks/<int:pk>/activate/", admin_views.framework_activate_view,
              name="competency_framework_activate"),
+        path("competency/frameworks/<int:pk>/new-version/", admin_views.framework_new_version_view,
+             name="competency_framework_new_version"),
         path("competency/frameworks/<int:pk>/export/", admin_views.framework_export_view,
              name="competency_framework_export"),
     ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ..forms import FrameworkImportConfirmForm, FrameworkImportForm
 from ..imports import framework_workbook_export, framework_workbook_parse
 from ..models import Framework
-from ..services import framework_activate, framework_import
+from ..services import framework_activate, framework_import, framework_new_version
 
 IMPORT_DIR = "framework-imports"
 
@@ -45,6 +45,37 @@ def framework_activate_view(request, pk):
         "framework": framework, "active": Framework.objects.filter(is_active=True).first(),
         "header_title": _("Activate %(framework)s") % {"framework": framework},
     })
+
+
+def framework_new_version_view(request, pk):
+    """A draft copy of a version to change (a version in use is read-only); its number is proposed."""
+    _require(request, "add")
+    source = get_object_or_404(Framework, pk=pk)
+    if request.method != "POST":
+        return TemplateResponse(request, "competency/admin/framework_new_version.html", {
+            "framework": source, "header_title": _("New version from %(framework)s") % {"framework": source},
+            "proposed": _next_version(source.version),
+        })
+    version = (request.POST.get("version") or "").strip()[:20]
+    if not version:
+        messages.error(request, _("Give the new version a number."))
+        return redirect(reverse("competency_framework_new_version", args=[pk]))
+    try:
+        draft = framework_new_version(source=source, version=version)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse("competency_framework_new_version", args=[pk]))
+    messages.success(request, _("Version %(version)s is a draft copy: change it, give it a date, then activate it.")
+                     % {"version": draft.version})
+    return redirect(reverse("competency_framework:edit", args=[draft.pk]))
+
+
+def _next_version(version: str) -> str:
+    taken = set(Framework.objects.values_list("version", flat=True))
+    n = 2
+    while f"{version}.{n}" in taken:
+        n += 1
+    return f"{version}.{n}"
 
 
 def framework_export_view(request, pk):

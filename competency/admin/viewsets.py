@@ -1,18 +1,46 @@
 """The competency app's Wagtail admin: viewsets, forms and admin views (registered in wagtail_hooks.py)."""
 
+from django.contrib import messages
+from django.forms import modelform_factory
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn
-from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.views.generic.models import DeleteView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 
 from organization import roles
 from organization.selectors import cadres_editable_by
 
-from ..forms import EvidenceCorrectionForm, EvidenceForm
+from ..forms import EvidenceCorrectionForm, EvidenceForm, FrameworkForm, FrameworkPartForm
 from ..models import Area, Competency, Evidence, Framework, ProficiencyLevel, Requirement
+from ..services import IN_USE_MESSAGE, framework_in_use
+
+
+class InUseDeleteView(DeleteView):
+    """Deleting a version in use, or a part of one, is refused: make a new version instead."""
+
+    def post(self, request, *args, **kwargs):
+        framework = self.object if isinstance(self.object, Framework) else self.object.framework
+        if framework_in_use(framework):
+            messages.error(request, IN_USE_MESSAGE)
+            return redirect(self.get_success_url())
+        return super().post(request, *args, **kwargs)
+
+
+class BaseFormMixin:
+    base_form_class = None
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(self.model, form=self.base_form_class, formfield_callback=self.formfield_for_dbfield,
+                                 fields=self.get_form_fields())
+
+
+class FrameworkPartViewSet(BaseFormMixin, ModelViewSet):
+    base_form_class = FrameworkPartForm
+    delete_view_class = InUseDeleteView
 
 
 class FrameworkIndexView(IndexView):
@@ -31,22 +59,28 @@ class FrameworkIndexView(IndexView):
         if not instance.is_active and self.request.user.has_perm("competency.change_framework"):
             buttons.append(MenuItem(_("Activate"), url=reverse("competency_framework_activate", args=[instance.pk]),
                                     icon_name="tick", priority=5))
+        if self.request.user.has_perm("competency.add_framework"):
+            buttons.append(MenuItem(_("New version from this one"),
+                                    url=reverse("competency_framework_new_version", args=[instance.pk]),
+                                    icon_name="copy", priority=6))
         return buttons
 
 
-class FrameworkViewSet(ModelViewSet):
+class FrameworkViewSet(BaseFormMixin, ModelViewSet):
     model = Framework
     name = "competency_framework"
     url_prefix = "competency/frameworks"
     icon = "list-ul"
     menu_label = _("Framework versions")
     index_view_class = FrameworkIndexView
+    base_form_class = FrameworkForm
+    delete_view_class = InUseDeleteView
     list_display = ["name", "version", BooleanColumn("is_active", label=_("Active")), "effective_from"]
     form_fields = ["name", "version", "effective_from", "notes"]
     search_fields = ["name", "version"]
 
 
-class ProficiencyLevelViewSet(ModelViewSet):
+class ProficiencyLevelViewSet(FrameworkPartViewSet):
     model = ProficiencyLevel
     name = "competency_level"
     url_prefix = "competency/levels"
@@ -57,7 +91,7 @@ class ProficiencyLevelViewSet(ModelViewSet):
     form_fields = ["framework", "level", "name", "descriptor"]
 
 
-class AreaViewSet(ModelViewSet):
+class AreaViewSet(FrameworkPartViewSet):
     model = Area
     name = "competency_area"
     url_prefix = "competency/areas"
@@ -69,7 +103,7 @@ class AreaViewSet(ModelViewSet):
     search_fields = ["code", "name"]
 
 
-class CompetencyViewSet(ModelViewSet):
+class CompetencyViewSet(FrameworkPartViewSet):
     model = Competency
     name = "competency_competency"
     url_prefix = "competency/competencies"
@@ -82,7 +116,7 @@ class CompetencyViewSet(ModelViewSet):
     list_per_page = 50
 
 
-class RequirementViewSet(ModelViewSet):
+class RequirementViewSet(FrameworkPartViewSet):
     model = Requirement
     name = "competency_requirement"
     url_prefix = "competency/requirements"

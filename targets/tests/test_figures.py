@@ -280,3 +280,47 @@ def test_the_page_says_when_the_figures_were_computed_and_that_they_are_being_re
     assert "Recomputing…" in status.content.decode() and "HX-Refresh" not in status
     figures_compute(target=target, on=TODAY)
     assert client.get(f"/board/figures/{figure_set.pk}/status/")["HX-Refresh"] == "true"
+
+
+# --- Framework versions in use are read-only ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(client):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("quantri", "qt@example.vn", "pw-Secret-123")
+    client.force_login(admin)
+    return client
+
+
+def test_a_requirement_of_a_version_in_use_cannot_be_changed_and_a_new_version_can(changing_tree, admin_client):
+    from competency.models import Framework, Requirement
+
+    v2025 = changing_tree["v2025"]
+    requirement = Requirement.objects.get(framework=v2025)
+    response = admin_client.post(f"/admin/competency/requirements/edit/{requirement.pk}/", {
+        "framework": v2025.pk, "competency": requirement.competency_id, "position": requirement.position_id,
+        "unit_kind": "", "required_level": 4,
+    })
+    assert response.status_code == 200 and "This framework version is in use" in response.content.decode()
+    requirement.refresh_from_db()
+    assert requirement.required_level == 2
+    admin_client.post(f"/admin/competency/requirements/delete/{requirement.pk}/")
+    assert Requirement.objects.filter(pk=requirement.pk).exists()
+
+    response = admin_client.post(f"/admin/competency/frameworks/{v2025.pk}/new-version/", {"version": "2027"})
+    draft = Framework.objects.get(version="2027")
+    assert response.status_code == 302 and draft.effective_from is None and not draft.is_active
+    copied = Requirement.objects.get(framework=draft)
+    assert (copied.competency.code, copied.required_level) == ("A1", 2)
+    response = admin_client.post(f"/admin/competency/requirements/edit/{copied.pk}/", {
+        "framework": draft.pk, "competency": copied.competency_id, "position": copied.position_id,
+        "unit_kind": "", "required_level": 3,
+    })
+    assert response.status_code == 302
+    copied.refresh_from_db()
+    assert copied.required_level == 3
+    # The draft is not in force: today's figures still use 2025's A1 ≥ 2.
+    rows = target_rollup(target=changing_tree["target"], root_unit=changing_tree["p"], on=TODAY)
+    assert _numbers(rows)["P"] == (5, 3)
