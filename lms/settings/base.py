@@ -148,6 +148,8 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.forms.DocumentForm"
 KTLEARN_DOCUMENT_MAX_BYTES = env.int("KTLEARN_DOCUMENT_MAX_BYTES", default=200 * 1024 * 1024)
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 64_000_000
+# The intranet has no internet: the admin must not call home for a new version.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
