@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lms.private_files import PrivateUploadTo, private_storage
+from lms.uploads import validate_evidence
 from organization.models import Cadre, Position, UnitKind
 
 
@@ -136,7 +138,8 @@ class Evidence(models.Model):
     obtained_on = models.DateField(_("obtained on"))
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    file = models.FileField(_("file"), upload_to="evidence/%Y/", blank=True)
+    file = models.FileField(_("file"), upload_to=PrivateUploadTo("evidence"), storage=private_storage, blank=True,
+                            validators=[validate_evidence])
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

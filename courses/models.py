@@ -21,6 +21,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from lms.private_files import PrivateUploadTo, private_storage
+from lms.uploads import validate_external_training
 from organization.models import Cadre, UnitKind
 
 from .blocks import LessonBodyBlock
@@ -362,7 +364,7 @@ class Certificate(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
     issued_on = models.DateField(_("issued on"))
     issuer = models.CharField(_("issuing body"), max_length=200)
-    file = models.FileField(_("PDF"), upload_to="certificates/%Y/", blank=True)
+    file = models.FileField(_("PDF"), upload_to=PrivateUploadTo("certificates"), storage=private_storage, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     render_ms = models.PositiveIntegerField(null=True, blank=True)
 
@@ -390,7 +392,8 @@ class ExternalTraining(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, validators=[MinValueValidator(0)])
     start_on = models.DateField(_("from"))
     end_on = models.DateField(_("until"))
-    file = models.FileField(_("evidence file"), upload_to="external-training/%Y/", blank=True)
+    file = models.FileField(_("evidence file"), upload_to=PrivateUploadTo("external-training"), storage=private_storage,
+                            blank=True, validators=[validate_external_training])
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

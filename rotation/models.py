@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from lms.private_files import PrivateUploadTo, private_storage
 from organization.models import Cadre, Position, Unit
 
 # Rotation (luân chuyển) under KL 23-KL/TW, QĐ 65-QĐ/TW and KL 35-KL/TW (replaced by QĐ 368-QĐ/TW)
@@ -68,33 +69,10 @@ def rotation_default_end(start):
 
 def validate_decision_file(value):
     """A scanned or typed decision: PDF, Word, ODT, JPEG or PNG, whose content matches its name,
-    at most DECISION_FILE_MAX_BYTES. Files already stored were checked when uploaded."""
-    import filetype
-    from django.core.exceptions import ValidationError
-    from django.template.defaultfilters import filesizeformat
+    at most KTLEARN_DECISION_FILE_MAX_BYTES (the shared check of lms.uploads)."""
+    from lms.uploads import DECISION, validate_upload
 
-    if not value or getattr(value, "_committed", True):
-        return
-    limit = getattr(settings, "KTLEARN_DECISION_FILE_MAX_BYTES", DECISION_FILE_MAX_BYTES)
-    if value.size > limit:
-        raise ValidationError(
-            _("This file is %(size)s; a decision file may be at most %(limit)s.")
-            % {"size": filesizeformat(value.size), "limit": filesizeformat(limit)}
-        )
-    name = value.name or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    allowed = ", ".join(sorted({f".{ext}" for ext in DECISION_FILE_TYPES}))
-    if extension not in DECISION_FILE_TYPES:
-        raise ValidationError(_("Upload the decision as one of %(types)s.") % {"types": allowed})
-    upload = value.file
-    upload.seek(0)
-    kind = filetype.guess(upload.read(8192))
-    upload.seek(0)
-    if kind is None or kind.mime not in DECISION_FILE_TYPES[extension]:
-        raise ValidationError(
-            _("“%(name)s” is not a real .%(ext)s file. Upload the decision as one of %(types)s.")
-            % {"name": name.rsplit("/", 1)[-1], "ext": extension, "types": allowed}
-        )
+    validate_upload(value, DECISION)
 
 
 class Rotation(models.Model):
@@ -151,7 +129,8 @@ class Rotation(models.Model):
     equivalent_position = models.BooleanField(_("to an equivalent position"), default=False)
     notes = models.TextField(_("notes"), blank=True)
     decision_file = models.FileField(
-        _("decision file"), upload_to="rotations/%Y/", blank=True, validators=[validate_decision_file],
+        _("decision file"), upload_to=PrivateUploadTo("rotations"), storage=private_storage, blank=True,
+        validators=[validate_decision_file],
         help_text=_("The signed decision: PDF, Word or a scan (JPEG, PNG), at most 10 MB."),
     )
     created_by = models.ForeignKey(

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms.private_files import PrivateUploadTo, private_storage
 from organization.models import Position
 
 
@@ -136,8 +137,8 @@ class BoardJob(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=JobStatus.choices, default=JobStatus.PENDING)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     message = models.CharField(_("message"), max_length=300, blank=True)
-    xlsx = models.FileField(_("Excel file"), upload_to="reports/%Y/%m/", blank=True)
-    pdf = models.FileField(_("PDF file"), upload_to="reports/%Y/%m/", blank=True)
+    xlsx = models.FileField(_("Excel file"), upload_to=PrivateUploadTo("reports"), storage=private_storage, blank=True)
+    pdf = models.FileField(_("PDF file"), upload_to=PrivateUploadTo("reports"), storage=private_storage, blank=True)
     schedule = models.ForeignKey(
         "ReportSchedule", on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
     )

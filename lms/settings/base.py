@@ -127,12 +127,42 @@ FORMAT_MODULE_PATH = ["lms.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Private files (reports, evidence, external training, decisions, certificates): never under
+# MEDIA_ROOT, served only by scoped views (lms/private_files.py). "filesystem" or "s3".
+PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media"))
+KTLEARN_PRIVATE_STORAGE = env("KTLEARN_PRIVATE_STORAGE", default="filesystem")
+# Behind nginx: the internal location that serves PRIVATE_MEDIA_ROOT (X-Accel-Redirect); empty = Django streams.
+KTLEARN_PRIVATE_ACCEL_PREFIX = env("KTLEARN_PRIVATE_ACCEL_PREFIX", default="")
+KTLEARN_PRIVATE_URL_SECONDS = env.int("KTLEARN_PRIVATE_URL_SECONDS", default=60)
+
+
+def private_storage_config():
+    """STORAGES["private"]: a folder outside MEDIA_ROOT, or an S3-compatible bucket (private ACL,
+    signed URLs that expire after KTLEARN_PRIVATE_URL_SECONDS)."""
+    if KTLEARN_PRIVATE_STORAGE == "s3":
+        return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+            "bucket_name": env("KTLEARN_S3_BUCKET"),
+            "endpoint_url": env("KTLEARN_S3_ENDPOINT_URL", default=None),
+            "region_name": env("KTLEARN_S3_REGION", default=None),
+            "access_key": env("KTLEARN_S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("KTLEARN_S3_SECRET_ACCESS_KEY", default=None),
+            "location": env("KTLEARN_S3_PREFIX", default="private"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": KTLEARN_PRIVATE_URL_SECONDS,
+            "file_overwrite": False,
+            "addressing_style": env("KTLEARN_S3_ADDRESSING_STYLE", default="path"),
+        }}
+    return {"BACKEND": "lms.private_files.PrivateFileSystemStorage"}
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": private_storage_config(),
 }
-MEDIA_URL = "/media/"
-MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
 
 # Uploads: refuse large files early; Pillow refuses decompression bombs.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -148,6 +178,12 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.forms.DocumentForm"
 KTLEARN_DOCUMENT_MAX_BYTES = env.int("KTLEARN_DOCUMENT_MAX_BYTES", default=200 * 1024 * 1024)
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 64_000_000
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # no SVG: it can carry script
+# Documents are always downloaded, never rendered in the site's origin.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+KTLEARN_UPLOAD_MAX_BYTES = env.int("KTLEARN_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+KTLEARN_UPLOAD_MAX_IMAGE_PIXELS = env.int("KTLEARN_UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
 # The intranet has no internet: the admin must not call home for a new version.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
