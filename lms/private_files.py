@@ -24,6 +24,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.core.signals import setting_changed
+from django.db import models
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
@@ -149,3 +150,85 @@ def move_to_public(model, field_names: list[str]):
             changed.append(field)
         if changed:
             row.save(update_fields=changed)
+
+
+# --- Fields whose `.url` is the scoped view -------------------------------------------------------
+
+# "app_label.modelname" -> can_read(user, instance) -> bool; each app registers its rule.
+_READ_RULES: dict = {}
+
+
+def register(model_label: str, can_read) -> None:
+    """Name who may read the private files of `model_label`: `can_read(user, instance)`."""
+    _READ_RULES[model_label.lower()] = can_read
+
+
+def can_read(user, instance) -> bool:
+    rule = _READ_RULES.get(instance._meta.label_lower)
+    return bool(user.is_authenticated and rule is not None and rule(user, instance))
+
+
+class PrivateFieldFile(models.fields.files.FieldFile):
+    @property
+    def url(self):
+        from django.urls import reverse
+
+        self._require_file()
+        instance = self.instance
+        return reverse("private_file", args=[instance._meta.label_lower, instance.pk, self.field.attname])
+
+
+class PrivateFileField(models.FileField):
+    """A FileField in the private storage, named `<folder>/<year>/<token>.<ext>`, whose `.url` is
+    the scoped view /files/<app.model>/<pk>/<field>/ (so templates and admin widgets link there)."""
+
+    attr_class = PrivateFieldFile
+
+    def __init__(self, *args, folder: str = "private", **kwargs):
+        self.folder = folder
+        kwargs.setdefault("upload_to", PrivateUploadTo(folder))
+        kwargs.setdefault("storage", private_storage)
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("upload_to", None)
+        kwargs.pop("storage", None)
+        if kwargs.get("max_length") == 200:
+            kwargs.pop("max_length")
+        kwargs["folder"] = self.folder
+        return name, path, args, kwargs
+
+
+def private_file_view(request, label: str, pk: int, field: str):
+    """Serve one private file to a user the owning app's rule allows; 404 for everyone else
+    (anonymous users are sent to the login page)."""
+    from django.apps import apps
+    from django.contrib.auth.views import redirect_to_login
+    from django.shortcuts import get_object_or_404
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if label not in _READ_RULES:
+        raise Http404
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        raise Http404 from None
+    model_field = next((f for f in model._meta.concrete_fields if f.attname == field), None)
+    if not isinstance(model_field, PrivateFileField):
+        raise Http404
+    instance = get_object_or_404(model, pk=pk)
+    if not can_read(request.user, instance):
+        raise Http404
+    fieldfile = getattr(instance, field)
+    return serve(request, fieldfile, filename=download_name(instance, fieldfile), inline=False)
+
+
+def download_name(instance, fieldfile) -> str:
+    """The name a downloaded file gets: the model's own `private_download_name(field)` when it has
+    one, else the stored name."""
+    namer = getattr(instance, "private_download_name", None)
+    name = namer(fieldfile.field.attname) if namer else ""
+    return name or posixpath.basename(fieldfile.name)

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
-from lms.private_files import PrivateUploadTo, private_storage
+from lms import private_files
+from lms.private_files import PrivateFileField
 from organization.models import Cadre, Position, Unit
 
 # Rotation (luân chuyển) under KL 23-KL/TW, QĐ 65-QĐ/TW and KL 35-KL/TW (replaced by QĐ 368-QĐ/TW)
@@ -128,8 +129,8 @@ class Rotation(models.Model):
     )
     equivalent_position = models.BooleanField(_("to an equivalent position"), default=False)
     notes = models.TextField(_("notes"), blank=True)
-    decision_file = models.FileField(
-        _("decision file"), upload_to=PrivateUploadTo("rotations"), storage=private_storage, blank=True,
+    decision_file = PrivateFileField(
+        _("decision file"), folder="rotations", blank=True,
         validators=[validate_decision_file],
         help_text=_("The signed decision: PDF, Word or a scan (JPEG, PNG), at most 10 MB."),
     )
@@ -296,3 +297,12 @@ class RotationAlertLog(models.Model):
 
     def __str__(self):
         return self.key
+
+
+def _rotation_file_readable(user, rotation) -> bool:
+    from organization.selectors import cadres_visible_to
+
+    return cadres_visible_to(user).filter(pk=rotation.cadre_id).exists()
+
+
+private_files.register("rotation.rotation", _rotation_file_readable)
