@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from lms.uploads import EVIDENCE, validate_upload
 from organization.models import Cadre, Position
 
 from .models import (
@@ -52,6 +53,8 @@ def evidence_record(
         raise ValidationError(_("A manual assessment needs an assessor and a note."))
     if source == EvidenceSource.PRIOR and not file:
         raise ValidationError(_("Recognised prior learning needs a supporting file."))
+    if file:
+        validate_upload(file, EVIDENCE)
 
     fields = {"level": level, "obtained_on": obtained_on, "expires_on": expires_on, "note": note,
               "assessor": assessor}

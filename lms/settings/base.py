@@ -151,6 +151,7 @@ def private_storage_config():
             "location": env("KTLEARN_S3_PREFIX", default="private"),
             "default_acl": "private",
             "querystring_auth": True,
+            "signature_version": "s3v4",
             "querystring_expire": KTLEARN_PRIVATE_URL_SECONDS,
             "file_overwrite": False,
             "addressing_style": env("KTLEARN_S3_ADDRESSING_STYLE", default="path"),

@@ -180,7 +180,7 @@ def test_a_decision_file_over_the_limit_is_refused(cadre_a, settings):
     upload = SimpleUploadedFile("qd-15.pdf", b"%PDF-1.4\n" + b"0" * 200, content_type="application/pdf")
     with pytest.raises(ValidationError) as excinfo:
         rotate_out(cadre_a, d("01/03/2024"), decision_file=upload)
-    assert "a decision file may be at most 100" in _messages(excinfo)
+    assert "files may be at most 100" in _messages(excinfo)
     assert not Rotation.objects.exists()
 
 
