@@ -1,3 +1,4 @@
+# ruff: noqa: F811 -- pytest fixtures imported from organization/tests/conftest.py
 """Private files (evidence, external training, decisions, certificates, reports): stored outside
 MEDIA_ROOT under unguessable names and served only to users in scope."""
 
