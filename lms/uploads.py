@@ -129,7 +129,9 @@ def _check_image(data: bytes, name: str) -> None:
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError(_("“%(name)s” is too large an image.") % {"name": name}, code="pixels") from None
+        raise ValidationError(
+            _("“%(name)s” is too large an image: images may have at most %(limit)s megapixels.")
+            % {"name": name, "limit": limit // 1_000_000}, code="pixels") from None
     except Exception:  # noqa: BLE001 - any decoding failure means a broken or fake image
         raise ValidationError(_("“%(name)s” is not a readable image.") % {"name": name}, code="content") from None
 
