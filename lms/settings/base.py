@@ -45,10 +45,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.VietnameseFirstLocaleMiddleware",
@@ -63,6 +65,37 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "lms.urls"
+
+from csp.constants import NONCE  # noqa: E402
+
+# Content-Security-Policy (django-csp 4): scripts only from the site or with the request's nonce,
+# styles only from static files (no style= attributes), no plugins, no framing by other sites.
+# Bootstrap's CSS draws form arrows with data: SVG images, hence img-src data:.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],  # the nonce appears only on pages that use one
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'self'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
+# Wagtail 8's admin writes inline <script> blocks (inline panels, date and time widgets) and style=
+# attributes, without a nonce: under /admin/ scripts and styles also allow 'unsafe-inline' (with no
+# nonce in that policy, since a nonce would switch 'unsafe-inline' off). Every other directive is
+# the same as the site's.
+KTLEARN_ADMIN_CSP_UPDATE = {"script-src": ["'self'", "'unsafe-inline'"], "style-src": ["'self'", "'unsafe-inline'"]}
+SECURE_REFERRER_POLICY = "same-origin"
+KTLEARN_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=()"
+)
 
 TEMPLATES = [
     {
