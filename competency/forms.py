@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from lms.uploads import EVIDENCE, validate_upload
 from organization import roles
 from organization.models import Cadre
 from organization.selectors import cadres_editable_by
@@ -61,6 +62,11 @@ class EvidenceForm(WagtailAdminModelForm):
         if cadre is None:
             raise forms.ValidationError(_("No cadre with this code in your units."))
         return cadre
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        validate_upload(upload, EVIDENCE)
+        return upload
 
     def clean(self):
         data = super().clean()

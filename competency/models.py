@@ -7,6 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lms import private_files
+from lms.private_files import PrivateFileField
+from lms.uploads import validate_evidence
 from organization.models import Cadre, Position, UnitKind
 
 
@@ -136,7 +139,8 @@ class Evidence(models.Model):
     obtained_on = models.DateField(_("obtained on"))
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    file = models.FileField(_("file"), upload_to="evidence/%Y/", blank=True)
+    file = PrivateFileField(_("file"), folder="evidence", blank=True,
+                            validators=[validate_evidence])
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -157,3 +161,12 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"{self.cadre} · {self.competency.code} = {self.level}"
+
+
+def _cadre_file_readable(user, instance) -> bool:
+    from organization.selectors import cadres_visible_to
+
+    return cadres_visible_to(user).filter(pk=instance.cadre_id).exists()
+
+
+private_files.register("competency.evidence", _cadre_file_readable)

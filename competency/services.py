@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lms.uploads import EVIDENCE, validate_upload
 from organization.models import Cadre, Position
 
 from .models import (
@@ -54,6 +55,8 @@ def evidence_record(
         raise ValidationError(_("A manual assessment needs an assessor and a note."))
     if source == EvidenceSource.PRIOR and not file:
         raise ValidationError(_("Recognised prior learning needs a supporting file."))
+    if file:
+        validate_upload(file, EVIDENCE)
 
     fields = {"level": level, "obtained_on": obtained_on, "expires_on": expires_on, "note": note,
               "assessor": assessor}

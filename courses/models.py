@@ -21,6 +21,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from lms import private_files
+from lms.private_files import PrivateFileField
+from lms.uploads import validate_external_training
 from organization.models import Cadre, UnitKind
 
 from .blocks import LessonBodyBlock
@@ -362,7 +365,7 @@ class Certificate(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
     issued_on = models.DateField(_("issued on"))
     issuer = models.CharField(_("issuing body"), max_length=200)
-    file = models.FileField(_("PDF"), upload_to="certificates/%Y/", blank=True)
+    file = PrivateFileField(_("PDF"), folder="certificates", blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     render_ms = models.PositiveIntegerField(null=True, blank=True)
 
@@ -379,6 +382,9 @@ class Certificate(models.Model):
 
         return reverse("verify", args=[self.code])
 
+    def private_download_name(self, field: str) -> str:
+        return f"chung-nhan-{self.code}.pdf"
+
 
 class ExternalTraining(models.Model):
     """Training a cadre did elsewhere, entered by a manager; counts toward the cadre's hours."""
@@ -390,7 +396,8 @@ class ExternalTraining(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, validators=[MinValueValidator(0)])
     start_on = models.DateField(_("from"))
     end_on = models.DateField(_("until"))
-    file = models.FileField(_("evidence file"), upload_to="external-training/%Y/", blank=True)
+    file = PrivateFileField(_("evidence file"), folder="external-training",
+                            blank=True, validators=[validate_external_training])
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -547,3 +554,19 @@ class ReminderLog(models.Model):
     def __str__(self):
         return self.key
 
+
+
+def _external_training_readable(user, training) -> bool:
+    from organization.selectors import cadres_visible_to
+
+    return cadres_visible_to(user).filter(pk=training.cadre_id).exists()
+
+
+def _certificate_readable(user, certificate) -> bool:
+    from organization.selectors import cadres_visible_to
+
+    return cadres_visible_to(user).filter(pk=certificate.completion.cadre_id).exists()
+
+
+private_files.register("courses.externaltraining", _external_training_readable)
+private_files.register("courses.certificate", _certificate_readable)

@@ -5,13 +5,14 @@ selector, and render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from lms import private_files
 from organization import roles
 from organization.selectors import cadres_editable_by, cadres_visible_to, units_editable_by
 
@@ -152,8 +153,8 @@ def certificate_pdf(request, pk: int):
         raise Http404
     if not certificate.file:
         certificate = services.certificate_render(certificate=certificate)
-    return FileResponse(certificate.file.open("rb"), content_type="application/pdf",
-                        filename=f"chung-nhan-{certificate.code}.pdf")
+    return private_files.serve(request, certificate.file, filename=certificate.private_download_name("file"),
+                               inline=True)
 
 
 @require_GET

@@ -25,6 +25,7 @@ from django.db import connection
 
 DUMP = "database.dump"
 MEDIA = "media.tar.gz"
+PRIVATE = "private-media"  # the private files' folder inside the media archive
 MANIFEST = "manifest.json"
 
 # The learning records whose content (every column, not only their number) the checksum covers. Named
@@ -99,10 +100,13 @@ def backup(output: Path) -> dict:
     else:
         raise BackupError(f"Backups of {connection.vendor} databases are not supported.")
     media_root = Path(settings.MEDIA_ROOT)
+    private_root = Path(settings.PRIVATE_MEDIA_ROOT)
     with tarfile.open(output / MEDIA, "w:gz") as archive:
         if media_root.exists():
             archive.add(media_root, arcname="media")
-    media_files = sum(1 for p in media_root.rglob("*") if p.is_file()) if media_root.exists() else 0
+        if private_root.exists():  # the private files (lms/private_files.py), outside MEDIA_ROOT
+            archive.add(private_root, arcname=PRIVATE)
+    media_files = _count_files(media_root) + _count_files(private_root)
     manifest = {
         "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
         "database": connection.vendor,
@@ -113,6 +117,10 @@ def backup(output: Path) -> dict:
     }
     (output / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
     return manifest
+
+
+def _count_files(root: Path) -> int:
+    return sum(1 for p in root.rglob("*") if p.is_file()) if root.exists() else 0
 
 
 def _safe_members(archive: tarfile.TarFile):
@@ -140,15 +148,17 @@ def restore(source: Path) -> dict:
         shutil.copyfile(source / DUMP, db["NAME"])
     connection.close()
     media_root = Path(settings.MEDIA_ROOT)
-    if media_root.exists() and any(media_root.iterdir()):
-        raise BackupError(f"The media folder {media_root} is not empty: restore into an empty folder.")
-    media_root.mkdir(parents=True, exist_ok=True)
+    private_root = Path(settings.PRIVATE_MEDIA_ROOT)
+    for root in (media_root, private_root):
+        if root.exists() and any(root.iterdir()):
+            raise BackupError(f"The media folder {root} is not empty: restore into an empty folder.")
+        root.mkdir(parents=True, exist_ok=True)
     with tarfile.open(source / MEDIA, "r:gz") as archive:
         for member in _safe_members(archive):
-            parts = Path(member.name).parts[1:]  # drop the leading "media/"
+            top, *parts = Path(member.name).parts  # drop the leading "media/" or "private-media/"
             if not parts:
                 continue
-            target = media_root.joinpath(*parts)
+            target = (private_root if top == PRIVATE else media_root).joinpath(*parts)
             if member.isdir():
                 target.mkdir(parents=True, exist_ok=True)
             else:
@@ -161,7 +171,7 @@ def restore(source: Path) -> dict:
         raise BackupError(f"Row counts differ after the restore (table: saved, restored): {differences}")
     if learning_records_checksum() != manifest["learning_records_sha256"]:
         raise BackupError("The learning records differ from the backup (checksum mismatch).")
-    media_files = sum(1 for p in media_root.rglob("*") if p.is_file())
+    media_files = _count_files(media_root) + _count_files(private_root)
     if media_files != manifest["media_files"]:
         raise BackupError(f"{media_files} media files restored, {manifest['media_files']} saved.")
     return {"tables": len(counts), "rows": sum(counts.values()), "media_files": media_files}

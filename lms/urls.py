@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from courses import views as courses_views
 
-from . import views
+from . import private_files, views
 from .site_history import SiteHistoryView
 
 urlpatterns = [
@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("files/<str:label>/<int:pk>/<str:field>/", private_files.private_file_view, name="private_file"),
     path("org/rotations/", include("rotation.urls")),
     path("org/", include("organization.urls")),
     path("board/", include("competency.urls")),

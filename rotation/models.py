@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from lms import private_files
+from lms.private_files import PrivateFileField
 from organization.models import Cadre, Position, Unit
 
 # Rotation (luân chuyển) under KL 23-KL/TW, QĐ 65-QĐ/TW and KL 35-KL/TW (replaced by QĐ 368-QĐ/TW)
@@ -68,33 +70,10 @@ def rotation_default_end(start):
 
 def validate_decision_file(value):
     """A scanned or typed decision: PDF, Word, ODT, JPEG or PNG, whose content matches its name,
-    at most DECISION_FILE_MAX_BYTES. Files already stored were checked when uploaded."""
-    import filetype
-    from django.core.exceptions import ValidationError
-    from django.template.defaultfilters import filesizeformat
+    at most KTLEARN_DECISION_FILE_MAX_BYTES (the shared check of lms.uploads)."""
+    from lms.uploads import DECISION, validate_upload
 
-    if not value or getattr(value, "_committed", True):
-        return
-    limit = getattr(settings, "KTLEARN_DECISION_FILE_MAX_BYTES", DECISION_FILE_MAX_BYTES)
-    if value.size > limit:
-        raise ValidationError(
-            _("This file is %(size)s; a decision file may be at most %(limit)s.")
-            % {"size": filesizeformat(value.size), "limit": filesizeformat(limit)}
-        )
-    name = value.name or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    allowed = ", ".join(sorted({f".{ext}" for ext in DECISION_FILE_TYPES}))
-    if extension not in DECISION_FILE_TYPES:
-        raise ValidationError(_("Upload the decision as one of %(types)s.") % {"types": allowed})
-    upload = value.file
-    upload.seek(0)
-    kind = filetype.guess(upload.read(8192))
-    upload.seek(0)
-    if kind is None or kind.mime not in DECISION_FILE_TYPES[extension]:
-        raise ValidationError(
-            _("“%(name)s” is not a real .%(ext)s file. Upload the decision as one of %(types)s.")
-            % {"name": name.rsplit("/", 1)[-1], "ext": extension, "types": allowed}
-        )
+    validate_upload(value, DECISION)
 
 
 class Rotation(models.Model):
@@ -150,8 +129,9 @@ class Rotation(models.Model):
     )
     equivalent_position = models.BooleanField(_("to an equivalent position"), default=False)
     notes = models.TextField(_("notes"), blank=True)
-    decision_file = models.FileField(
-        _("decision file"), upload_to="rotations/%Y/", blank=True, validators=[validate_decision_file],
+    decision_file = PrivateFileField(
+        _("decision file"), folder="rotations", blank=True,
+        validators=[validate_decision_file],
         help_text=_("The signed decision: PDF, Word or a scan (JPEG, PNG), at most 10 MB."),
     )
     created_by = models.ForeignKey(
@@ -317,3 +297,12 @@ class RotationAlertLog(models.Model):
 
     def __str__(self):
         return self.key
+
+
+def _rotation_file_readable(user, rotation) -> bool:
+    from organization.selectors import cadres_visible_to
+
+    return cadres_visible_to(user).filter(pk=rotation.cadre_id).exists()
+
+
+private_files.register("rotation.rotation", _rotation_file_readable)

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms import private_files
+from lms.private_files import PrivateFileField
 from organization.models import Position
 
 
@@ -211,8 +213,8 @@ class BoardJob(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=JobStatus.choices, default=JobStatus.PENDING)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     message = models.CharField(_("message"), max_length=300, blank=True)
-    xlsx = models.FileField(_("Excel file"), upload_to="reports/%Y/%m/", blank=True)
-    pdf = models.FileField(_("PDF file"), upload_to="reports/%Y/%m/", blank=True)
+    xlsx = PrivateFileField(_("Excel file"), folder="reports", blank=True)
+    pdf = PrivateFileField(_("PDF file"), folder="reports", blank=True)
     schedule = models.ForeignKey(
         "ReportSchedule", on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
     )
@@ -232,6 +234,9 @@ class BoardJob(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.target_id} · {self.unit_id} · {self.on}"
+
+    def private_download_name(self, field: str) -> str:
+        return f"bao-cao-{self.target.code}-{self.unit.code}-{self.on:%Y%m%d}.{field}".lower()
 
 
 class ReportSchedule(models.Model):
@@ -262,3 +267,16 @@ class ReportSchedule(models.Model):
         if not 1 <= self.day_of_month <= 28:
             raise ValidationError({"day_of_month": _("Choose a day between 1 and 28.")})
 
+
+
+def _board_job_readable(user, job) -> bool:
+    """The board, administrators and the managers whose subtree holds the job's unit."""
+    from organization import roles
+    from organization.selectors import units_visible_to
+
+    if not (roles.is_board(user) or roles.is_administrator(user) or roles.is_unit_manager(user)):
+        return False
+    return units_visible_to(user).filter(pk=job.unit_id).exists()
+
+
+private_files.register("targets.boardjob", _board_job_readable)

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms import private_files
 from lms.spreadsheets import XLSX_CONTENT_TYPE
 from organization import roles
 from organization.models import Unit, UnitKind
@@ -312,5 +313,5 @@ def report_download(request, pk, fmt):
     file = job.xlsx if fmt == "xlsx" else job.pdf if fmt == "pdf" else None
     if not file:
         raise Http404
-    return FileResponse(file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1])
+    return private_files.serve(request, file, filename=job.private_download_name(fmt))
 

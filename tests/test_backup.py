@@ -17,6 +17,9 @@ def test_a_backup_records_every_table_and_the_learning_records(tmp_path, setting
     settings.MEDIA_ROOT = str(tmp_path / "media")
     (tmp_path / "media" / "reports").mkdir(parents=True)
     (tmp_path / "media" / "reports" / "bao-cao.xlsx").write_bytes(b"PK")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    (tmp_path / "private" / "evidence").mkdir(parents=True)
+    (tmp_path / "private" / "evidence" / "f00d.pdf").write_bytes(b"%PDF-")
     CadreFactory(unit=unit_tree_root())
 
     manifest = backup.backup(tmp_path / "out")
@@ -25,10 +28,11 @@ def test_a_backup_records_every_table_and_the_learning_records(tmp_path, setting
     assert saved == manifest
     assert manifest["tables"] == backup.table_counts()
     assert manifest["tables"]["organization_cadre"] == 1
-    assert manifest["media_files"] == 1
+    assert manifest["media_files"] == 2  # the public media and the private files
     assert manifest["learning_records_sha256"] == backup.learning_records_checksum()
     with tarfile.open(tmp_path / "out" / "media.tar.gz") as archive:
         assert "media/reports/bao-cao.xlsx" in archive.getnames()
+        assert "private-media/evidence/f00d.pdf" in archive.getnames()
 
 
 def test_the_checksum_changes_when_a_learning_record_changes(db):

@@ -140,3 +140,9 @@ def test_production_survives_dropped_connections_and_a_failing_cache():
     result = _run("lms.settings.production", code, **PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["60", "True", "lms.cache.FailSoftRedisCache", "1", "2", "True", "True"]
+
+
+def test_wagtail_does_not_check_for_updates_on_an_intranet():
+    from django.conf import settings
+
+    assert settings.WAGTAIL_ENABLE_UPDATE_CHECK is False

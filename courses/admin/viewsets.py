@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -22,6 +21,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import Column, TitleColumn
 
+from lms.uploads import EXTERNAL_TRAINING, validate_upload
 from organization.admin.scoped import OrganizationViewSet, forbidden_as_403
 from organization.forms import UnitFilterField
 from organization.models import Cadre, Unit
@@ -35,7 +35,6 @@ from ..permission_policies import class_permission_policy, external_permission_p
 from ..selectors import class_units_for, classes_editable_by, classes_visible_to, external_visible_to
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
 
 
 # --- Forms ------------------------------------------------------------------------------------------
@@ -76,15 +75,7 @@ class ExternalTrainingForm(WagtailAdminModelForm):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if not upload or not hasattr(upload, "size"):
-            return upload
-        from django.conf import settings
-
-        if upload.size > settings.KTLEARN_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_("The file is %(size)s; evidence files may be at most %(limit)s.") % {
-                "size": filesizeformat(upload.size), "limit": filesizeformat(settings.KTLEARN_IMPORT_MAX_BYTES)})
-        if not upload.name.lower().endswith(EVIDENCE_EXTENSIONS):
-            raise forms.ValidationError(_("Attach a PDF or an image (JPG, PNG)."))
+        validate_upload(upload, EXTERNAL_TRAINING)
         return upload
 
     def save(self, commit=True):

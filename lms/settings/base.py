@@ -45,10 +45,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.VietnameseFirstLocaleMiddleware",
@@ -63,6 +65,37 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "lms.urls"
+
+from csp.constants import NONCE  # noqa: E402
+
+# Content-Security-Policy (django-csp 4): scripts only from the site or with the request's nonce,
+# styles only from static files (no style= attributes), no plugins, no framing by other sites.
+# Bootstrap's CSS draws form arrows with data: SVG images, hence img-src data:.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],  # the nonce appears only on pages that use one
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'self'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
+# Wagtail 8's admin writes inline <script> blocks (inline panels, date and time widgets) and style=
+# attributes, without a nonce: under /admin/ scripts and styles also allow 'unsafe-inline' (with no
+# nonce in that policy, since a nonce would switch 'unsafe-inline' off). Every other directive is
+# the same as the site's.
+KTLEARN_ADMIN_CSP_UPDATE = {"script-src": ["'self'", "'unsafe-inline'"], "style-src": ["'self'", "'unsafe-inline'"]}
+SECURE_REFERRER_POLICY = "same-origin"
+KTLEARN_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=()"
+)
 
 TEMPLATES = [
     {
@@ -127,12 +160,43 @@ FORMAT_MODULE_PATH = ["lms.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Private files (reports, evidence, external training, decisions, certificates): never under
+# MEDIA_ROOT, served only by scoped views (lms/private_files.py). "filesystem" or "s3".
+PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media"))
+KTLEARN_PRIVATE_STORAGE = env("KTLEARN_PRIVATE_STORAGE", default="filesystem")
+# Behind nginx: the internal location that serves PRIVATE_MEDIA_ROOT (X-Accel-Redirect); empty = Django streams.
+KTLEARN_PRIVATE_ACCEL_PREFIX = env("KTLEARN_PRIVATE_ACCEL_PREFIX", default="")
+KTLEARN_PRIVATE_URL_SECONDS = env.int("KTLEARN_PRIVATE_URL_SECONDS", default=60)
+
+
+def private_storage_config():
+    """STORAGES["private"]: a folder outside MEDIA_ROOT, or an S3-compatible bucket (private ACL,
+    signed URLs that expire after KTLEARN_PRIVATE_URL_SECONDS)."""
+    if KTLEARN_PRIVATE_STORAGE == "s3":
+        return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+            "bucket_name": env("KTLEARN_S3_BUCKET"),
+            "endpoint_url": env("KTLEARN_S3_ENDPOINT_URL", default=None),
+            "region_name": env("KTLEARN_S3_REGION", default=None),
+            "access_key": env("KTLEARN_S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("KTLEARN_S3_SECRET_ACCESS_KEY", default=None),
+            "location": env("KTLEARN_S3_PREFIX", default="private"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "signature_version": "s3v4",
+            "querystring_expire": KTLEARN_PRIVATE_URL_SECONDS,
+            "file_overwrite": False,
+            "addressing_style": env("KTLEARN_S3_ADDRESSING_STYLE", default="path"),
+        }}
+    return {"BACKEND": "lms.private_files.PrivateFileSystemStorage"}
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": private_storage_config(),
 }
-MEDIA_URL = "/media/"
-MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
 
 # Uploads: refuse large files early; Pillow refuses decompression bombs.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -148,6 +212,14 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.forms.DocumentForm"
 KTLEARN_DOCUMENT_MAX_BYTES = env.int("KTLEARN_DOCUMENT_MAX_BYTES", default=200 * 1024 * 1024)
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 64_000_000
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # no SVG: it can carry script
+# Documents are always downloaded, never rendered in the site's origin.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+KTLEARN_UPLOAD_MAX_BYTES = env.int("KTLEARN_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+KTLEARN_UPLOAD_MAX_IMAGE_PIXELS = env.int("KTLEARN_UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
+# The intranet has no internet: the admin must not call home for a new version.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

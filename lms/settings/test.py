@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, INSTALLED_APPS, env
+from .base import BASE_DIR, DATABASES, INSTALLED_APPS, env, private_storage_config
 
 DEBUG = False
 # Demo data and benchmarks: never installed in production (tests/test_settings.py checks it).
@@ -38,6 +38,7 @@ MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media-test"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": private_storage_config(),
 }
 AXES_ENABLED = True
 LANGUAGE_CODE = "vi"

@@ -172,7 +172,7 @@ def test_a_decision_file_of_another_type_is_refused(cadre_a):
     upload = SimpleUploadedFile("qd-15.exe", b"MZ\x90\x00", content_type="application/octet-stream")
     with pytest.raises(ValidationError) as excinfo:
         rotate_out(cadre_a, d("01/03/2024"), decision_file=upload)
-    assert "Upload the decision as one of" in _messages(excinfo)
+    assert "is not an allowed file type. Upload one of .pdf" in _messages(excinfo)
 
 
 def test_a_decision_file_over_the_limit_is_refused(cadre_a, settings):
@@ -180,7 +180,7 @@ def test_a_decision_file_over_the_limit_is_refused(cadre_a, settings):
     upload = SimpleUploadedFile("qd-15.pdf", b"%PDF-1.4\n" + b"0" * 200, content_type="application/pdf")
     with pytest.raises(ValidationError) as excinfo:
         rotate_out(cadre_a, d("01/03/2024"), decision_file=upload)
-    assert "a decision file may be at most 100" in _messages(excinfo)
+    assert "files may be at most 100" in _messages(excinfo)
     assert not Rotation.objects.exists()
 
 
