@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
 from competency.models import Area, Competency, Evidence, EvidenceSource, Framework, ProficiencyLevel
@@ -30,6 +31,14 @@ from rotation.tests.builders import rotate_out
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese(settings):
+    """The messages are checked in Vietnamese, whatever language an earlier test left active."""
+    settings.LANGUAGE_CODE = "vi"
+    with translation.override("vi"):
+        yield
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
