@@ -17,7 +17,7 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -47,6 +47,16 @@ def figures_touch(*, on: datetime.date | None, target_ids=None) -> None:
 
 
 def _mark(*, on, target_ids) -> int:
+    # After the commit: the user's action has succeeded, so a failure here is logged, never raised
+    # (the ten-minute refresh and the nightly snapshot still bring the figures up to date).
+    try:
+        return _mark_sets(on=on, target_ids=target_ids)
+    except DatabaseError:
+        logger.exception("Marking the board's figures stale failed (from %s)", on)
+        return 0
+
+
+def _mark_sets(*, on, target_ids) -> int:
     sets = FigureSet.objects.all()
     if target_ids is not None:
         sets = sets.filter(target_id__in=target_ids)
