@@ -6,6 +6,43 @@ may change (None: any day), `target_ids` limits it to some targets (None: all). 
 listens and marks the stored figures stale (targets.freshness).
 """
 
+import threading
+from contextlib import contextmanager
+
 from django.dispatch import Signal
 
 records_changed = Signal()  # kwargs: on: datetime.date | None, target_ids: list[int] | None
+
+
+# --- Batches of writes ---------------------------------------------------------------------------------
+
+_batch = threading.local()
+
+
+@contextmanager
+def records_batch():
+    """Writes inside share their after-commit reactions: a receiver that would react to each write
+    (one UPDATE and one refresh per completion, say) gathers them and reacts once when the outermost
+    batch ends. Use it inside the transaction of a bulk write (an import, the demo load), so the one
+    reaction is registered in that transaction and dropped if it rolls back."""
+    depth = getattr(_batch, "depth", 0)
+    if depth == 0:
+        _batch.at_end = {}
+    _batch.depth = depth + 1
+    try:
+        yield
+    finally:
+        _batch.depth -= 1
+        if _batch.depth == 0:
+            at_end, _batch.at_end = _batch.at_end, {}
+            for callback in at_end.values():
+                callback()
+
+
+def in_records_batch() -> bool:
+    return getattr(_batch, "depth", 0) > 0
+
+
+def at_batch_end(key: str, callback) -> None:
+    """Run `callback` once when the current batch ends (the last one given for `key` wins)."""
+    _batch.at_end[key] = callback

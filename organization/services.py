@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.signals import records_changed
+from lms.signals import records_batch, records_changed
 
 from .imports import CadreRow
 from .models import Cadre, CadreStatus, Position, PositionAssignment, Unit, UnitPlacement
@@ -225,6 +225,7 @@ class ImportResult:
 
 
 @transaction.atomic
+@records_batch()  # one mark of the board's figures for the whole file
 def cadre_import(*, rows: Sequence[CadreRow], on: datetime.date | None = None, reason: str = "") -> ImportResult:
     """Write checked import rows (organization.imports.validate_rows) in one transaction.
 

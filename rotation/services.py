@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from courses.models import EnrollmentSource
 from courses.services import required_courses_assign
+from lms.signals import records_batch
 from organization.models import Cadre, CadreStatus, Position, Unit
 from organization.services import cadre_position_change
 
@@ -344,6 +345,7 @@ class RotationImportResult:
 
 
 @transaction.atomic
+@records_batch()  # one mark of the board's figures for the whole file
 def rotation_import(*, by, rows) -> RotationImportResult:
     """Write checked rows of a rotation file (rotation.imports.validate_rows) in one
     transaction: every new row or none. The register only: the cadres' current posts and history

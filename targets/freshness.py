@@ -15,6 +15,7 @@ Pages show the stored set with its computation time and, while it is stale, "rec
 
 import datetime
 import logging
+import threading
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -25,7 +26,7 @@ from django.utils import timezone
 from competency.models import Area, Competency, Evidence, Framework, ProficiencyLevel, Requirement
 from courses.models import Completion, ExternalTraining
 from lms import outbox
-from lms.signals import records_changed
+from lms.signals import at_batch_end, in_records_batch, records_changed
 from organization.models import PositionAssignment, Unit, UnitPlacement
 
 from .figures import figures_compute
@@ -38,12 +39,48 @@ WANTED_DAYS = 7
 # A queued refresh older than this is presumed lost (worker gone): the next write queues another.
 REFRESH_LEASE = datetime.timedelta(minutes=15)
 
+class _Pending(threading.local):
+    """The marks of the writes of the current records batch (lms.signals.records_batch), merged: the
+    earliest date and the union of the targets (None meaning every date / every target). Coarser
+    than each write alone, never finer, so a merged mark can only mark more sets stale, never fewer."""
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self):
+        self.any, self.on, self.target_ids = False, None, set()
+
+    def add(self, on, target_ids) -> None:
+        if not self.any:
+            self.any, self.on, self.target_ids = True, on, None if target_ids is None else set(target_ids)
+            return
+        self.on = None if on is None or self.on is None else min(self.on, on)
+        if target_ids is None or self.target_ids is None:
+            self.target_ids = None
+        else:
+            self.target_ids |= set(target_ids)
+
+
+_pending = _Pending()
+
+
 def figures_touch(*, on: datetime.date | None, target_ids=None) -> None:
     """Note that figures of `on` and later (None: every date) of `target_ids` (None: every target)
     may have changed. Applied after the current transaction commits (nothing if it rolls back): one
-    small UPDATE of the board's sets, outside the user's transaction."""
+    small UPDATE of the board's sets, outside the user's transaction. Inside a records batch (an
+    import, the demo load) the writes' marks are merged and applied once."""
     ids = None if target_ids is None else list(target_ids)
+    if in_records_batch():
+        _pending.add(on, ids)
+        at_batch_end("targets.figures", _batch_ended)
+        return
     transaction.on_commit(lambda: _mark(on=on, target_ids=ids))
+
+
+def _batch_ended() -> None:
+    on, target_ids = _pending.on, _pending.target_ids
+    _pending.clear()
+    figures_touch(on=on, target_ids=None if target_ids is None else sorted(target_ids))
 
 
 def _mark(*, on, target_ids) -> int:

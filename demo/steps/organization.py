@@ -500,8 +500,11 @@ def _person(*, code, slot, positions, rng, today, this_year_from, districts) -> 
                     reason=reason,
                 )
             )
+    # Re-elected: a seat on a committee in the previous term makes this one not the first term.
+    first_term = not any(entry.position.is_committee_member for entry in history)
     history.append(
-        PositionAssignment(unit=slot.unit, position=position, start_date=cadre.appointed_on, reason="")
+        PositionAssignment(unit=slot.unit, position=position, start_date=cadre.appointed_on, reason="",
+                           first_term=first_term)
     )
     return _Person(cadre, history)
 

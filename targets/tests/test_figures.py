@@ -17,12 +17,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from competency.models import EvidenceSource
 from competency.services import evidence_record
 from competency.tests.builders import make_framework, require
+from lms.signals import records_batch
 from organization import roles
 from organization.models import Unit, UnitKind
 from organization.services import cadre_position_change, unit_merge, unit_move
@@ -245,6 +247,44 @@ def test_a_write_marks_stale_but_the_refresh_waits_for_writes_to_pause(changing_
     FigureSet.objects.update(changed_at=F("changed_at") - datetime.timedelta(seconds=31))
     assert freshness.figures_refresh(debounce_seconds=30) == {"computed": 1, "failed": 0}
     assert not _set(target).is_stale
+
+
+def test_a_batch_of_many_writes_marks_once_from_its_earliest_date(
+    changing_tree, django_capture_on_commit_callbacks, monkeypatch
+):
+    target = changing_tree["target"]
+    figures_compute(target=target, on=TODAY)
+    marks = []
+    monkeypatch.setattr(freshness, "_mark", lambda **kwargs: marks.append(kwargs))
+    cadres = list(target.positions.get().cadres.all())
+    competency = changing_tree["v2025"].competencies.get(code="A1")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic(), records_batch():
+        for i, cadre in enumerate(cadres * 10):
+            evidence_record(cadre=cadre, competency=competency, level=1, source=EvidenceSource.QUIZ,
+                            obtained_on=D(2025, 3, 1) - datetime.timedelta(days=i), source_ref=f"batch-{i}")
+    assert len(marks) == 1  # fifty writes, one mark (and one refresh)
+    assert marks[0]["on"] == D(2025, 3, 1) - datetime.timedelta(days=len(cadres) * 10 - 1)
+    assert set(marks[0]["target_ids"]) == {target.pk}  # evidence touches the competency targets only
+
+    marks.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for cadre in cadres[:3]:  # outside a batch each write marks after its own commit
+            evidence_record(cadre=cadre, competency=competency, level=2, source=EvidenceSource.QUIZ,
+                            obtained_on=D(2025, 6, 1), source_ref="single")
+    assert len(marks) == 3
+
+
+def test_a_batch_that_rolls_back_marks_nothing(changing_tree, django_capture_on_commit_callbacks, monkeypatch):
+    target = changing_tree["target"]
+    marks = []
+    monkeypatch.setattr(freshness, "_mark", lambda **kwargs: marks.append(kwargs))
+    cadre = target.positions.get().cadres.first()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        with transaction.atomic(), records_batch():
+            evidence_record(cadre=cadre, competency=changing_tree["v2025"].competencies.get(code="A1"), level=1,
+                            source=EvidenceSource.QUIZ, obtained_on=D(2022, 1, 1), source_ref="rolled-back")
+            raise RuntimeError("the import failed half-way")
+    assert marks == []
 
 
 @pytest.mark.parametrize("change", ["target", "framework", "move", "assignment"])

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from demo.steps import organization as organization_demo
 from lms.guards import refuse_production_settings
+from lms.signals import records_batch
 
 SEED = 2026
 ORGANIZATION_STEP = "demo.steps.organization"
@@ -77,7 +78,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         rng = random.Random(SEED)  # noqa: S311 - demo data, not secrets
         today = timezone.localdate()
-        with transaction.atomic():
+        # One batch: the board's figures are marked stale and recomputed once, not after each write.
+        with transaction.atomic(), records_batch():
             for name in STEPS:
                 module = self._import_step(name)
                 if module is None:
