@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from lms import private_files, uploads
+from lms.private_files import PrivateFileField
 from organization.models import Cadre
 
 
@@ -206,7 +208,10 @@ class Question(ClusterableModel):
         SubCategory, verbose_name=_("sub-category"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="questions",
     )
-    figure = models.ImageField(_("figure"), upload_to="quiz/figures/%Y/", blank=True)
+    # Exam content: private (lms.private_files), shown only to those taking or editing the quiz.
+    figure = PrivateFileField(_("figure"), folder="quiz-figures", blank=True,
+                              validators=[uploads.validator(uploads.QUESTION_FIGURE)],
+                              help_text=_("A PNG or JPEG image shown with the question."))
     content = models.TextField(_("question"), max_length=2000)
     explanation = models.TextField(_("explanation"), max_length=2000, blank=True,
                                    help_text=_("Shown after the question has been answered (if the quiz allows)"))
@@ -394,3 +399,14 @@ class Progress(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.score / self.possible) if self.possible else 0
+
+
+def _question_figure_readable(user, question) -> bool:
+    """Who edits question banks, and whoever has a sitting of a quiz holding the question."""
+    if any(user.has_perm(f"assessments.change_{model}") for model in ("mcquestion", "tfquestion", "essayquestion")):
+        return True
+    return Sitting.objects.filter(user=user, quiz__questions=question).exists()
+
+
+for _label in ("assessments.question", "assessments.mcquestion", "assessments.tfquestion", "assessments.essayquestion"):
+    private_files.register(_label, _question_figure_readable, inline_images=True)

@@ -156,11 +156,18 @@ def move_to_public(model, field_names: list[str]):
 
 # "app_label.modelname" -> can_read(user, instance) -> bool; each app registers its rule.
 _READ_RULES: dict = {}
+# Labels whose files are shown in the page (raster images checked by content on upload), not downloaded.
+_INLINE: set = set()
+INLINE_TYPES = ("image/png", "image/jpeg")
 
 
-def register(model_label: str, can_read) -> None:
-    """Name who may read the private files of `model_label`: `can_read(user, instance)`."""
+def register(model_label: str, can_read, *, inline_images: bool = False) -> None:
+    """Name who may read the private files of `model_label`: `can_read(user, instance)`. With
+    `inline_images`, PNG and JPEG files are answered inline (an <img> in a page), anything else
+    still as an attachment."""
     _READ_RULES[model_label.lower()] = can_read
+    if inline_images:
+        _INLINE.add(model_label.lower())
 
 
 def can_read(user, instance) -> bool:
@@ -223,7 +230,9 @@ def private_file_view(request, label: str, pk: int, field: str):
     if not can_read(request.user, instance):
         raise Http404
     fieldfile = getattr(instance, field)
-    return serve(request, fieldfile, filename=download_name(instance, fieldfile), inline=False)
+    name = download_name(instance, fieldfile)
+    inline = label in _INLINE and mimetypes.guess_type(name)[0] in INLINE_TYPES
+    return serve(request, fieldfile, filename=name, inline=inline)
 
 
 def download_name(instance, fieldfile) -> str:

@@ -104,6 +104,7 @@ class UploadKind:
 
 EVIDENCE = UploadKind("evidence", ("pdf", "jpg", "jpeg", "png"))
 EXTERNAL_TRAINING = UploadKind("external training", ("pdf", "jpg", "jpeg", "png"))
+QUESTION_FIGURE = UploadKind("question figure", ("jpg", "jpeg", "png"))
 DECISION = UploadKind("decision", ("pdf", "doc", "docx", "odt", "jpg", "jpeg", "png"),
                       "KTLEARN_DECISION_FILE_MAX_BYTES")
 
@@ -182,5 +183,10 @@ def validate_decision(value):
     validate_upload(value, DECISION)
 
 
-_VALIDATORS = {EVIDENCE.label: validate_evidence, EXTERNAL_TRAINING.label: validate_external_training,
+def validate_question_figure(value):
+    validate_upload(value, QUESTION_FIGURE)
+
+
+_VALIDATORS = {QUESTION_FIGURE.label: validate_question_figure,
+               EVIDENCE.label: validate_evidence, EXTERNAL_TRAINING.label: validate_external_training,
                DECISION.label: validate_decision}

@@ -229,10 +229,11 @@ def _flag_sql(target: Target, on: datetime.date, pop: str) -> tuple[str, list]:
     return sql, params
 
 
-def _temp(cursor, name: str, select: str, params: list) -> None:
+def _temp(cursor, name: str, select: str, params: list, *, analyze: bool = True) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {name}")
     cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {select}", params)
-    if connection.vendor == "postgresql":
+    if analyze and connection.vendor == "postgresql":
+        # Without statistics PostgreSQL takes a temporary table for a few rows and nests loops over it.
         cursor.execute(f"ANALYZE {name}")
 
 
@@ -334,11 +335,15 @@ def figures_compute(*, target: Target, on: datetime.date, force: bool = True) ->
                 # A dead worker's query must not hold the rows for minutes: the database gives up.
                 timeout_ms = int(settings.KTLEARN_ROLLUP_STATEMENT_TIMEOUT.total_seconds() * 1000)
                 cursor.execute(f"SET LOCAL statement_timeout = {timeout_ms}")
+                # A batch computation over the province: sorts and hashes of 200,000 cadres in memory,
+                # not spilled to disk (the default 4 MB is sized for many small queries).
+                cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.KTLEARN_ROLLUP_WORK_MEM])
             levels = _place_table(cursor, target.population_date(day))
             pop_sql, pop_params = _population_sql(target, day)
             _temp(cursor, "kt_pop", pop_sql, pop_params)
             flag_sql, flag_params = _flag_sql(target, day, "kt_pop")
-            _temp(cursor, "kt_flag", flag_sql, flag_params)
+            # kt_flag is only read whole (grouped, filtered): no plan depends on its statistics.
+            _temp(cursor, "kt_flag", flag_sql, flag_params, analyze=False)
             RollupSnapshot.objects.filter(target=target, taken_on=day).delete()
             FigureCadre.objects.filter(figure_set=figure_set).delete()
             _insert_rows(cursor, target=target, on=day, figure_set=figure_set, flag="kt_flag", levels=levels)

@@ -166,12 +166,20 @@ class CadreState(models.TextChoices):
 
 
 class FigureCadre(models.Model):
-    """A cadre of a figure set's population who has not met the target: missing, or still in time."""
+    """A cadre of a figure set's population who has not met the target: missing, or still in time.
 
-    figure_set = models.ForeignKey(FigureSet, on_delete=models.CASCADE, related_name="cadres")
-    cadre = models.ForeignKey("organization.Cadre", on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("organization.Unit", on_delete=models.CASCADE, related_name="+")
-    position = models.ForeignKey("organization.Position", on_delete=models.CASCADE, related_name="+")
+    Derived rows, rewritten in bulk by every computation (up to the whole province's cadres): no
+    database constraints on the foreign keys (deferred checks of 200,000 rows took longer than
+    writing them) and only the index the missing list reads by; deletes still cascade through the
+    ORM, and a set computed again replaces its rows."""
+
+    figure_set = models.ForeignKey(FigureSet, on_delete=models.CASCADE, related_name="cadres", db_constraint=False,
+                                   db_index=False)  # the (figure_set, state, path) index serves
+    cadre = models.ForeignKey("organization.Cadre", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    unit = models.ForeignKey("organization.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                             db_index=False)
+    position = models.ForeignKey("organization.Position", on_delete=models.CASCADE, related_name="+",
+                                 db_constraint=False, db_index=False)
     path = models.CharField(max_length=255)  # the unit's path on the set's date
     state = models.CharField(max_length=8, choices=CadreState.choices)
     deadline = models.DateField(null=True, blank=True)

@@ -296,6 +296,9 @@ KTLEARN_FIGURES_DEBOUNCE_SECONDS = env.int(
 KTLEARN_ROLLUP_STATEMENT_TIMEOUT = datetime.timedelta(
     seconds=env.int("KTLEARN_ROLLUP_STATEMENT_TIMEOUT_S", default=600)
 )
+# PostgreSQL work_mem for the figures computation only (SET LOCAL in its transaction): the sorts and
+# hashes over a province's 200,000 cadres fit in memory instead of spilling to disk.
+KTLEARN_ROLLUP_WORK_MEM = env.str("KTLEARN_ROLLUP_WORK_MEM", default="64MB")
 CELERY_TIMEZONE = TIME_ZONE
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
