@@ -105,7 +105,8 @@ def test_computing_the_figures_is_a_fixed_number_of_queries(world):
         unit = add_unit(Unit.objects.get(pk=b1.pk), f"X{i}", kind=UnitKind.COMMUNE)
         CadreFactory.create_batch(3, unit=unit, position=world["uv"])
     assert _compute_queries(world["target"], D(2025, 7, 2)) == before
-    assert before <= 30
+    # PostgreSQL adds four: the statement timeout, work_mem, and statistics of two staging tables.
+    assert before <= (32 if connection.vendor == "postgresql" else 28)
 
 
 def test_reading_computed_figures_is_a_fixed_number_of_queries(world, django_assert_max_num_queries):
