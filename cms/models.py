@@ -156,8 +156,8 @@ class OfficialDocumentSettings(BaseSiteSetting):
 
     province_name = models.CharField(_("province name"), max_length=100, default="Quảng Ninh",
                                      help_text=_("For example Quảng Ninh."))
-    superior_body = models.CharField(_("superior body"), max_length=150, default="Tỉnh ủy Quảng Ninh",
-                                     help_text=_("Printed in capitals at the top left, for example Tỉnh ủy Quảng Ninh."))
+    superior_body = models.CharField(_("superior body"), max_length=150, default="Tỉnh ủy Quảng Ninh", help_text=_(
+        "Printed in capitals at the top left, for example Tỉnh ủy Quảng Ninh."))
     issuing_body = models.CharField(_("issuing body"), max_length=150, default="Ủy ban Kiểm tra",
                                     help_text=_("Printed in capitals under the superior body."))
     issuing_body_abbreviation = models.CharField(

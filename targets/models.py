@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lms import private_files
@@ -196,6 +197,22 @@ class ReportPeriod(models.TextChoices):
     CUSTOM = "custom", _("A chosen date")
 
 
+def latest_cutoff(period: str, today: datetime.date) -> datetime.date:
+    """The most recent cut-off of `period` on or before `today`: the last day of the month (this
+    month's if today is its last day), 30/06 or 31/12, 31/12. A chosen date has none: `today`."""
+    if period == ReportPeriod.MONTHLY:
+        next_day = today + datetime.timedelta(days=1)
+        return today if next_day.month != today.month else today.replace(day=1) - datetime.timedelta(days=1)
+    if period == ReportPeriod.HALF_YEARLY:
+        mid = datetime.date(today.year, 6, 30)
+        return datetime.date(today.year, 12, 31) if today == datetime.date(today.year, 12, 31) else (
+            mid if today >= mid else datetime.date(today.year - 1, 12, 31))
+    if period == ReportPeriod.ANNUAL:
+        end = datetime.date(today.year, 12, 31)
+        return end if today == end else datetime.date(today.year - 1, 12, 31)
+    return today
+
+
 class JobKind(models.TextChoices):
     SNAPSHOT = "snapshot", _("Roll-up snapshot")
     REPORT = "report", _("Periodic report")
@@ -284,6 +301,8 @@ class ReportSchedule(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Cut-offs before this are not made: a new schedule does not catch up on past months.
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         db_table = "competency_reportschedule"  # the table the competency app created
