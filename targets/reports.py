@@ -23,7 +23,7 @@ from cms.api import OfficialDocuments, date_line, official_documents
 from lms.spreadsheets import WorkbookWriter, safe_cell
 from organization.models import Unit
 
-from .figures import RollupRow, figures_fresh, subtree_rows
+from .figures import PLACE_STEP, RollupRow, figures_fresh, subtree_rows
 from .models import BoardJob, CadreState, ReportPeriod, RollupSnapshot, Target
 from .selectors import MissingCadre, missing_in_set
 from .services import report_number_assign
@@ -137,10 +137,9 @@ def report_workbook(data: ReportData) -> bytes:
 
     detail = book.sheet(_("Detail by unit"), caption=title, header=[_("Level below"), *_unit_columns(), _("Under")],
                         header_fill=HEADER_FILL, widths=(10, *UNIT_COLUMNS_WIDTHS, 44))
-    names_by_path = {row.path: unit.name for unit, row, _f in data.rows}
-    steplen = Unit.steplen
+    names_by_path = {row.path: unit.name for unit, row, _f in data.rows}  # the tree of the figures' date
     for unit, row, forecast in data.below:
-        parent = names_by_path.get(row.path[:-steplen], "")
+        parent = names_by_path.get(row.path[:-PLACE_STEP], "")
         detail.append([safe_cell(detail, row.depth - data.total.depth)]
                       + _unit_cells(detail, data, unit, row, forecast) + [safe_cell(detail, parent)])
     _empty_units_note(detail, data.empty_units())
