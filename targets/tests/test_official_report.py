@@ -4,6 +4,7 @@ block; the workbook's sheets; and the 6-monthly, annual and chosen-date schedule
 
 import datetime
 import io
+import re
 import subprocess
 import threading
 
@@ -54,8 +55,6 @@ def pdf_text(data: bytes, tmp_path) -> str:
 
 def lines(text: str) -> list[str]:
     """The PDF's lines with runs of spaces (columns) collapsed, so 'left   right' reads 'left | right'."""
-    import re
-
     return [re.sub(r"\s{3,}", " | ", line.strip()) for line in text.splitlines() if line.strip()]
 
 
