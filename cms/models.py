@@ -1,13 +1,19 @@
 """Home and standard pages of the public site, and the regulations library."""
 
+import posixpath
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from lms import private_files
+from lms.private_files import PrivateFileField
+from lms.uploads import UploadKind, validate_upload
 from organization.selectors import cadre_for_user
 
 
@@ -132,3 +138,71 @@ class Regulation(index.Indexed, models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+SEAL_IMAGE = UploadKind("seal", ("png", "jpg", "jpeg"))
+
+
+def validate_seal_image(value):
+    validate_upload(value, SEAL_IMAGE)
+
+
+@register_setting(icon="doc-full")
+class OfficialDocumentSettings(BaseSiteSetting):
+    """What the official documents print: the header of a report in the Party's layout (Hướng dẫn
+    36-HD/VPTW), its number's symbol, place, recipients and signer, and the certificates' signer.
+    The defaults are the demo province's; cms.api.official_documents() reads them for the other apps.
+    The seal image is a private file (outside MEDIA_ROOT, no public URL): only administrators open it."""
+
+    province_name = models.CharField(_("province name"), max_length=100, default="Quảng Ninh",
+                                     help_text=_("For example Quảng Ninh."))
+    superior_body = models.CharField(_("superior body"), max_length=150, default="Tỉnh ủy Quảng Ninh", help_text=_(
+        "Printed in capitals at the top left, for example Tỉnh ủy Quảng Ninh."))
+    issuing_body = models.CharField(_("issuing body"), max_length=150, default="Ủy ban Kiểm tra",
+                                    help_text=_("Printed in capitals under the superior body."))
+    issuing_body_abbreviation = models.CharField(
+        _("abbreviation of the issuing body"), max_length=20, default="UBKT",
+        help_text=_("The symbol after the number: Số 12-BC/UBKT. Numbers restart every year for each abbreviation."))
+    place_name = models.CharField(_("place in the date line"), max_length=100, default="Quảng Ninh",
+                                  help_text=_("Quảng Ninh, ngày 05 tháng 01 năm 2026"))
+    on_behalf_line = models.CharField(_("“on behalf of” line"), max_length=150, default="T/M Ủy ban Kiểm tra",
+                                      help_text=_("Printed in capitals above the signer's title."))
+    signer_title = models.CharField(_("signer's title"), max_length=100, default="Chủ nhiệm")
+    signer_name = models.CharField(_("signer's name"), max_length=120, blank=True,
+                                   help_text=_("Empty: the space is left for a handwritten name."))
+    recipients = models.TextField(
+        _("recipients (Nơi nhận)"), default="- Thường trực Tỉnh ủy,\n- Ban Tổ chức Tỉnh ủy,\n- Lưu UBKT.",
+        help_text=_("One recipient a line, as printed."))
+    certificate_signer_title = models.CharField(_("certificate signer's title"), max_length=100,
+                                                default="Chủ nhiệm Ủy ban Kiểm tra")
+    certificate_signer_name = models.CharField(_("certificate signer's name"), max_length=120, blank=True)
+    seal_image = PrivateFileField(
+        _("seal or signature image"), folder="official", blank=True, validators=[validate_seal_image],
+        help_text=_("Optional PNG or JPEG printed over the signature on reports and certificates. "
+                    "Kept private: it is never served publicly."))
+
+    panels = [
+        MultiFieldPanel([FieldPanel("province_name"), FieldPanel("superior_body"), FieldPanel("issuing_body"),
+                         FieldPanel("issuing_body_abbreviation"), FieldPanel("place_name")],
+                        heading=_("Issuing body")),
+        MultiFieldPanel([FieldPanel("on_behalf_line"), FieldPanel("signer_title"), FieldPanel("signer_name"),
+                         FieldPanel("recipients")], heading=_("Reports")),
+        MultiFieldPanel([FieldPanel("certificate_signer_title"), FieldPanel("certificate_signer_name")],
+                        heading=_("Certificates")),
+        FieldPanel("seal_image"),
+    ]
+
+    class Meta:
+        verbose_name = _("official documents")
+
+    def private_download_name(self, field: str) -> str:
+        return f"con-dau{posixpath.splitext(self.seal_image.name)[1]}"
+
+
+def _seal_readable(user, settings_row) -> bool:
+    from organization import roles
+
+    return roles.is_administrator(user)
+
+
+private_files.register("cms.officialdocumentsettings", _seal_readable)

@@ -1,5 +1,7 @@
 """The certificate PDF: A4 landscape, DejaVu fonts embedded (they cover Vietnamese), a QR code
-pointing at the public verification page.
+pointing at the public verification page, and the signature block of the official documents
+settings (place and date, signer's title and name copied on the certificate at issue; the optional
+seal or signature image read from the settings when rendering).
 
 The fonts ship in courses/fonts/ so the PDF never depends on what is installed on the server.
 """
@@ -12,6 +14,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import number_format
 from fpdf import FPDF
+
+from cms.api import date_line, official_documents
 
 from .models import Certificate
 
@@ -112,14 +116,24 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
     url = verification_url(certificate)
     pdf.cell(170, 6, f"Tra cứu: {url}", link=url)
 
-    # Signature block, centred on the right half, above the QR code.
+    # Signature block, centred on the right half, left of the QR code: place and date, the signer's
+    # title, the seal or signature image (optional, from the settings), the signer's name.
     pdf.set_text_color(*INK)
     issued = certificate.issued_on
+    block_x, block_w = width / 2, width / 2 - 60
     pdf.set_font("DejaVu", "", 11)
-    pdf.set_xy(width / 2, height - 68)
-    pdf.cell(width / 2 - 60, 6, f"Ngày {issued.day:02d} tháng {issued.month:02d} năm {issued.year}", align="C")
+    pdf.set_xy(block_x, height - 78)
+    when = (date_line(certificate.place, issued) if certificate.place
+            else f"Ngày {issued.day:02d} tháng {issued.month:02d} năm {issued.year}")
+    pdf.cell(block_w, 6, when, align="C")
     pdf.set_font("DejaVu", "B", 11)
-    pdf.set_xy(width / 2, height - 61)
-    pdf.multi_cell(width / 2 - 60, 6, certificate.issuer.upper(), align="C")
+    pdf.set_xy(block_x, height - 71)
+    pdf.multi_cell(block_w, 6, (certificate.signer_title or certificate.issuer).upper(), align="C")
+    seal = official_documents().seal_image
+    if seal:
+        pdf.image(io.BytesIO(seal), x=block_x + block_w / 2 - 12, y=height - 58, h=22)
+    if certificate.signer_name:
+        pdf.set_xy(block_x, height - 34)
+        pdf.cell(block_w, 6, certificate.signer_name, align="C")
     pdf.image(_qr_png(url), x=width - 50, y=height - 50, w=30, h=30)
     return bytes(pdf.output())

@@ -354,8 +354,9 @@ class Completion(models.Model):
 
 
 class Certificate(models.Model):
-    """The certificate of one completion. Name, course and hours are copied at issue, so the
-    certificate keeps saying what it said even if the cadre's name or the course title changes."""
+    """The certificate of one completion. Name, course, hours, issuing body, place and signer are
+    copied at issue, so the certificate keeps saying what it said even if the cadre's name, the
+    course title or the official documents settings change."""
 
     completion = models.OneToOneField(Completion, on_delete=models.CASCADE, related_name="certificate")
     number = models.CharField(_("certificate number"), max_length=32, unique=True)
@@ -365,6 +366,11 @@ class Certificate(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
     issued_on = models.DateField(_("issued on"))
     issuer = models.CharField(_("issuing body"), max_length=200)
+    # From the official documents settings at issue (cms.api.official_documents), so a new signer
+    # does not change what earlier certificates say.
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=100, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
     file = PrivateFileField(_("PDF"), folder="certificates", blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     render_ms = models.PositiveIntegerField(null=True, blank=True)

@@ -6,7 +6,6 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -16,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assessments.selectors import passed_quiz_ids
+from cms.api import official_documents
 from competency.models import EvidenceSource
 from competency.services import evidence_record
 from lms import outbox
@@ -407,6 +407,7 @@ def certificate_issue(*, completion: Completion) -> Certificate:
     existing = Certificate.objects.filter(completion=completion).first()
     if existing:
         return existing
+    document = official_documents()
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -414,7 +415,8 @@ def certificate_issue(*, completion: Completion) -> Certificate:
                     completion=completion, number=f"tmp-{_new_code()}", code=_new_code(),
                     full_name=completion.cadre.full_name, course_title=completion.course.title,
                     hours=completion.hours, issued_on=completion.completed_on,
-                    issuer=settings.KTLEARN_PROVINCE_NAME,
+                    issuer=document.certificate_issuer, place=document.place_name,
+                    signer_title=document.certificate_signer_title, signer_name=document.certificate_signer_name,
                 )
             break
         except IntegrityError:  # a code collision (1 in 32^12): draw again

@@ -7,7 +7,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from organization.models import UnitKind
 
-from .models import Target
+from .models import ReportPeriod, Target, latest_cutoff
 from .services import target_validate
 
 
@@ -60,6 +60,14 @@ class DashboardFilterForm(forms.Form):
 
 
 class ReportRequestForm(forms.Form):
+    """A report now: as of the latest month-end, half-year end (30/06, 31/12), year end, or a chosen date."""
+
+    period = forms.ChoiceField(label=_("Cut-off"), choices=[
+        (ReportPeriod.CUSTOM, _("The date below")), (ReportPeriod.MONTHLY, _("Last month's end")),
+        (ReportPeriod.HALF_YEARLY, _("Last half-year's end (30/06 or 31/12)")),
+        (ReportPeriod.ANNUAL, _("Last year's end (31/12)")),
+    ], initial=ReportPeriod.CUSTOM,
+                               required=False, widget=forms.Select(attrs={"class": "form-select"}))
     on = forms.DateField(label=_("As of"), required=False)
 
     def clean_on(self):
@@ -68,8 +76,30 @@ class ReportRequestForm(forms.Form):
             raise forms.ValidationError(_("A report cannot be dated in the future."))
         return on
 
+    def clean(self):
+        data = super().clean()
+        period = data.get("period") or ReportPeriod.CUSTOM
+        data["period"] = period
+        if period != ReportPeriod.CUSTOM:
+            data["on"] = latest_cutoff(period, timezone.localdate())
+        elif "on" in data:
+            data["on"] = data["on"] or timezone.localdate()
+        return data
+
 
 class ReportScheduleForm(forms.Form):
-    day_of_month = forms.IntegerField(label=_("Day of the month"), min_value=1, max_value=28, initial=1)
+    frequency = forms.ChoiceField(label=_("Frequency"), choices=ReportPeriod.choices, initial=ReportPeriod.MONTHLY,
+                                  required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    day_of_month = forms.IntegerField(label=_("Day of the month"), min_value=1, max_value=28, initial=1,
+                                      required=False, help_text=_("Monthly reports only."))
+    custom_on = forms.DateField(label=_("Date"), required=False, help_text=_("A chosen date only."))
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
+    def clean(self):
+        data = super().clean()
+        frequency = data["frequency"] = data.get("frequency") or ReportPeriod.MONTHLY  # the form before 6-monthly
+        if frequency == ReportPeriod.MONTHLY and not data.get("day_of_month") and "day_of_month" not in self.errors:
+            self.add_error("day_of_month", _("Choose a day between 1 and 28."))
+        if frequency == ReportPeriod.CUSTOM and not data.get("custom_on") and "custom_on" not in self.errors:
+            self.add_error("custom_on", _("Choose the date of the report."))
+        return data

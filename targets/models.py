@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lms import private_files
@@ -194,6 +195,32 @@ class FigureCadre(models.Model):
         return f"{self.figure_set_id}: {self.cadre_id} {self.state}"
 
 
+class ReportPeriod(models.TextChoices):
+    """The cut-off a report answers: the end of a month, of a half-year (30/06, 31/12), of a year
+    (31/12), or a date chosen by the board."""
+
+    MONTHLY = "monthly", _("Monthly")
+    HALF_YEARLY = "half_yearly", _("6-monthly (30/06 and 31/12)")
+    ANNUAL = "annual", _("Annual (31/12)")
+    CUSTOM = "custom", _("A chosen date")
+
+
+def latest_cutoff(period: str, today: datetime.date) -> datetime.date:
+    """The most recent cut-off of `period` on or before `today`: the last day of the month (this
+    month's if today is its last day), 30/06 or 31/12, 31/12. A chosen date has none: `today`."""
+    if period == ReportPeriod.MONTHLY:
+        next_day = today + datetime.timedelta(days=1)
+        return today if next_day.month != today.month else today.replace(day=1) - datetime.timedelta(days=1)
+    if period == ReportPeriod.HALF_YEARLY:
+        mid = datetime.date(today.year, 6, 30)
+        return datetime.date(today.year, 12, 31) if today == datetime.date(today.year, 12, 31) else (
+            mid if today >= mid else datetime.date(today.year - 1, 12, 31))
+    if period == ReportPeriod.ANNUAL:
+        end = datetime.date(today.year, 12, 31)
+        return end if today == end else datetime.date(today.year - 1, 12, 31)
+    return today
+
+
 class JobKind(models.TextChoices):
     SNAPSHOT = "snapshot", _("Roll-up snapshot")
     REPORT = "report", _("Periodic report")
@@ -233,47 +260,111 @@ class BoardJob(models.Model):
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A report is an official document: the cut-off it answers, and its number (Số 12-BC/UBKT) and
+    # date, given once (targets.services.report_number_assign) and kept when the report is rebuilt.
+    period = models.CharField(_("cut-off"), max_length=12, choices=ReportPeriod.choices, default=ReportPeriod.CUSTOM)
+    issuer_abbreviation = models.CharField(_("issuing body"), max_length=20, blank=True)
+    document_year = models.PositiveSmallIntegerField(_("year of the number"), null=True, blank=True)
+    document_number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
 
     class Meta:
         db_table = "competency_boardjob"  # the table the competency app created
         ordering = ["-created_at", "-id"]
         verbose_name = _("board job")
         verbose_name_plural = _("board jobs")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer_abbreviation", "document_year", "document_number"],
+                                    condition=models.Q(document_number__isnull=False),
+                                    name="report_number_unique_per_issuer_year"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.target_id} · {self.unit_id} · {self.on}"
+
+    @property
+    def document_symbol(self) -> str:
+        """'12-BC/UBKT' once numbered, else ''."""
+        if self.document_number is None:
+            return ""
+        return f"{self.document_number}-BC/{self.issuer_abbreviation}"
 
     def private_download_name(self, field: str) -> str:
         return f"bao-cao-{self.target.code}-{self.unit.code}-{self.on:%Y%m%d}.{field}".lower()
 
 
 class ReportSchedule(models.Model):
-    """A monthly periodic report: generated on `day_of_month` for the unit's subtree."""
+    """A periodic report of the unit's subtree, made by the daily task on each cut-off date:
+    monthly on `day_of_month`, 6-monthly on 30/06 and 31/12, annually on 31/12, or once on `custom_on`."""
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="schedules", verbose_name=_("target"))
     unit = models.ForeignKey("organization.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"))
+    frequency = models.CharField(_("frequency"), max_length=12, choices=ReportPeriod.choices,
+                                 default=ReportPeriod.MONTHLY)
     day_of_month = models.PositiveSmallIntegerField(
         _("day of the month"), default=1, help_text=_("1–28, so that every month has that day.")
     )
+    custom_on = models.DateField(_("date"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Cut-offs before this are not made: a new schedule does not catch up on past months.
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         db_table = "competency_reportschedule"  # the table the competency app created
         verbose_name = _("report schedule")
         verbose_name_plural = _("report schedules")
         constraints = [
-            models.UniqueConstraint(fields=["target", "unit"], name="one_schedule_per_target_unit")
+            models.UniqueConstraint(fields=["target", "unit", "frequency"], condition=~models.Q(frequency="custom"),
+                                    name="one_schedule_per_target_unit_frequency"),
+            models.UniqueConstraint(fields=["target", "unit", "custom_on"], condition=models.Q(frequency="custom"),
+                                    name="one_custom_schedule_per_target_unit_date"),
         ]
 
     def __str__(self):
-        return f"{self.target} · {self.unit} · {self.day_of_month}"
+        return f"{self.target} · {self.unit} · {self.get_frequency_display()}"
+
+    def cutoffs_between(self, start: datetime.date, end: datetime.date) -> list[datetime.date]:
+        """The schedule's cut-off dates from `start` to `end`, both included, in order."""
+        if self.frequency == ReportPeriod.CUSTOM:
+            return [self.custom_on] if self.custom_on and start <= self.custom_on <= end else []
+        found = []
+        for year in range(start.year, end.year + 1):
+            if self.frequency == ReportPeriod.MONTHLY:
+                days = [datetime.date(year, month, self.day_of_month) for month in range(1, 13)]
+            elif self.frequency == ReportPeriod.HALF_YEARLY:
+                days = [datetime.date(year, 6, 30), datetime.date(year, 12, 31)]
+            else:
+                days = [datetime.date(year, 12, 31)]
+            found += [day for day in days if start <= day <= end]
+        return found
 
     def clean(self):
-        if not 1 <= self.day_of_month <= 28:
+        if self.frequency == ReportPeriod.MONTHLY and not 1 <= self.day_of_month <= 28:
             raise ValidationError({"day_of_month": _("Choose a day between 1 and 28.")})
+        if self.frequency == ReportPeriod.CUSTOM and self.custom_on is None:
+            raise ValidationError({"custom_on": _("Choose the date of the report.")})
+
+
+class DocumentCounter(models.Model):
+    """The last number given to a report of one issuing body in one year (Số 12-BC/UBKT): numbers
+    restart at 1 every year. Read and raised under a row lock (targets.services.report_number_assign)."""
+
+    issuer_abbreviation = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("report number counter")
+        verbose_name_plural = _("report number counters")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer_abbreviation", "year"], name="one_counter_per_issuer_year")
+        ]
+
+    def __str__(self):
+        return f"{self.issuer_abbreviation} {self.year}: {self.last_number}"
 
 
 

@@ -1,25 +1,32 @@
-"""The periodic report to the provincial committee: an .xlsx workbook (one sheet per level of the
-tree plus the missing cadres) and a PDF (DejaVu fonts embedded, so Vietnamese prints correctly)."""
+"""The periodic report to the provincial committee, an official document: an .xlsx workbook (the
+summary, the detail by unit, the cadres not met and those still in time) and a PDF in the Party's
+document layout (Hướng dẫn 36-HD/VPTW), set in DejaVu Serif (embedded, so Vietnamese prints the
+same everywhere; the DejaVu licence, fonts/LICENSE-DejaVu.txt, allows embedding and redistribution).
+
+The header, number, place and date, recipients and signer come from the site's official documents
+settings (cms.api.official_documents); the figures are the same stored figures every page reads."""
 
 import datetime
+import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
-from openpyxl.styles import Alignment, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 
+from cms.api import OfficialDocuments, date_line, official_documents
 from lms.spreadsheets import WorkbookWriter, safe_cell
 from organization.models import Unit
 
-from .figures import RollupRow, figures_fresh, subtree_rows
-from .models import BoardJob, RollupSnapshot, Target
+from .figures import PLACE_STEP, RollupRow, figures_fresh, subtree_rows
+from .models import BoardJob, CadreState, ReportPeriod, RollupSnapshot, Target
 from .selectors import MissingCadre, missing_in_set
+from .services import report_number_assign
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 PDF_MISSING_LIMIT = 300
@@ -33,16 +40,28 @@ class ReportData:
     rows: list[tuple[Unit, RollupRow, float | None]]  # every unit of the subtree on that date, tree order
     missing: list[MissingCadre]
     computed_at: datetime.datetime | None = None
+    in_time: list[MissingCadre] = field(default_factory=list)
 
     @property
     def total(self) -> RollupRow:
         return self.rows[0][1]
 
+    @property
+    def below(self) -> list[tuple[Unit, RollupRow, float | None]]:
+        """The units under the report's unit that count someone (0/0 units are left out)."""
+        return [item for item in self.rows[1:] if item[1].population]
+
+    def empty_units(self, *, directly_under: bool = False) -> int:
+        """How many units under the report's unit (or directly under it) have no cadre in the population."""
+        depth = self.total.depth + 1
+        return sum(1 for _unit, row, _forecast in self.rows[1:]
+                   if not row.population and (not directly_under or row.depth == depth))
+
 
 def report_data(*, target: Target, unit: Unit, on: datetime.date) -> ReportData:
     """The numbers of a report: the stored figures of the unit's subtree on `on`, brought up to date
-    first (the same rows the dashboard shows), with each unit's forecast, and every missing cadre
-    with the reasons."""
+    first (the same rows the dashboard shows), with each unit's forecast, and every cadre not
+    meeting the target (missing, with the reasons, and still in time)."""
     figure_set = figures_fresh(target=target, on=on)
     rows = subtree_rows(figure_set, unit)
     forecasts = dict(RollupSnapshot.objects.filter(
@@ -50,8 +69,9 @@ def report_data(*, target: Target, unit: Unit, on: datetime.date) -> ReportData:
     ).values_list("unit_id", "forecast_percent"))
     units = Unit.objects.in_bulk([row.unit_id for row in rows])
     missing = list(missing_in_set(figure_set=figure_set, unit=unit))
+    in_time = list(missing_in_set(figure_set=figure_set, unit=unit, state=CadreState.IN_TIME))
     return ReportData(target=target, unit=unit, on=figure_set.on, missing=missing, computed_at=figure_set.computed_at,
-                      rows=[(units[row.unit_id], row, forecasts.get(row.unit_id)) for row in rows])
+                      rows=[(units[row.unit_id], row, forecasts.get(row.unit_id)) for row in rows], in_time=in_time)
 
 
 def _percent(value) -> str:
@@ -61,8 +81,8 @@ def _percent(value) -> str:
 HEADER_FILL = PatternFill("solid", fgColor="F4C430")
 
 
-def _missing_sheet(book: WorkbookWriter, title: str, rows: list[MissingCadre]) -> None:
-    ws = book.sheet(_("Missing"), caption=title, header_fill=HEADER_FILL, widths=(28, 14, 40, 26, 12, 80),
+def _cadres_sheet(book: WorkbookWriter, sheet_title: str, title: str, rows: list[MissingCadre]) -> None:
+    ws = book.sheet(sheet_title, caption=title, header_fill=HEADER_FILL, widths=(28, 14, 40, 26, 12, 80),
                     header=[_("Full name"), _("Cadre code"), _("Unit"), _("Position"), _("Deadline"), _("Why")])
     wrap = Alignment(wrap_text=True, vertical="top")
     for item in rows:
@@ -72,87 +92,208 @@ def _missing_sheet(book: WorkbookWriter, title: str, rows: list[MissingCadre]) -
         )] + [safe_cell(ws, "; ".join(item.reasons), alignment=wrap)])
 
 
+def _missing_sheet(book: WorkbookWriter, title: str, rows: list[MissingCadre]) -> None:
+    _cadres_sheet(book, _("Cadres not met"), title, rows)
+
+
+UNIT_COLUMNS_WIDTHS = (14, 44, 22, 12, 10, 12, 10, 10, 16)
+
+
+def _unit_columns() -> list[str]:
+    return [_("Code"), _("Unit"), _("Kind"), _("Population"), _("Met"), _("Still in time"), _("Percent"), _("Goal"),
+            _("Forecast at the period's end")]
+
+
+def _unit_cells(ws, data: ReportData, unit: Unit, row: RollupRow, forecast) -> list:
+    plain = (unit.code, unit.name, unit.get_kind_display(), row.population, row.met, row.in_time)
+    shares = (None if row.percent is None else row.percent / 100, data.target.goal_percent / 100,
+              None if forecast is None else forecast / 100)
+    return ([safe_cell(ws, value) for value in plain]
+            + [safe_cell(ws, value, number_format="0.0%") for value in shares])
+
+
+def _empty_units_note(ws, count: int) -> None:
+    if count:
+        ws.append([])
+        ws.append([safe_cell(ws, _("%(n)s unit(s) with no cadre in the population (0/0) are left out.")
+                             % {"n": count}, font=Font(italic=True))])
+
+
 def report_workbook(data: ReportData) -> bytes:
+    """Summary (the unit and the units directly under it), detail by unit (every unit below, with
+    its level and the unit it is under on the figures' date), the cadres not met and the cadres
+    still in time. Units with no cadre in the population are left out, and a note line says how
+    many. Every cell goes through lms.spreadsheets.safe_cell: formula-like text stays text."""
     book = WorkbookWriter()
     title = f"{data.target.name} — {data.unit.name} — {data.on:%d/%m/%Y}"
-    top_depth = data.unit.depth
-    depths = sorted({unit.depth for unit, _row, _f in data.rows})
-    columns = [_("Code"), _("Unit"), _("Kind"), _("Population"), _("Met"), _("Percent"), _("Goal"),
-               _("Forecast at the period's end")]
-    for depth in depths:
-        ws = book.sheet(_("Level %(n)s") % {"n": depth - top_depth + 1}, caption=title, header=columns,
-                        header_fill=HEADER_FILL, widths=(14, 44, 22, 12, 10, 10, 10, 16))
-        for unit, row, forecast in data.rows:
-            if unit.depth != depth:
-                continue
-            plain = (unit.code, unit.name, unit.get_kind_display(), row.population, row.met)
-            shares = (None if row.percent is None else row.percent / 100, data.target.goal_percent / 100,
-                      None if forecast is None else forecast / 100)
-            ws.append([safe_cell(ws, value) for value in plain]
-                      + [safe_cell(ws, value, number_format="0.0%") for value in shares])
+    summary = book.sheet(_("Summary"), caption=title, header=_unit_columns(), header_fill=HEADER_FILL,
+                         widths=UNIT_COLUMNS_WIDTHS)
+    unit, row, forecast = data.rows[0]
+    summary.append(_unit_cells(summary, data, unit, row, forecast))
+    for unit, row, forecast in data.below:
+        if row.depth == data.total.depth + 1:
+            summary.append(_unit_cells(summary, data, unit, row, forecast))
+    _empty_units_note(summary, data.empty_units(directly_under=True))
+
+    detail = book.sheet(_("Detail by unit"), caption=title, header=[_("Level below"), *_unit_columns(), _("Under")],
+                        header_fill=HEADER_FILL, widths=(10, *UNIT_COLUMNS_WIDTHS, 44))
+    names_by_path = {row.path: unit.name for unit, row, _f in data.rows}  # the tree of the figures' date
+    for unit, row, forecast in data.below:
+        parent = names_by_path.get(row.path[:-PLACE_STEP], "")
+        detail.append([safe_cell(detail, row.depth - data.total.depth)]
+                      + _unit_cells(detail, data, unit, row, forecast) + [safe_cell(detail, parent)])
+    _empty_units_note(detail, data.empty_units())
     _missing_sheet(book, title, data.missing)
+    _cadres_sheet(book, _("Cadres still in time"), title, data.in_time)
     return book.getvalue()
 
 
+# The fixed wording of a Party document (Hướng dẫn 36-HD/VPTW) is Vietnamese whatever the interface
+# language, as on the certificates: it is the document's form, not the site's text.
+PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
+
+
+def report_subject(target: Target, on: datetime.date) -> str:
+    return f"Kết quả thực hiện chỉ tiêu “{target.name}” đến ngày {on:%d/%m/%Y}"
+
+
+def number_line(number: int | None, abbreviation: str) -> str:
+    """'Số 12-BC/UBKT'; a report not numbered yet leaves the number blank to be written by hand."""
+    return f"Số {number if number is not None else '    '}-BC/{abbreviation}"
+
+
 class _ReportPDF(FPDF):
-    footer_text = ""
-
     def footer(self):
-        self.set_y(-12)
-        self.set_font("DejaVu", "", 8)
-        self.cell(0, 6, f"{self.footer_text} — {self.page_no()}/{{nb}}", align="C")
+        if self.page_no() > 1 or self.pages_count > 1:
+            self.set_y(-14)
+            self.set_font("Serif", "", 9)
+            self.cell(0, 6, f"{self.page_no()}/{{nb}}", align="C")
 
 
-def report_pdf(data: ReportData) -> bytes:
+def _serif_pdf() -> _ReportPDF:
     pdf = _ReportPDF(orientation="P", unit="mm", format="A4")
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_title(data.target.name)
-    pdf.footer_text = f"KTLearn · {data.on:%d/%m/%Y}"
-    pdf.set_auto_page_break(auto=True, margin=16)
-    pdf.add_page()
+    for style, name in (("", "DejaVuSerif"), ("B", "DejaVuSerif-Bold"), ("I", "DejaVuSerif-Italic"),
+                        ("BI", "DejaVuSerif-BoldItalic")):
+        pdf.add_font("Serif", style, str(FONTS / f"{name}.ttf"))
+    # HD 36 margins: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
+    pdf.set_margins(left=30, top=20, right=15)
+    pdf.set_auto_page_break(auto=True, margin=20)
+    return pdf
+
+
+def _header(pdf: FPDF, document: OfficialDocuments, *, number: int | None, issued_on: datetime.date) -> None:
+    left_w, gap = 72, 4
+    right_x = pdf.l_margin + left_w + gap
+    right_w = pdf.w - pdf.r_margin - right_x
+    top = pdf.get_y()
+    pdf.set_font("Serif", "", 12)
+    pdf.set_xy(pdf.l_margin, top)
+    pdf.cell(left_w, 6, document.superior_body.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Serif", "B", 12)
+    pdf.multi_cell(left_w, 6, document.issuing_body.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Serif", "", 12)
+    pdf.cell(left_w, 5, "*", align="C", new_x="LMARGIN", new_y="NEXT")
+    number_y = pdf.get_y()
+    pdf.cell(left_w, 6, number_line(number, document.issuing_body_abbreviation), align="C",
+             new_x="LMARGIN", new_y="NEXT")
+    bottom = pdf.get_y()
+    pdf.set_font("Serif", "BU", 13)
+    pdf.set_xy(right_x, top)
+    pdf.cell(right_w, 6, PARTY, align="C")
+    pdf.set_font("Serif", "I", 12)
+    pdf.set_xy(right_x, number_y)
+    pdf.cell(right_w, 6, date_line(document.place_name, issued_on), align="C")
+    pdf.set_xy(pdf.l_margin, bottom + 6)
+
+
+def _title(pdf: FPDF, target: Target, on: datetime.date) -> None:
     width = pdf.epw
-    pdf.set_font("DejaVu", "B", 10)
-    pdf.cell(width, 6, settings.KTLEARN_PROVINCE_NAME.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Serif", "B", 15)
+    pdf.cell(width, 8, "BÁO CÁO", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Serif", "B", 13)
+    pdf.multi_cell(width, 6.5, report_subject(target, on), align="C", new_x="LMARGIN", new_y="NEXT")
+    y = pdf.get_y() + 1.5
+    pdf.line(pdf.w / 2 - 15, y, pdf.w / 2 + 15, y)
+    pdf.ln(6)
+
+
+def _closing(pdf: FPDF, document: OfficialDocuments) -> None:
+    """'Nơi nhận' at the bottom left, the signature block at the bottom right, kept on one page."""
+    needed = 12 + 6 * max(len(document.recipients), 5) + 10
+    if pdf.get_y() + needed > pdf.h - pdf.b_margin:
+        pdf.add_page()
     pdf.ln(4)
-    pdf.set_font("DejaVu", "B", 14)
-    pdf.multi_cell(width, 8, _("REPORT ON THE TRAINING TARGET"), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 11)
-    pdf.multi_cell(width, 6, data.target.name, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
+    top = pdf.get_y()
+    left_w = 72
+    pdf.set_font("Serif", "BI", 11)
+    pdf.cell(left_w, 6, "Nơi nhận:", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Serif", "", 10)
+    for line in document.recipients:
+        pdf.multi_cell(left_w, 5, line, new_x="LMARGIN", new_y="NEXT")
+    right_x = pdf.l_margin + left_w + 4
+    right_w = pdf.w - pdf.r_margin - right_x
+    pdf.set_xy(right_x, top)
+    pdf.set_font("Serif", "B", 12)
+    pdf.multi_cell(right_w, 6, document.on_behalf_line.upper(), align="C", new_x="LEFT", new_y="NEXT")
+    pdf.multi_cell(right_w, 6, document.signer_title.upper(), align="C", new_x="LEFT", new_y="NEXT")
+    space_top = pdf.get_y()
+    if document.seal_image:
+        pdf.image(io.BytesIO(document.seal_image), x=right_x + right_w / 2 - 14, y=space_top + 1, h=26)
+    pdf.set_xy(right_x, space_top + 28)
+    pdf.multi_cell(right_w, 6, document.signer_name, align="C", new_x="LEFT", new_y="NEXT")
+
+
+def report_pdf(data: ReportData, *, document: OfficialDocuments | None = None, number: int | None = None,
+               issued_on: datetime.date | None = None, period: str = ReportPeriod.CUSTOM) -> bytes:
+    """The report as a Party document: header (superior and issuing body, *, number; ĐẢNG CỘNG SẢN
+    VIỆT NAM, place and date), title, the figures, 'Nơi nhận' and the signature block."""
+    document = document or official_documents()
+    issued_on = issued_on or timezone.localdate()
+    pdf = _serif_pdf()
+    pdf.set_title(report_subject(data.target, data.on))
+    pdf.set_author(f"{document.issuing_body} {document.superior_body}")
+    pdf.add_page()
+    _header(pdf, document, number=number, issued_on=issued_on)
+    _title(pdf, data.target, data.on)
+    width = pdf.epw
     total = data.total
     facts = [
         (_("Unit"), data.unit.name),
+        (_("Report"), ReportPeriod(period).label),
         (_("Period"), f"{data.target.period_start:%d/%m/%Y} – {data.target.period_end:%d/%m/%Y}"),
         (_("As of"), f"{data.on:%d/%m/%Y}"),
         (_("Population"), str(total.population)),
         (_("Met"), f"{total.met} ({_percent(total.percent)})"),
+        (_("Still in time"), str(total.in_time)),
         (_("Goal"), f"{data.target.goal_percent}%"),
     ]
-    pdf.set_font("DejaVu", "", 10)
     for label, value in facts:
-        pdf.set_font("DejaVu", "B", 10)
+        pdf.set_font("Serif", "B", 11)
         pdf.cell(45, 6, label)
-        pdf.set_font("DejaVu", "", 10)
+        pdf.set_font("Serif", "", 11)
         pdf.multi_cell(width - 45, 6, value, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
-    pdf.set_font("DejaVu", "B", 11)
+    pdf.set_font("Serif", "B", 12)
     pdf.cell(width, 7, _("Units directly under %(unit)s") % {"unit": data.unit.name}, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 9)
+    pdf.set_font("Serif", "", 9.5)
     heading = FontFace(emphasis="BOLD", fill_color=(244, 196, 48))
-    children = [(u, r, f) for u, r, f in data.rows if u.depth == data.unit.depth + 1 and (u.is_active or r.population)]
+    children = [(u, r, f) for u, r, f in data.below if r.depth == total.depth + 1]
     with pdf.table(col_widths=(70, 22, 18, 20, 30), headings_style=heading, line_height=5.5,
                    text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT")) as table:
         table.row([_("Unit"), _("Population"), _("Met"), _("Percent"), _("Forecast")])
         for unit, row, forecast in children:
             table.row([unit.name, str(row.population), str(row.met), _percent(row.percent), _percent(forecast)])
+    if empty := data.empty_units(directly_under=True):
+        pdf.set_font("Serif", "I", 9)
+        pdf.multi_cell(width, 5, _("%(n)s unit(s) with no cadre in the population (0/0) are left out.")
+                       % {"n": empty}, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
-    pdf.set_font("DejaVu", "B", 11)
+    pdf.set_font("Serif", "B", 12)
     pdf.cell(width, 7, _("Cadres who do not meet the target (%(n)s)") % {"n": len(data.missing)},
              new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 8)
+    pdf.set_font("Serif", "", 8.5)
     if data.missing:
         with pdf.table(col_widths=(40, 45, 75), headings_style=heading, line_height=4.5) as table:
             table.row([_("Full name"), _("Unit"), _("Why")])
@@ -162,17 +303,24 @@ def report_pdf(data: ReportData) -> bytes:
             pdf.ln(2)
             pdf.multi_cell(width, 5, _("… and %(n)s more: see the Excel file.")
                            % {"n": len(data.missing) - PDF_MISSING_LIMIT}, new_x="LMARGIN", new_y="NEXT")
+    _closing(pdf, document)
     return bytes(pdf.output())
 
 
-def report_build(*, job: BoardJob, progress: Callable[[int], None] = lambda percent: None) -> BoardJob:
-    """Compute the report of `job` (its target, unit and date) and attach both files to it."""
+def report_build(*, job: BoardJob, progress: Callable[[int], None] = lambda percent: None,
+                 issued_on: datetime.date | None = None) -> BoardJob:
+    """Compute the report of `job` (its target, unit and date), give it its number and date (once:
+    a rebuilt report keeps them; targets.services.report_number_assign) and attach both files."""
+    document = official_documents()
     data = report_data(target=job.target, unit=job.unit, on=job.on)
     progress(40)
+    job = report_number_assign(job=job, issuer_abbreviation=document.issuing_body_abbreviation,
+                               issued_on=issued_on or timezone.localdate())
     stem = f"bao-cao-{job.target.code}-{job.unit.code}-{job.on:%Y%m%d}".lower()
     xlsx = report_workbook(data)
     progress(70)
-    pdf = report_pdf(data)
+    pdf = report_pdf(data, document=document, number=job.document_number, issued_on=job.issued_on,
+                     period=job.period)
     progress(95)
     job.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
     job.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)

@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,17 @@ from organization.selectors import units_visible_to
 
 from . import jobs
 from .figures import figures_compute, unit_row
-from .models import BoardJob, Criterion, JobKind, PopulationAt, ReportSchedule, RollupSnapshot, Target
+from .models import (
+    BoardJob,
+    Criterion,
+    DocumentCounter,
+    JobKind,
+    PopulationAt,
+    ReportPeriod,
+    ReportSchedule,
+    RollupSnapshot,
+    Target,
+)
 
 
 def target_validate(
@@ -90,37 +100,80 @@ def rollup_snapshot_take(*, target: Target, root_unit, on: datetime.date) -> int
     return RollupSnapshot.objects.filter(target=target, taken_on=figure_set.on, path__startswith=top.path).count()
 
 
-def board_job_request(*, by, kind: str, target: Target, unit, on: datetime.date | None = None) -> BoardJob:
-    """Queue a snapshot or a report for `unit`'s subtree. Guarantees: only the board, administrators
-    and the managers of that subtree may ask; a unit outside the user's subtree, or a future date,
-    is refused with a ValidationError and nothing is written or queued."""
-
-
+def board_job_request(*, by, kind: str, target: Target, unit, on: datetime.date | None = None,
+                      period: str = ReportPeriod.CUSTOM) -> BoardJob:
+    """Queue a snapshot or a report for `unit`'s subtree (a report answers the cut-off `period`).
+    Guarantees: only the board, administrators and the managers of that subtree may ask; a unit
+    outside the user's subtree, a future date or an unknown cut-off is refused with a
+    ValidationError and nothing is written or queued."""
     on = on or timezone.localdate()
     if kind not in JobKind.values:
         raise ValidationError(_("Unknown kind of job."))
-    allowed = roles.is_board(by) or roles.is_administrator(by) or roles.is_unit_manager(by)
-    if not allowed or not units_visible_to(by).filter(pk=unit.pk).exists():
-        raise ValidationError(_("You may only ask for the numbers of units in your own subtree."))
+    if period not in ReportPeriod.values:
+        raise ValidationError(_("Choose monthly, 6-monthly, annual or a chosen date."))
+    _require_subtree(by, unit)
     if on > timezone.localdate():
         raise ValidationError(_("A report cannot be dated in the future."))
-    job = BoardJob.objects.create(kind=kind, target=target, unit=unit, on=on, requested_by=by)
+    job = BoardJob.objects.create(kind=kind, target=target, unit=unit, on=on, requested_by=by, period=period)
     outbox.enqueue(jobs.TASK_NAME, job.pk)  # by name: the task module imports this one
     return job
 
 
-def report_schedule_set(*, by, target: Target, unit, day_of_month: int, is_active: bool = True) -> ReportSchedule:
-    """Set (or change) the monthly report of `target` for `unit`, generated on `day_of_month` (1–28).
-    Same scope rule as board_job_request; a bad day is refused and nothing is written."""
-
+def _require_subtree(by, unit) -> None:
     allowed = roles.is_board(by) or roles.is_administrator(by) or roles.is_unit_manager(by)
     if not allowed or not units_visible_to(by).filter(pk=unit.pk).exists():
         raise ValidationError(_("You may only ask for the numbers of units in your own subtree."))
-    if not 1 <= day_of_month <= 28:
+
+
+def report_schedule_set(*, by, target: Target, unit, frequency: str = ReportPeriod.MONTHLY, day_of_month: int = 1,
+                        custom_on: datetime.date | None = None, is_active: bool = True) -> ReportSchedule:
+    """Set (or change) a periodic report of `target` for `unit`: monthly on `day_of_month` (1–28),
+    6-monthly (30/06 and 31/12), annual (31/12), or once on `custom_on` (today or later). One
+    schedule per target, unit and frequency (per date for chosen dates). Same scope rule as
+    board_job_request; a bad day, a missing or past date is refused and nothing is written."""
+    _require_subtree(by, unit)
+    if frequency not in ReportPeriod.values:
+        raise ValidationError(_("Choose monthly, 6-monthly, annual or a chosen date."))
+    if frequency == ReportPeriod.MONTHLY and not 1 <= (day_of_month or 0) <= 28:
         raise ValidationError(_("Choose a day between 1 and 28."))
+    if frequency == ReportPeriod.CUSTOM:
+        if custom_on is None:
+            raise ValidationError(_("Choose the date of the report."))
+        if custom_on < timezone.localdate():
+            raise ValidationError(_("A scheduled report cannot be dated in the past: prepare it now instead."))
+    else:
+        custom_on = None
+    defaults = {"is_active": is_active, "created_by": by}
+    if frequency == ReportPeriod.MONTHLY:
+        defaults["day_of_month"] = day_of_month
     schedule, _created = ReportSchedule.objects.update_or_create(
-        target=target, unit=unit,
-        defaults={"day_of_month": day_of_month, "is_active": is_active, "created_by": by},
+        target=target, unit=unit, frequency=frequency, custom_on=custom_on, defaults=defaults,
     )
     return schedule
 
+
+def report_number_assign(*, job: BoardJob, issuer_abbreviation: str, issued_on: datetime.date) -> BoardJob:
+    """Give the report `job` the next number of `issuer_abbreviation` in `issued_on`'s year (Số N-BC/UBKT)
+    and its date. Guarantees: numbers run 1, 2, 3… per issuing body and year and restart every
+    year; two reports numbered at the same time never get the same number (the counter row is
+    locked, and a unique constraint backs it); a job already numbered keeps its number and date, so
+    building a report again does not use up a number."""
+    year = issued_on.year
+    with transaction.atomic():
+        locked = BoardJob.objects.select_for_update().get(pk=job.pk)
+        if locked.document_number is None:
+            try:
+                with transaction.atomic():
+                    DocumentCounter.objects.get_or_create(issuer_abbreviation=issuer_abbreviation, year=year)
+            except IntegrityError:  # created by a parallel numbering in the meantime: it exists now
+                pass
+            counter = DocumentCounter.objects.select_for_update().get(issuer_abbreviation=issuer_abbreviation,
+                                                                       year=year)
+            counter.last_number += 1
+            counter.save(update_fields=["last_number"])
+            BoardJob.objects.filter(pk=job.pk).update(
+                issuer_abbreviation=issuer_abbreviation, document_year=year,
+                document_number=counter.last_number, issued_on=issued_on,
+            )
+    job.refresh_from_db(fields=["issuer_abbreviation", "document_year", "document_number", "issued_on"])
+    return job

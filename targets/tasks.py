@@ -1,6 +1,7 @@
 """Background work for the board: nightly roll-up snapshots, on-demand snapshots and reports with
-their progress, the monthly reports and the daily reminders. Each task takes ids, re-fetches, and
-calls services; the views queue them through the outbox (lms.outbox.enqueue)."""
+their progress, the periodic reports (monthly, 6-monthly, annual, chosen dates) and the daily
+reminders. Each task takes ids, re-fetches, and calls services; the views queue them through the
+outbox (lms.outbox.enqueue)."""
 
 import datetime
 import logging
@@ -86,18 +87,28 @@ def board_jobs_sweep_task() -> dict:
     return jobs.board_jobs_sweep()
 
 
-@shared_task(name="competency.reports_monthly")
+# A cut-off missed while the workers were down is still made on a later run within this many days.
+REPORT_CATCH_UP_DAYS = 7
+
+
+@shared_task(name="competency.reports_monthly")  # the name beat already knows; it runs every schedule now
 def reports_monthly_task(on_iso: str | None = None) -> int:
-    """Daily: generate the periodic report of every active schedule whose day of the month is
-    today. At most one report per schedule and day, however often it runs."""
+    """Daily: make the periodic report of every active schedule (monthly, 6-monthly, annual or a
+    chosen date) whose cut-off is today, or fell in the last REPORT_CATCH_UP_DAYS days after the
+    schedule was made and has no report yet; the report is as of the cut-off. At most one report
+    per schedule and cut-off, however often it runs (idempotent; get_or_create on the pair)."""
     on = datetime.date.fromisoformat(on_iso) if on_iso else timezone.localdate()
     created = 0
-    for schedule in ReportSchedule.objects.filter(is_active=True, day_of_month=on.day).select_related("target"):
-        job, was_created = BoardJob.objects.get_or_create(
-            kind=JobKind.REPORT, schedule=schedule, on=on,
-            defaults={"target": schedule.target, "unit": schedule.unit, "requested_by": schedule.created_by},
-        )
-        if was_created:
-            created += 1
-            outbox.enqueue(board_job_run_task, job.pk)
+    schedules = ReportSchedule.objects.filter(is_active=True).select_related("target", "unit")
+    for schedule in schedules:
+        start = max(on - datetime.timedelta(days=REPORT_CATCH_UP_DAYS), timezone.localdate(schedule.created_at))
+        for cutoff in schedule.cutoffs_between(min(start, on), on):
+            job, was_created = BoardJob.objects.get_or_create(
+                kind=JobKind.REPORT, schedule=schedule, on=cutoff,
+                defaults={"target": schedule.target, "unit": schedule.unit, "requested_by": schedule.created_by,
+                          "period": schedule.frequency},
+            )
+            if was_created:
+                created += 1
+                outbox.enqueue(board_job_run_task, job.pk)
     return created

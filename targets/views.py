@@ -24,7 +24,7 @@ from organization.selectors import units_visible_to
 from .figures import figures_current
 from .forms import DashboardFilterForm, ReportRequestForm, ReportScheduleForm
 from .freshness import figures_want
-from .models import BoardJob, CadreState, FigureSet, JobKind, ReportSchedule, Target
+from .models import BoardJob, CadreState, FigureSet, JobKind, ReportPeriod, ReportSchedule, Target
 from .records import record_kind, records_cadres, records_csv, records_csv_zip, records_workbook
 from .reports import report_workbook_missing
 from .selectors import dashboard_data, dashboard_top_unit, missing_in_set, newly_elected_due
@@ -203,9 +203,16 @@ def job_request(request):
     kind = request.POST.get("kind", "")
     if scope.target is None:
         raise Http404
-    on = scope.on if kind == JobKind.REPORT else timezone.localdate()
+    on, period = timezone.localdate(), ReportPeriod.CUSTOM
+    if kind == JobKind.REPORT:
+        form = ReportRequestForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect(f"{reverse('targets:reports')}?{scope.query()}")
+        on, period = form.cleaned_data["on"], form.cleaned_data["period"]
     try:
-        job = board_job_request(by=request.user, kind=kind, target=scope.target, unit=scope.unit, on=on)
+        job = board_job_request(by=request.user, kind=kind, target=scope.target, unit=scope.unit, on=on,
+                                period=period)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(f"{reverse('targets:dashboard')}?{scope.query()}")
@@ -249,7 +256,7 @@ def reports(request):
     )
     page = Paginator(jobs, 20).get_page(request.GET.get("page"))
     schedules = ReportSchedule.objects.filter(unit__in=units_visible_to(request.user)).select_related(
-        "target", "unit")
+        "target", "unit").order_by("target__name", "unit__path", "frequency", "custom_on")
     return render(request, "targets/reports.html", {
         "scope": scope, "page_obj": page, "request_form": ReportRequestForm(initial={"on": scope.on}),
         "schedule_form": ReportScheduleForm(), "schedules": schedules, "query": scope.query(),
@@ -267,12 +274,14 @@ def report_schedule(request):
     if form.is_valid():
         try:
             report_schedule_set(by=request.user, target=scope.target, unit=scope.unit,
-                                day_of_month=form.cleaned_data["day_of_month"],
+                                frequency=form.cleaned_data["frequency"],
+                                day_of_month=form.cleaned_data["day_of_month"] or 1,
+                                custom_on=form.cleaned_data["custom_on"],
                                 is_active=form.cleaned_data["is_active"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("The monthly report is scheduled."))
+            messages.success(request, _("The periodic report is scheduled."))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(f"{reverse('targets:reports')}?{scope.query()}")

@@ -102,3 +102,66 @@ def test_another_cadre_cannot_download_it(client, certificate, commune):
     other = CadreFactory(unit=commune, user=UserFactory(username="khac"))
     client.force_login(other.user)
     assert client.get(f"/learn/certificates/{certificate.pk}/pdf/").status_code == 404
+
+
+def _settings(**fields):
+    from wagtail.models import Site
+
+    from cms.models import OfficialDocumentSettings
+
+    row = OfficialDocumentSettings.for_site(Site.objects.get(is_default_site=True))
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save()
+    return row
+
+
+def _pdf_text(certificate, tmp_path) -> str:
+    import subprocess
+
+    services.certificate_render(certificate=certificate)
+    path = tmp_path / "certificate.pdf"
+    with certificate.file.open("rb") as pdf:
+        path.write_bytes(pdf.read())
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _issue(cadre_user, day=datetime.date(2026, 3, 3)):
+    course = builders.course(title="Nghiệp vụ kiểm tra", hours=Decimal("8"))
+    completion = Completion.objects.create(cadre=cadre_user, course=course, completed_on=day, hours=course.hours)
+    return services.certificate_issue(completion=completion)
+
+
+def test_the_certificate_carries_the_province_the_place_and_date_and_the_signer(cadre_user, tmp_path):
+    _settings(certificate_signer_name="Nguyễn Văn Hải", certificate_signer_title="Chủ nhiệm Ủy ban Kiểm tra")
+    text = _pdf_text(_issue(cadre_user), tmp_path)
+    assert "ỦY BAN KIỂM TRA TỈNH ỦY QUẢNG NINH" in text
+    assert "Quảng Ninh, ngày 03 tháng 3 năm 2026" in text
+    assert "CHỦ NHIỆM ỦY BAN KIỂM TRA" in text and "Nguyễn Văn Hải" in text
+
+
+def test_a_new_signer_does_not_change_certificates_already_issued(cadre_user, tmp_path):
+    _settings(certificate_signer_name="Nguyễn Văn Hải", province_name="Quảng Ninh")
+    certificate = _issue(cadre_user)
+    _settings(certificate_signer_name="Trần Văn Mới", superior_body="Tỉnh ủy Hà Giang", place_name="Hà Giang")
+    text = _pdf_text(Certificate.objects.get(pk=certificate.pk), tmp_path)
+    assert "Nguyễn Văn Hải" in text and "TỈNH ỦY QUẢNG NINH" in text
+    assert "Trần Văn Mới" not in text and "Hà Giang" not in text
+    assert "Hà Giang" in _pdf_text(_issue(cadre_user, datetime.date(2026, 4, 1)), tmp_path)
+
+
+def test_the_seal_image_is_printed_when_set(cadre_user):
+    from django.core.files.base import ContentFile
+
+    from tests.spreadsheets import png_bytes
+
+    certificate = _issue(cadre_user)
+
+    def images() -> int:
+        services.certificate_render(certificate=certificate)
+        with certificate.file.open("rb") as pdf:
+            return pdf.read().count(b"/Subtype /Image")
+
+    without = images()
+    _settings().seal_image.save("con-dau.png", ContentFile(png_bytes()))
+    assert images() == without + 1  # the QR code, and now the seal

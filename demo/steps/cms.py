@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from wagtail.models import Site
 
+from cms.models import OfficialDocumentSettings
 from demo.steps import organization as organization_demo
 from organization import roles
 from organization.models import Cadre, Unit, UserProfile
@@ -80,3 +82,21 @@ def load(*, stdout, rng, today) -> None:
         if item.role == "cadre":
             Cadre.objects.filter(code=organization_demo.LEARNER_CADRE_CODE, user__isnull=True).update(user=user)
     stdout.write(f"Demo logins: {created} created, {len(DEMO_LOGINS) - created} already there.\n")
+    _official_documents_signers()
+
+
+# The demo's (fictitious) signers: the model's defaults are the demo province's header and leave
+# the names blank, so a real installation never prints a made-up name.
+DEMO_SIGNERS = {"signer_name": "Nguyễn Văn Hải", "certificate_signer_name": "Nguyễn Văn Hải"}
+
+
+def _official_documents_signers() -> None:
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return
+    row = OfficialDocumentSettings.for_site(site)
+    changed = [name for name, value in DEMO_SIGNERS.items() if not getattr(row, name)]
+    for name in changed:
+        setattr(row, name, DEMO_SIGNERS[name])
+    if changed:
+        row.save(update_fields=changed)

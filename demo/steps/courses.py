@@ -16,7 +16,6 @@ import datetime as dt
 import secrets
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import CharField, Value
@@ -25,6 +24,7 @@ from django.utils import timezone
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 
+from cms.api import official_documents
 from cms.models import HomePage, Regulation
 from courses import services
 from courses.models import (
@@ -224,10 +224,12 @@ class _Record:
 def _certificates(completions: list[Completion]) -> None:
     """Certificates for the demo completions; their PDFs are rendered on first download."""
     names = dict(Cadre.objects.filter(pk__in={c.cadre_id for c in completions}).values_list("pk", "full_name"))
-    issuer = settings.KTLEARN_PROVINCE_NAME
+    document = official_documents()
+    signed = {"issuer": document.certificate_issuer, "place": document.place_name,
+              "signer_title": document.certificate_signer_title, "signer_name": document.certificate_signer_name}
     rows = [
         Certificate(completion_id=c.pk, number=f"tmp-{c.pk}", code=_code(), full_name=names[c.cadre_id],
-                    course_title=c.course.title, hours=c.hours, issued_on=c.completed_on, issuer=issuer)
+                    course_title=c.course.title, hours=c.hours, issued_on=c.completed_on, **signed)
         for c in completions
     ]
     Certificate.objects.bulk_create(rows, batch_size=BATCH)

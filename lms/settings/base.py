@@ -256,7 +256,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "competency.rollup_snapshots_nightly",
         "schedule": crontab(minute="30", hour="1"),
     },
-    # Daily despite its name: each ReportSchedule names its own day of the month.
+    # Daily despite its name: it makes every ReportSchedule whose cut-off is due (monthly, 6-monthly, annual, a date).
     "competency.reports_monthly": {"task": "competency.reports_monthly", "schedule": crontab(minute="0", hour="5")},
     "competency.reminders_daily": {"task": "competency.reminders_daily", "schedule": crontab(minute="0", hour="7")},
     "organization.rotation_alerts_daily": {

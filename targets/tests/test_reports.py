@@ -47,18 +47,23 @@ def test_report_job_attaches_both_files(world, django_capture_on_commit_callback
     assert job.pdf.open("rb").read(5) == b"%PDF-"
 
 
-def test_report_workbook_has_one_sheet_per_level_and_the_missing_list(world, django_capture_on_commit_callbacks):
+def test_report_workbook_has_the_summary_the_detail_and_the_cadres(world, django_capture_on_commit_callbacks):
     job = _report(world, django_capture_on_commit_callbacks)
     wb = load_workbook(io.BytesIO(job.xlsx.open("rb").read()))
-    assert wb.sheetnames == ["Level 1", "Level 2", "Level 3", "Missing"]
-    level2 = [row[:5] for row in wb["Level 2"].iter_rows(min_row=3, values_only=True)]
-    assert level2 == [("B1", "Đơn vị B1", "Body under the province", 4, 2),
-                      ("B2", "Đơn vị B2", "Body under the province", 3, 2)]
-    missing = [row[0] for row in wb["Missing"].iter_rows(min_row=3, values_only=True)]
+    assert wb.sheetnames == ["Summary", "Detail by unit", "Cadres not met", "Cadres still in time"]
+    summary = [row[:5] for row in wb["Summary"].iter_rows(min_row=3, values_only=True)]
+    assert summary == [("P", "Tỉnh ủy Demo", "Province", 7, 4),
+                       ("B1", "Đơn vị B1", "Body under the province", 4, 2),
+                       ("B2", "Đơn vị B2", "Body under the province", 3, 2)]
+    detail = [row[:2] for row in wb["Detail by unit"].iter_rows(min_row=3, values_only=True) if any(row)]
+    # Tree order, with the level below the province; W2 was merged away before the date (0/0): noted.
+    assert detail == [(1, "B1"), (2, "C1"), (2, "C2"), (1, "B2"), (2, "W1"),
+                      ("1 unit(s) with no cadre in the population (0/0) are left out.", None)]
+    missing = [row[0] for row in wb["Cadres not met"].iter_rows(min_row=3, values_only=True)]
     assert missing == ["Trần Thị Bình", "Vũ Thị Em", "Bùi Văn Giang"]  # by given name
     # The caption and header stay in view and the shares read as percentages.
-    assert wb["Level 2"].freeze_panes == wb["Missing"].freeze_panes == "A3"
-    assert wb["Level 2"]["F3"].number_format == "0.0%" and wb["Level 2"]["D3"].number_format == "General"
+    assert wb["Summary"].freeze_panes == wb["Cadres not met"].freeze_panes == "A3"
+    assert wb["Summary"]["G3"].number_format == "0.0%" and wb["Summary"]["D3"].number_format == "General"
 
 
 def test_report_download_by_the_board(world, client, django_capture_on_commit_callbacks):
@@ -136,9 +141,10 @@ def test_formula_like_names_come_out_of_the_report_and_the_missing_export_as_tex
     world["target"].save(update_fields=["name"])
 
     report = report_workbook(report_data(target=world["target"], unit=world["p"], on=ON))
-    assert text_cells(report, "Level 2") == {FORMULAS[0]: "s"}
-    assert text_cells(report, "Missing") == dict.fromkeys(FORMULAS, "s")  # the names and unit B1
-    title = load_workbook(io.BytesIO(report))["Level 1"]["A1"]
+    assert text_cells(report, "Summary") == {FORMULAS[0]: "s"}
+    assert text_cells(report, "Detail by unit") == {FORMULAS[0]: "s"}  # B1 and, as a parent, C1's and C2's
+    assert text_cells(report, "Cadres not met") == dict.fromkeys(FORMULAS, "s")  # the names and unit B1
+    title = load_workbook(io.BytesIO(report))["Summary"]["A1"]
     assert title.value.startswith("=1+1 — ") and title.data_type == "s"
 
     rows = list(target_missing(target=world["target"], unit=world["p"], on=ON))

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organization', '0009_unit_placements_first_term'),
-        ('targets', '0004_merge_0003_figure_sets_0003_private_files'),
+        ('targets', '0005_report_periods_and_numbers'),
     ]
 
     operations = [

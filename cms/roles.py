@@ -1,0 +1,8 @@
+"""What each role may do in the cms app (merged into the roles by organization.roles.group_permissions)."""
+
+from organization.roles import ADMINISTRATOR
+
+ROLE_PERMISSIONS = {
+    # The official documents' settings (Settings menu): header, numbering symbol, signers, seal.
+    ADMINISTRATOR: ("cms.change_officialdocumentsettings", "cms.view_officialdocumentsettings"),
+}
