@@ -306,22 +306,30 @@ def timed(fn, rounds: int) -> tuple[float, object]:
 
 
 def explain_recompute(target, on) -> list[tuple[str, list[str]]]:
-    """EXPLAIN ANALYZE of the population and flag statements of figures_compute, in a transaction
+    """EXPLAIN ANALYZE of the heavy statements of figures_compute, staged as it stages them (the
+    competent criterion: population table, then flags; trained: one statement), in a transaction
     rolled back afterwards (the temporary tables they create go with it)."""
+    from django.conf import settings
     from django.db import connection, transaction
 
     from targets.figures import _flag_sql, _place_table, _population_sql
+    from targets.models import Criterion
 
     day = target.figures_date(on)
     plans = []
     with transaction.atomic():
         with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.KTLEARN_ROLLUP_WORK_MEM])
             _place_table(cursor, target.population_date(day))
-            for name, build in (("population (kt_pop)", lambda: _population_sql(target, day)),
-                                ("flags (kt_flag)", lambda: _flag_sql(target, day, "kt_pop"))):
-                sql, params = build()
-                table = "kt_pop" if name.startswith("population") else "kt_flag"
-                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            pop_sql, pop_params = _population_sql(target, day)
+            flag_sql, flag_params = _flag_sql(target, day, "kt_pop")
+            if target.criterion == Criterion.COMPETENT:
+                statements = [("population (kt_pop)", "kt_pop", pop_sql, pop_params),
+                              ("flags (kt_flag)", "kt_flag", flag_sql, flag_params)]
+            else:
+                combined = f"WITH kt_pop AS ({pop_sql}), {flag_sql.strip().removeprefix('WITH')}"
+                statements = [("population and flags (kt_flag)", "kt_flag", combined, pop_params + flag_params)]
+            for name, table, sql, params in statements:
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS OFF) CREATE TEMPORARY TABLE {table} AS {sql}", params)
                 plans.append((name, [row[0] for row in cursor.fetchall()]))
                 cursor.execute(f"ANALYZE {table}")

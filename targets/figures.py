@@ -340,14 +340,22 @@ def figures_compute(*, target: Target, on: datetime.date, force: bool = True) ->
                 cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.KTLEARN_ROLLUP_WORK_MEM])
             levels = _place_table(cursor, target.population_date(day))
             pop_sql, pop_params = _population_sql(target, day)
-            _temp(cursor, "kt_pop", pop_sql, pop_params)
             flag_sql, flag_params = _flag_sql(target, day, "kt_pop")
+            staged = ["kt_flag", "kt_place"]
+            if target.criterion == Criterion.COMPETENT:
+                # Its flags join the population three ways: a table with statistics gives hash joins.
+                _temp(cursor, "kt_pop", pop_sql, pop_params)
+                staged.append("kt_pop")
+            else:
+                # The training flags read the population once per cadre: one statement, nothing staged.
+                flag_sql = f"WITH kt_pop AS ({pop_sql}), {flag_sql.strip().removeprefix('WITH')}"
+                flag_params = pop_params + flag_params
             # kt_flag is only read whole (grouped, filtered): no plan depends on its statistics.
             _temp(cursor, "kt_flag", flag_sql, flag_params, analyze=False)
             RollupSnapshot.objects.filter(target=target, taken_on=day).delete()
             FigureCadre.objects.filter(figure_set=figure_set).delete()
             _insert_rows(cursor, target=target, on=day, figure_set=figure_set, flag="kt_flag", levels=levels)
-            for table in ("kt_flag", "kt_pop", "kt_place"):
+            for table in staged:
                 cursor.execute(f"DROP TABLE {table}")
         figure_set.computed_version = seen_version
         figure_set.computed_at = timezone.now()
