@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from lms.audit import AuditScope
+
 from .models import (
     Answer,
     AnswerOrder,
@@ -272,3 +274,11 @@ def quiz_summary(*, quiz: Quiz) -> dict:
 def quizzes_with_pending_marking(*, user) -> QuerySet[Quiz]:
     pending = Sitting.objects.filter(quiz=OuterRef("pk"), complete=True, essays_pending__gt=0)
     return quizzes_editable_by(user).filter(Exists(pending))
+
+
+def audit_scope(user):
+    """Sittings and their answers are read through the cadres' scope (organization.selectors.audit_scope);
+    questions and quizzes keep Wagtail's permission rule (lms.audit)."""
+    from .models import Progress, SittingAnswer
+
+    return AuditScope(models=(Sitting, SittingAnswer, Progress))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from lms.audit import AuditScope
 from organization.models import Cadre
 
 from .api import remedies_for
@@ -110,3 +111,8 @@ def competency_gap(*, cadre: Cadre, on: datetime.date | None = None) -> list[Gap
 
 
 # --- The board's dashboard: read from the stored snapshots ---------------------------------------------------------
+
+
+def audit_scope(user):
+    """Evidence is read through the cadres' scope (organization.selectors.audit_scope, lms.audit)."""
+    return AuditScope(models=(Evidence,))

@@ -27,3 +27,10 @@ def register_framework_urls():
         path("competency/frameworks/<int:pk>/export/", admin_views.framework_export_view,
              name="competency_framework_export"),
     ]
+
+
+@hooks.register("register_audit_scope")
+def register_competency_audit_scope(user):
+    from .selectors import audit_scope
+
+    return audit_scope(user)

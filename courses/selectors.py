@@ -11,6 +11,7 @@ from django.db.models.functions import Greatest, Substr
 from django.utils import timezone
 from wagtail.models import Page
 
+from lms.audit import AuditScope, entries_about
 from organization import roles
 from organization.models import Cadre, Unit
 from organization.selectors import (
@@ -370,3 +371,16 @@ def external_visible_to(user) -> QuerySet[ExternalTraining]:
 def external_editable_by(user) -> QuerySet[ExternalTraining]:
     return ExternalTraining.objects.filter(cadre__in=cadres_editable_by(user))
 
+
+
+def audit_scope(user):
+    """The learning records are read through the cadres' scope (organization.selectors.audit_scope);
+    classes' entries by whoever may see the class (lms.audit)."""
+
+    from .models import Attendance, Certificate, ClassRegistration, Completion, Enrollment, LessonProgress
+
+    return AuditScope(
+        models=(Enrollment, LessonProgress, Completion, Certificate, ExternalTraining, Attendance, ClassRegistration,
+                TrainingClass),
+        visible=entries_about(classes_visible_to(user)),
+    )

@@ -68,3 +68,10 @@ def refuse_deleting_courses_with_learner_records(request, page):
         )
         return redirect("wagtailadmin_explore", page.get_parent().id)
     return None
+
+
+@hooks.register("register_audit_scope")
+def register_courses_audit_scope(user):
+    from .selectors import audit_scope
+
+    return audit_scope(user)

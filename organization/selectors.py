@@ -2,6 +2,8 @@
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef, Q, QuerySet
 
+from lms.audit import AuditScope, cadre_ref, entries_about, entries_about_cadres
+
 from . import roles
 from .models import Cadre, CadreStatus, Unit, UserProfile
 
@@ -177,3 +179,35 @@ def cadre_import_context(*, user, unit_codes, cadre_codes, today=None):
         today=today or timezone.localdate(),
     )
 
+
+
+def audit_scope(user):
+    """Which audit entries (Wagtail's log, lms.audit) about the organization and the cadres' records a
+    user may read: administrators all; the board the province's units, cadres, their records and the
+    imports; a manager their subtree's units and cadres and those cadres' records (entries carrying
+    ``data.cadre_id``, whatever app wrote them). Everyone also reads their own actions (lms.audit)."""
+
+    from .models import ImportUpload, PositionAssignment, UnitPlacement
+
+    models = (Unit, Cadre, PositionAssignment, UnitPlacement, UserProfile, ImportUpload)
+    if roles.is_administrator(user):
+        return AuditScope(models=models, unrestricted=True)
+    cadres = cadres_visible_to(user)
+    visible = entries_about(units_visible_to(user)) | entries_about(cadres) | entries_about_cadres(cadres)
+    if roles.is_board(user):
+        visible |= entries_about(ImportUpload.objects.all())
+    return AuditScope(models=models, visible=visible)
+
+
+def cadre_history(cadre: Cadre):
+    """The audit entries about a cadre and their training records (enrolments, completions,
+    certificates, evidence, external training, sittings, attendance, rotations), newest first."""
+    from wagtail.models import ModelLogEntry
+
+
+    return (
+        ModelLogEntry.objects.annotate(audit_cadre=cadre_ref())
+        .filter(entries_about(Cadre.objects.filter(pk=cadre.pk)) | Q(audit_cadre=cadre.pk))
+        .select_related("user", "content_type")
+        .order_by("-timestamp", "-pk")
+    )

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.audit import audit_record
 from lms.signals import records_changed
 
 from .imports import CadreRow
@@ -225,14 +226,16 @@ class ImportResult:
 
 
 @transaction.atomic
-def cadre_import(*, rows: Sequence[CadreRow], on: datetime.date | None = None, reason: str = "") -> ImportResult:
+def cadre_import(*, rows: Sequence[CadreRow], on: datetime.date | None = None, reason: str = "",
+                 by=None, upload=None) -> ImportResult:
     """Write checked import rows (organization.imports.validate_rows) in one transaction.
 
     A row whose code exists updates that cadre (a unit or position change is recorded as history,
     as in cadre_update; a status change goes through cadre_status_set);
     other rows create cadres with their first assignment (from the appointment date, or `on`).
     Importing the same rows twice changes nothing the second time. Either every row is
-    written or, on any error, none is.
+    written or, on any error, none is. With the `upload` it came from, the import is audited (who,
+    the file's name, the rows created, updated and unchanged) in the same transaction.
     """
     on = on or _today()
     reason = reason or _("Imported from a file")
@@ -278,5 +281,18 @@ def cadre_import(*, rows: Sequence[CadreRow], on: datetime.date | None = None, r
                 cadre=cadre, unit_id=cadre.unit_id, position_id=cadre.position_id,
                 start_date=cadre.appointed_on or on, reason=reason,
             )
-    return ImportResult(created=len(created), updated=updated, unchanged=unchanged)
+    result = ImportResult(created=len(created), updated=updated, unchanged=unchanged)
+    if upload is not None:
+        import_audit(upload=upload, by=by, created=result.created, updated=updated, unchanged=unchanged,
+                     codes=[cadre.code for cadre in created])
+    return result
+
+
+def import_audit(*, upload, by, created: int, updated: int = 0, unchanged: int = 0, codes=()) -> None:
+    """Audit a confirmed import (cadres, rotations): who, the file's name, its kind and the rows
+    created, updated and unchanged, on the upload it came from (lms.audit)."""
+    audit_record(instance=upload, action="ktlearn.import", user=by, data={
+        "kind": upload.kind, "filename": upload.filename, "created": created, "updated": updated,
+        "unchanged": unchanged, "codes": list(codes)[:200],
+    })
 

@@ -52,3 +52,10 @@ def register_cadre_import_menu_item():
     return CadreImportMenuItem(
         _("Import cadres"), reverse("organization_cadre_import"), icon_name="upload", name="cadre-import", order=900
     )
+
+
+@hooks.register("register_audit_scope")
+def register_organization_audit_scope(user):
+    from .selectors import audit_scope
+
+    return audit_scope(user)

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from courses.models import Completion, CoursePage, Enrollment, EnrollmentStatus
 from courses.selectors import valid_completion_q
+from lms.audit import AuditScope, entries_about
 from organization import roles
 from organization.imports import PositionRef
 from organization.models import Cadre, Position, Unit
@@ -307,3 +308,10 @@ def rotation_import_context(*, user, cadre_codes, unit_codes, today=None):
         cadres=cadres, units=units, positions=positions, existing=existing, today=today or timezone.localdate(),
         in_scope_anywhere=roles.is_administrator(user) or roles.is_board(user),
     )
+
+
+def audit_scope(user):
+    """Audit entries about rotations and plans a user may read: those they may see (lms.audit)."""
+
+    visible = entries_about(rotations_visible_to(user)) | entries_about(rotation_plans_visible_to(user))
+    return AuditScope(models=(Rotation, RotationPlan), visible=visible)
