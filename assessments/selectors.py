@@ -282,3 +282,15 @@ def audit_scope(user):
     from .models import Progress, SittingAnswer
 
     return AuditScope(models=(Sitting, SittingAnswer, Progress))
+
+
+def personal_data(cadre) -> list:
+    """The cadre's quiz attempts, for their own download (lms.personal_data)."""
+    from django.utils.translation import gettext as _
+
+    from lms.personal_data import model_section
+
+    sittings = Sitting.objects.filter(cadre=cadre).select_related("quiz").order_by("start")
+    return [model_section(_("Quiz attempts"), sittings, [
+        ("quiz.title", _("Quiz")), "attempt_no", "start", "end", "current_score", "max_score", "passed", "ended_by",
+    ])]

@@ -51,3 +51,10 @@ def register_assessments_audit_scope(user):
     from .selectors import audit_scope
 
     return audit_scope(user)
+
+
+@hooks.register("register_personal_data")
+def register_assessments_personal_data(cadre):
+    from .selectors import personal_data
+
+    return personal_data(cadre)

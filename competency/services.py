@@ -191,3 +191,11 @@ def framework_import(
         for row in parsed.requirements
     )
     return framework
+
+
+def personal_data_erase(*, cadre: Cadre) -> None:
+    """An anonymized cadre's evidence files are deleted (the evidence itself, its level and dates stay,
+    so the figures do not change)."""
+    for evidence in Evidence.objects.filter(cadre=cadre).exclude(file=""):
+        evidence.file.delete(save=False)
+        evidence.save(update_fields=["file"])

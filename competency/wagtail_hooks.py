@@ -34,3 +34,17 @@ def register_competency_audit_scope(user):
     from .selectors import audit_scope
 
     return audit_scope(user)
+
+
+@hooks.register("register_personal_data")
+def register_competency_personal_data(cadre):
+    from .selectors import personal_data
+
+    return personal_data(cadre)
+
+
+@hooks.register("register_personal_data_erasure")
+def register_competency_personal_data_erasure(cadre):
+    from .services import personal_data_erase
+
+    personal_data_erase(cadre=cadre)

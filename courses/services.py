@@ -35,6 +35,7 @@ from .models import (
     Enrollment,
     EnrollmentSource,
     EnrollmentStatus,
+    ExternalTraining,
     LessonPage,
     LessonProgress,
     Notice,
@@ -653,3 +654,21 @@ def notices_mark_read(*, by) -> int:
     """Mark the user's unread in-site notices as read; returns how many."""
     return Notice.objects.filter(user=by, read_at__isnull=True).update(read_at=timezone.now())
 
+
+
+# --- Personal data --------------------------------------------------------------------------------------
+
+
+def personal_data_erase(*, cadre: Cadre) -> None:
+    """The courses' copies of an anonymized cadre's identity: certificates take the cadre's new
+    (anonymous) name and lose their PDF (it printed the old one); external-training files are deleted.
+    Completions, hours and dates stay, so the figures do not change."""
+    for certificate in Certificate.objects.filter(completion__cadre=cadre):
+        if certificate.file:
+            certificate.file.delete(save=False)
+        certificate.full_name = cadre.full_name
+        certificate.rendered_at = None
+        certificate.save(update_fields=["full_name", "file", "rendered_at"])
+    for training in ExternalTraining.objects.filter(cadre=cadre).exclude(file=""):
+        training.file.delete(save=False)
+        training.save(update_fields=["file"])

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
-from django.db.models import BigIntegerField, Model, Q, QuerySet
+from django.db.models import BigIntegerField, DecimalField, Model, Q, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
@@ -88,8 +88,11 @@ def snapshot(instance: Model | None, fields: Iterable[str]) -> dict | None:
     values = {}
     for name in fields:
         field = instance._meta.get_field(name)
-        attname = getattr(field, "attname", name)
-        values[name] = json_value(getattr(instance, attname))
+        value = getattr(instance, getattr(field, "attname", name))
+        if isinstance(field, DecimalField) and value is not None:
+            # A form's "24" and the database's 24.0 are the same value: compare them at the field's places.
+            value = decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
+        values[name] = json_value(value)
     return values
 
 
@@ -277,3 +280,94 @@ class AuditedDeleteMixin:
             instance.pk = pk  # Django clears it on delete; the entry names the deleted object
             audit_record(instance=instance, action=self.audit_actions["delete"], user=self.request.user,
                          before=before, after=None, cadre_id=cadre_id)
+
+
+# --- Reading an entry back --------------------------------------------------------------------------------
+
+
+def _display(field, value):
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        from django.utils.translation import gettext
+
+        return gettext("yes") if value else gettext("no")
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    if value in choices:
+        return str(choices[value])
+    if field is not None and field.is_relation:
+        return f"#{value}"
+    return str(value)
+
+
+def entry_changes(entry) -> list[tuple[str, str, str]]:
+    """(field label, before, after) for each changed field of an entry, in words: the model's verbose
+    field names and choice labels (a deleted record's fields show before → —)."""
+    data = entry.data or {}
+    changes = data.get("changes")
+    if changes is None:
+        return []
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    rows = []
+    for name, (before, after) in changes.items():
+        field = None
+        if model is not None:
+            try:
+                field = model._meta.get_field(name)
+            except Exception:  # noqa: BLE001 - a field removed since the entry was written
+                field = None
+        label = str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
+        rows.append((label, _display(field, before), _display(field, after)))
+    return rows
+
+
+def entry_actor(entry) -> str:
+    """Who did it: the user's full name (or login), else the system."""
+    from django.utils.translation import gettext
+
+    if entry.user_id and entry.user is not None:
+        return entry.user.get_full_name() or entry.user.get_username()
+    if (entry.data or {}).get("actor") not in (None, SYSTEM):
+        return entry.data["actor"]
+    return gettext("System")
+
+
+def entry_action_label(entry) -> str:
+    from wagtail.log_actions import registry
+
+    formatter = registry.get_formatter(entry)
+    return str(formatter.label) if formatter else entry.action
+
+
+# --- Erasure ----------------------------------------------------------------------------------------------
+
+
+def _scrub(value, fields: dict, texts: dict):
+    if isinstance(value, dict):
+        return {key: fields[key] if key in fields and item not in (None, "") else _scrub(item, fields, texts)
+                for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub(item, fields, texts) for item in value]
+    if isinstance(value, str):
+        for old, new in texts.items():
+            value = value.replace(old, new)
+    return value
+
+
+def entries_scrub(entries: QuerySet, *, fields: dict, texts: dict) -> int:
+    """Erase a person's identity from audit entries (Decree 13/2023) — the one change ever made to an
+    entry, done by organization.services.cadre_anonymize, never from a screen. Each ``fields`` key in
+    the data (before, after, changes: both sides) takes its replacement value; every ``texts`` old
+    string (a name, a code, a login) is replaced by its new one in the label and the data. Actions,
+    times and the acting users stay. Returns the number of entries rewritten."""
+    texts = {old: new for old, new in texts.items() if old}
+    count = 0
+    for entry in entries.iterator():
+        data = _scrub(dict(entry.data or {}), fields, texts)
+        if isinstance(data.get("changes"), dict):
+            data["changes"] = {name: [fields[name], fields[name]] if name in fields else pair
+                               for name, pair in data["changes"].items()}
+        entry.label, entry.data = _scrub(entry.label, {}, texts), data
+        entry.save(update_fields=["label", "data"])
+        count += 1
+    return count

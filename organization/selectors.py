@@ -211,3 +211,38 @@ def cadre_history(cadre: Cadre):
         .select_related("user", "content_type")
         .order_by("-timestamp", "-pk")
     )
+
+
+def personal_data(cadre: Cadre) -> list:
+    """The cadre's profile and position history, for their own download (lms.personal_data)."""
+    from django.utils.translation import gettext as _
+
+    from lms.personal_data import model_section
+
+    profile = model_section(_("Profile"), [cadre], [
+        "code", "full_name", "gender", "date_of_birth", ("unit.name", _("Unit")),
+        ("position.name", _("Position")), "grade", "theory_level", "appointed_on", "status", "email",
+        ("user.username", _("Login")),
+    ], model=Cadre)
+    assignments = cadre.assignments.select_related("unit", "position").order_by("start_date")
+    history = model_section(_("Position history"), assignments, [
+        ("unit.name", _("Unit")), ("position.name", _("Position")), "start_date", "end_date", "reason",
+    ])
+    return [profile, history]
+
+
+def cadres_due_for_anonymization(*, today):
+    """Cadres who retired or left more than settings.KTLEARN_RETENTION_DAYS ago (the end of their last
+    assignment; their last update when they have none) and are not anonymized yet."""
+    import datetime
+
+    from django.conf import settings
+    from django.db.models.functions import Coalesce, TruncDate
+
+    cutoff = today - datetime.timedelta(days=settings.KTLEARN_RETENTION_DAYS)
+    return (
+        Cadre.objects.filter(status__in=(CadreStatus.RETIRED, CadreStatus.LEFT), anonymized_at__isnull=True)
+        .annotate(left_on=Coalesce(Max("assignments__end_date"), TruncDate("updated_at")))
+        .filter(left_on__lt=cutoff)
+        .order_by("pk")
+    )

@@ -4,6 +4,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -296,3 +297,70 @@ def import_audit(*, upload, by, created: int, updated: int = 0, unchanged: int =
         "unchanged": unchanged, "codes": list(codes)[:200],
     })
 
+
+
+# --- Personal data (Decree 13/2023) ------------------------------------------------------------------
+
+
+ANONYMIZABLE = (CadreStatus.RETIRED, CadreStatus.LEFT)
+
+
+@transaction.atomic
+def cadre_anonymize(*, cadre: Cadre, by=None) -> Cadre:
+    """Erase the identity of a cadre who retired or left (ValidationError otherwise, nothing changed).
+
+    Guarantees: name, code, date of birth and e-mail are replaced or removed; the login is
+    deactivated and loses its name, e-mail and password; every app erases its copies
+    (lms.personal_data: certificates' names and PDFs, uploaded files); the audit entries about the
+    cadre and their records lose the old name, code and login (lms.audit.entries_scrub). The records
+    the figures count (assignments, completions, evidence, rotations) and the cadre's unit, position,
+    gender, grade and dates of appointment stay, so every target's figures are unchanged. Audited
+    (``ktlearn.personal_data.anonymize``, without the old values). A second call changes nothing.
+    """
+    from django.utils import translation
+    from wagtail.models import ModelLogEntry
+
+    from lms import audit, personal_data
+
+    cadre = Cadre.objects.select_for_update().select_related("user").get(pk=cadre.pk)
+    if cadre.anonymized_at is not None:
+        return cadre
+    if cadre.status not in ANONYMIZABLE:
+        raise ValidationError(_("Only cadres who retired or left can be anonymized."))
+    old_name, old_code, old_email = cadre.full_name, cadre.code, cadre.email
+    user = cadre.user
+    old_login = user.get_username() if user is not None else ""
+    with translation.override(settings.LANGUAGE_CODE):
+        cadre.full_name = _("Anonymized cadre %(number)s") % {"number": cadre.pk}
+    cadre.code = f"AN-{cadre.pk:06d}"
+    cadre.date_of_birth, cadre.email, cadre.anonymized_at = None, "", timezone.now()
+    cadre.save()
+    if user is not None:
+        user.username = f"an-{user.pk:06d}"
+        user.first_name = user.last_name = user.email = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+    personal_data.erase(cadre)
+    texts = {old_name: cadre.full_name, old_code: cadre.code, old_email: "",
+             old_login: user.get_username() if user else ""}
+    entries = ModelLogEntry.objects.annotate(audit_cadre=audit.cadre_ref())
+    about_cadre = entries.filter(audit.entries_about(Cadre.objects.filter(pk=cadre.pk)))
+    audit.entries_scrub(about_cadre, fields={"full_name": cadre.full_name, "code": cadre.code,
+                                             "date_of_birth": None, "email": ""}, texts=texts)
+    audit.entries_scrub(entries.filter(audit_cadre=cadre.pk).exclude(pk__in=about_cadre.values("pk")),
+                        fields={}, texts=texts)
+    audit.audit_record(instance=cadre, action="ktlearn.personal_data.anonymize", user=by,
+                       data={"status": cadre.status})
+    return cadre
+
+
+def cadres_anonymize_due(*, by=None, today: datetime.date | None = None, dry_run: bool = False) -> list[Cadre]:
+    """Anonymize every cadre due (organization.selectors.cadres_due_for_anonymization): returns them.
+    With ``dry_run`` nothing is changed."""
+    from .selectors import cadres_due_for_anonymization
+
+    due = list(cadres_due_for_anonymization(today=today or _today()))
+    if not dry_run:
+        due = [cadre_anonymize(cadre=cadre, by=by) for cadre in due]
+    return due

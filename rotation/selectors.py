@@ -315,3 +315,16 @@ def audit_scope(user):
 
     visible = entries_about(rotations_visible_to(user)) | entries_about(rotation_plans_visible_to(user))
     return AuditScope(models=(Rotation, RotationPlan), visible=visible)
+
+
+def personal_data(cadre: Cadre) -> list:
+    """The cadre's rotations, for their own download (lms.personal_data)."""
+    from django.utils.translation import gettext as _
+
+    from lms.personal_data import model_section
+
+    rotations = Rotation.objects.filter(cadre=cadre).select_related("from_unit", "to_unit").order_by("start_date")
+    return [model_section(_("Rotations"), rotations, [
+        "direction", ("from_unit.name", _("From unit")), ("to_unit.name", _("To unit")), "decision_number",
+        "decision_date", "start_date", "planned_end", "actual_end", "status",
+    ])]
