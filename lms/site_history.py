@@ -33,7 +33,7 @@ class ScopedSiteHistoryFilterSet(SiteHistoryReportFilterSet):
             used.update(queryset.order_by().values_list("action", flat=True).distinct())
         return [choice for choice in log_action_registry.get_choices() if choice[0] in used]
 
-    def get_user_choices(self):
+    def get_users_queryset(self):
         ids = set()
         for queryset in _visible(self.request.user):
             ids.update(queryset.order_by().exclude(user_id=None).values_list("user_id", flat=True).distinct())
