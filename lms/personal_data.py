@@ -82,6 +82,10 @@ def erase(cadre) -> None:
 
 
 def _cell(value):
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        from django.utils import timezone
+
+        return timezone.localtime(value).replace(tzinfo=None)  # Excel keeps no time zone: local time
     if isinstance(value, (datetime.datetime, datetime.date, int, float, str)) or value is None:
         return value
     return str(value)
