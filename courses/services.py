@@ -16,8 +16,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assessments.selectors import passed_quiz_ids
-from competency.models import EvidenceSource
-from competency.services import evidence_record
+from competency.models import Evidence, EvidenceSource
+from competency.services import EVIDENCE_FIELDS, evidence_record
 from lms import outbox
 from lms.audit import audit_record, snapshot
 from organization.models import Cadre, CadreStatus, Position, Unit
@@ -483,6 +483,51 @@ def certificate_issue(*, completion: Completion, by=None) -> Certificate:
 
     outbox.enqueue(certificate_render_task, certificate.pk)
     return certificate
+
+
+@transaction.atomic
+def completion_revoke(*, completion: Completion, by, reason: str) -> None:
+    """Revoke a completion recorded in error, with its certificate, by a manager of the cadre or an
+    administrator (PermissionDenied otherwise; a reason is required, else ValidationError; nothing
+    changed in either case). The certificate no longer verifies; the competency evidence the
+    completion recorded is withdrawn; the enrolment it completed is active again (unless the cadre
+    has re-enrolled since). Every step is audited with its values before, and the reason."""
+    if not cadres_editable_by(by).filter(pk=completion.cadre_id).exists():
+        raise PermissionDenied(_("You can only change the training of cadres of your own units."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for revoking the completion."))
+    data = {"reason": reason, "completion_id": completion.pk}
+    certificate = Certificate.objects.filter(completion=completion).first()
+    if certificate is not None:
+        before, pk = snapshot(certificate, CERTIFICATE_FIELDS), certificate.pk
+        if certificate.file:
+            certificate.file.delete(save=False)
+        certificate.delete()
+        certificate.pk = pk
+        audit_record(instance=certificate, action="ktlearn.certificate.revoke", user=by, before=before,
+                     cadre_id=completion.cadre_id, data=data)
+    for evidence in Evidence.objects.filter(cadre_id=completion.cadre_id, source=EvidenceSource.COURSE,
+                                            source_ref=f"completion:{completion.pk}"):
+        before, pk = snapshot(evidence, EVIDENCE_FIELDS), evidence.pk
+        evidence.delete()
+        evidence.pk = pk
+        audit_record(instance=evidence, action="ktlearn.evidence.delete", user=by, before=before,
+                     cadre_id=completion.cadre_id, data=data)
+    enrollment = completion.enrollment or Enrollment.objects.filter(
+        cadre_id=completion.cadre_id, course_id=completion.course_id, status=EnrollmentStatus.COMPLETED,
+    ).order_by("-completed_at", "-pk").first()
+    if enrollment is not None and enrollment.status == EnrollmentStatus.COMPLETED and not Enrollment.objects.filter(
+            cadre_id=completion.cadre_id, course_id=completion.course_id, status=EnrollmentStatus.ACTIVE).exists():
+        before = snapshot(enrollment, ENROLLMENT_FIELDS)
+        enrollment.status, enrollment.completed_at = EnrollmentStatus.ACTIVE, None
+        enrollment.save(update_fields=["status", "completed_at"])
+        audit_record(instance=enrollment, action="ktlearn.enrollment.change", user=by, before=before,
+                     after=snapshot(enrollment, ENROLLMENT_FIELDS), data=data)
+    before, pk = snapshot(completion, COMPLETION_FIELDS), completion.pk
+    completion.delete()
+    completion.pk = pk
+    audit_record(instance=completion, action="ktlearn.completion.delete", user=by, before=before, data=data)
 
 
 def certificate_render(*, certificate: Certificate) -> Certificate:

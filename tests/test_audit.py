@@ -382,3 +382,37 @@ def test_completion_source_is_kept_as_its_value(world):
                                source=CompletionSource.EXTERNAL)
     assert only("ktlearn.completion.create").data["after"]["source"] == "external"
     assert Completion.objects.count() == 1
+
+
+# --- Revoking a completion and its certificate ------------------------------------------------------------
+
+
+def _completed(world):
+    course = builders.course(title="Khóa cấp nhầm")
+    services.enrollment_self_create(cadre=world["anh"], course=course)
+    return services.completion_record(cadre=world["anh"], course=course, completed_on=D(2026, 5, 1))
+
+
+def test_revoking_a_completion_revokes_the_certificate_and_is_audited(client, world):
+    completion = _completed(world)
+    certificate = completion.certificate
+    services.completion_revoke(completion=completion, by=world["manager_a"], reason="Ghi nhầm người học")
+    assert not Completion.objects.exists()
+    revoked = only("ktlearn.certificate.revoke")
+    assert revoked.user == world["manager_a"] and revoked.data["reason"] == "Ghi nhầm người học"
+    assert revoked.data["before"]["number"] == certificate.number and revoked.data["cadre_id"] == world["anh"].pk
+    assert only("ktlearn.completion.delete").data["before"]["completed_on"] == "2026-05-01"
+    assert Enrollment.objects.get(cadre=world["anh"]).status == "active"
+    assert client.get(reverse("verify", args=[certificate.code])).status_code == 404
+
+
+def test_a_revocation_needs_a_reason_and_the_cadres_manager(world):
+    completion = _completed(world)
+    with pytest.raises(PermissionDenied):
+        services.completion_revoke(completion=completion, by=world["manager_b"], reason="Sai")
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="reason"):
+        services.completion_revoke(completion=completion, by=world["manager_a"], reason="  ")
+    assert Completion.objects.filter(pk=completion.pk).exists()
+    assert entries("ktlearn.certificate.revoke") == [] and entries("ktlearn.completion.delete") == []
