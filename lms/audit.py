@@ -112,13 +112,16 @@ def audit_record(*, instance: Model, action: str, user=None, before: dict | None
 
     Guarantees: the user's action is never broken by the audit (a failure is logged at ERROR and
     swallowed); the entry is written in the caller's transaction (inside a savepoint), so it commits
-    and rolls back with the change it describes; ``user`` None is recorded as the system.
+    and rolls back with the change it describes; ``user`` None is the user of the Wagtail admin
+    request under way, if any, else recorded as the system.
     ``cadre_id`` defaults to ``instance.cadre_id`` when the instance has one.
     """
-    from wagtail.log_actions import log
+    from wagtail.log_actions import get_active_log_context, log
 
     if action not in ACTIONS:
         raise ValueError(f"Unknown audit action {action!r}")
+    # Inside a Wagtail admin request Wagtail's log would name its user anyway: say so in `actor` too.
+    user = user or get_active_log_context().user
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     if cadre_id is None:
@@ -342,32 +345,38 @@ def entry_action_label(entry) -> str:
 # --- Erasure ----------------------------------------------------------------------------------------------
 
 
-def _scrub(value, fields: dict, texts: dict):
+def _scrub(value, fields: dict, texts: list):
     if isinstance(value, dict):
         return {key: fields[key] if key in fields and item not in (None, "") else _scrub(item, fields, texts)
                 for key, item in value.items()}
     if isinstance(value, list):
         return [_scrub(item, fields, texts) for item in value]
     if isinstance(value, str):
-        for old, new in texts.items():
-            value = value.replace(old, new)
+        for pattern, new in texts:
+            value = pattern.sub(new, value)
     return value
 
 
-def entries_scrub(entries: QuerySet, *, fields: dict, texts: dict) -> int:
+def entries_scrub(entries: QuerySet, *, fields: dict, texts: dict, actors: dict | None = None) -> int:
     """Erase a person's identity from audit entries (Decree 13/2023) — the one change ever made to an
     entry, done by organization.services.cadre_anonymize, never from a screen. Each ``fields`` key in
     the data (before, after, changes: both sides) takes its replacement value; every ``texts`` old
-    string (a name, a code, a login) is replaced by its new one in the label and the data. Actions,
-    times and the acting users stay. Returns the number of entries rewritten."""
-    texts = {old: new for old, new in texts.items() if old}
+    string (a name, a code, an e-mail) is replaced as a whole word by its new one in the label and
+    the data; an ``actors`` old login recorded as the actor takes its new one. Actions, times and
+    the acting users stay. Returns the number of entries rewritten."""
+    import re
+
+    patterns = [(re.compile(rf"(?<![\w@.-]){re.escape(old)}(?![\w@-])"), new) for old, new in texts.items() if old]
+    actors = {old: new for old, new in (actors or {}).items() if old}
     count = 0
     for entry in entries.iterator():
-        data = _scrub(dict(entry.data or {}), fields, texts)
+        data = _scrub(dict(entry.data or {}), fields, patterns)
         if isinstance(data.get("changes"), dict):
             data["changes"] = {name: [fields[name], fields[name]] if name in fields else pair
                                for name, pair in data["changes"].items()}
-        entry.label, entry.data = _scrub(entry.label, {}, texts), data
+        if data.get("actor") in actors:
+            data["actor"] = actors[data["actor"]]
+        entry.label, entry.data = _scrub(entry.label, {}, patterns), data
         entry.save(update_fields=["label", "data"])
         count += 1
     return count

@@ -342,14 +342,14 @@ def cadre_anonymize(*, cadre: Cadre, by=None) -> Cadre:
         user.set_unusable_password()
         user.save()
     personal_data.erase(cadre)
-    texts = {old_name: cadre.full_name, old_code: cadre.code, old_email: "",
-             old_login: user.get_username() if user else ""}
+    texts = {old_name: cadre.full_name, old_code: cadre.code, old_email: ""}
+    actors = {old_login: user.get_username()} if user is not None else {}
     entries = ModelLogEntry.objects.annotate(audit_cadre=audit.cadre_ref())
     about_cadre = entries.filter(audit.entries_about(Cadre.objects.filter(pk=cadre.pk)))
     audit.entries_scrub(about_cadre, fields={"full_name": cadre.full_name, "code": cadre.code,
-                                             "date_of_birth": None, "email": ""}, texts=texts)
+                                             "date_of_birth": None, "email": ""}, texts=texts, actors=actors)
     audit.entries_scrub(entries.filter(audit_cadre=cadre.pk).exclude(pk__in=about_cadre.values("pk")),
-                        fields={}, texts=texts)
+                        fields={}, texts=texts, actors=actors)
     audit.audit_record(instance=cadre, action="ktlearn.personal_data.anonymize", user=by,
                        data={"status": cadre.status})
     return cadre

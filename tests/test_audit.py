@@ -48,6 +48,21 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages and labels are asserted on their English source; tests/test_translations.py checks the Vietnamese."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 @pytest.fixture
 def world():
     p = unit_tree_root()

@@ -152,6 +152,9 @@ def test_the_audit_entries_lose_the_old_name_but_keep_their_actions(departed):
     cadre_anonymize(cadre=departed)
     texts = " ".join(f"{e.label} {e.data}" for e in ModelLogEntry.objects.all())
     assert "Trần Thị Ánh" not in texts and departed.code not in texts and "anh@example.vn" not in texts
+    actors = {e.data.get("actor") for e in ModelLogEntry.objects.all()}
+    assert "anh" not in actors and f"an-{departed.user_id:06d}" in actors
+    assert "Khóa học của Ánh" in texts  # a course title is not personal data
     assert ModelLogEntry.objects.filter(data__cadre_id=departed.pk).count() == before
 
 
