@@ -19,7 +19,7 @@ from assessments.selectors import passed_quiz_ids
 from competency.models import Evidence, EvidenceSource
 from competency.services import EVIDENCE_FIELDS, evidence_record
 from lms import outbox
-from lms.audit import audit_record, snapshot
+from lms.audit import audit_created, audit_record, snapshot
 from organization.models import Cadre, CadreStatus, Position, Unit
 from organization.selectors import cadres_editable_by, units_editable_by
 
@@ -264,9 +264,11 @@ def required_courses_assign_all(*, today: datetime.date | None = None) -> int:
                        due_on=_rule_due_on(course=course, start=appointed_on, today=today))
             for pk, appointed_on in pending.values_list("pk", "appointed_on")
         ]
+        started = timezone.now()
         with transaction.atomic():
             # ignore_conflicts: a cadre enrolled between the read and the insert keeps their enrollment.
             Enrollment.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+            _audit_swept(course=course, source=EnrollmentSource.RULE_POSITION, since=started)
         created += len(rows)
     return created
 
@@ -571,9 +573,21 @@ def completions_expire_reassign(*, today: datetime.date | None = None) -> int:
         rows.append(Enrollment(cadre_id=completion.cadre_id, course=completion.course,
                                source=EnrollmentSource.RULE_EXPIRY,
                                due_on=today + datetime.timedelta(days=completion.course.due_days_after_appointment)))
+    started = timezone.now()
     with transaction.atomic():
         Enrollment.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        _audit_swept(course=None, source=EnrollmentSource.RULE_EXPIRY, since=started)
     return len(rows)
+
+
+def _audit_swept(*, course: CoursePage | None, source: str, since) -> None:
+    """Audit the enrolments a sweep has just inserted (bulk inserts return no ids: read them back),
+    as the system, one entry each in one insert."""
+    swept = Enrollment.objects.filter(source=source, created_at__gte=since).select_related("cadre", "course")
+    if course is not None:
+        swept = swept.filter(course=course)
+    audit_created(instances=swept, action="ktlearn.enrollment.create", fields=ENROLLMENT_FIELDS,
+                  data={"rule": source})
 
 
 # --- In-person classes ------------------------------------------------------------------------------

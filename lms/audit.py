@@ -124,6 +124,17 @@ def audit_record(*, instance: Model, action: str, user=None, before: dict | None
     user = user or get_active_log_context().user
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
+    payload = _payload(instance=instance, user=user, before=before, after=after, data=data, cadre_id=cadre_id)
+    try:
+        with transaction.atomic():
+            return log(instance=instance, action=action, user=user, data=payload,
+                       content_changed=action not in ("ktlearn.personal_data.export",))
+    except (DatabaseError, ValueError, TypeError):
+        logger.exception("Could not write the audit entry %s for %r", action, instance)
+        return None
+
+
+def _payload(*, instance, user, before, after, data, cadre_id) -> dict:
     if cadre_id is None:
         cadre_id = getattr(instance, "cadre_id", None)
     payload = {
@@ -135,13 +146,37 @@ def audit_record(*, instance: Model, action: str, user=None, before: dict | None
     }
     if cadre_id is not None:
         payload["cadre_id"] = cadre_id
+    return payload
+
+
+def audit_created(*, instances: Iterable[Model], action: str, fields: Iterable[str], user=None,
+                  data: dict | None = None) -> int:
+    """One creation entry per instance (its ``fields`` as ``after``), written in one bulk insert, for
+    the set-based writes (the nightly sweeps) where one log call per row would cost a query each.
+    The same guarantees as audit_record: same transaction, a failure is logged, never raised.
+    Pass instances with the relations their ``str()`` reads already selected. Returns how many."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+    from wagtail.models import ModelLogEntry
+
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown audit action {action!r}")
+    fields, now, rows = tuple(fields), timezone.now(), []
+    for instance in instances:
+        content_type = ContentType.objects.get_for_model(instance, for_concrete_model=False)
+        rows.append(ModelLogEntry(
+            content_type=content_type, object_id=str(instance.pk), label=str(instance), action=action,
+            timestamp=now, user=user, content_changed=True,
+            data=_payload(instance=instance, user=user, before=None, after=snapshot(instance, fields), data=data,
+                          cadre_id=None),
+        ))
     try:
         with transaction.atomic():
-            return log(instance=instance, action=action, user=user, data=payload,
-                       content_changed=action not in ("ktlearn.personal_data.export",))
+            ModelLogEntry.objects.bulk_create(rows, batch_size=500)
     except (DatabaseError, ValueError, TypeError):
-        logger.exception("Could not write the audit entry %s for %r", action, instance)
-        return None
+        logger.exception("Could not write %s audit entries %s", len(rows), action)
+        return 0
+    return len(rows)
 
 
 def cadre_ref():

@@ -431,3 +431,32 @@ def test_a_revocation_needs_a_reason_and_the_cadres_manager(world):
         services.completion_revoke(completion=completion, by=world["manager_a"], reason="  ")
     assert Completion.objects.filter(pk=completion.pk).exists()
     assert entries("ktlearn.certificate.revoke") == [] and entries("ktlearn.completion.delete") == []
+
+
+# --- The nightly sweeps ------------------------------------------------------------------------------------
+
+
+def test_the_nightly_assignment_sweep_audits_each_enrolment_as_the_system(world, django_assert_max_num_queries):
+    position = PositionFactory(code="ct")
+    holders = [CadreFactory(unit=world["a1"], position=position) for _ in range(3)]
+    course = builders.course(mandatory=True, positions=[position])
+    Enrollment.objects.all().delete()
+    ModelLogEntry.objects.filter(action="ktlearn.enrollment.create").delete()
+    with django_assert_max_num_queries(20):
+        created = services.required_courses_assign_all()
+    assert created == 3
+    swept = entries("ktlearn.enrollment.create")
+    assert {e.data["cadre_id"] for e in swept} == {c.pk for c in holders}
+    assert {(e.user, e.data["actor"], e.data["rule"]) for e in swept} == {(None, audit.SYSTEM, "rule_position")}
+    assert all(e.data["after"]["course"] == course.pk for e in swept)
+    assert services.required_courses_assign_all() == 0 and len(entries("ktlearn.enrollment.create")) == 3
+
+
+def test_the_expiry_sweep_audits_the_reassigned_enrolment(world):
+    course = builders.course(validity_months=24, due_days_after_appointment=60)
+    Completion.objects.create(cadre=world["anh"], course=course, completed_on=D(2020, 1, 1), hours=8,
+                              expires_on=D(2022, 1, 1))
+    assert services.completions_expire_reassign() == 1
+    entry = only("ktlearn.enrollment.create")
+    assert (entry.data["cadre_id"], entry.data["rule"], entry.data["after"]["source"]) == (
+        world["anh"].pk, "rule_expiry", "rule_expiry")
