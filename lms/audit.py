@@ -107,14 +107,16 @@ def diff(before: dict | None, after: dict | None) -> dict:
 
 
 def audit_record(*, instance: Model, action: str, user=None, before: dict | None = None,
-                 after: dict | None = None, data: dict | None = None, cadre_id: int | None = None):
+                 after: dict | None = None, data: dict | None = None, cadre_id: int | None = None,
+                 title: str = ""):
     """Write one audit entry for ``instance`` in Wagtail's log and return it (None if it failed).
 
     Guarantees: the user's action is never broken by the audit (a failure is logged at ERROR and
     swallowed); the entry is written in the caller's transaction (inside a savepoint), so it commits
     and rolls back with the change it describes; ``user`` None is the user of the Wagtail admin
     request under way, if any, else recorded as the system.
-    ``cadre_id`` defaults to ``instance.cadre_id`` when the instance has one.
+    ``cadre_id`` defaults to ``instance.cadre_id`` when the instance has one; ``title`` (the entry's
+    label) to ``str(instance)``.
     """
     from wagtail.log_actions import get_active_log_context, log
 
@@ -127,7 +129,7 @@ def audit_record(*, instance: Model, action: str, user=None, before: dict | None
     payload = _payload(instance=instance, user=user, before=before, after=after, data=data, cadre_id=cadre_id)
     try:
         with transaction.atomic():
-            return log(instance=instance, action=action, user=user, data=payload,
+            return log(instance=instance, action=action, user=user, data=payload, title=title or None,
                        content_changed=action not in ("ktlearn.personal_data.export",))
     except (DatabaseError, ValueError, TypeError):
         logger.exception("Could not write the audit entry %s for %r", action, instance)
@@ -189,6 +191,13 @@ def entries_about_cadres(cadres: QuerySet) -> Q:
     return Q(audit_cadre__in=cadres.order_by().values("pk"))
 
 
+def entries_of(model) -> Q:
+    """Every log entry about objects of ``model`` (including deleted ones)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return Q(content_type=ContentType.objects.get_for_model(model, for_concrete_model=False))
+
+
 def entries_about(objects: QuerySet) -> Q:
     """Log entries whose object is one of ``objects`` (same content type, object_id among their ids)."""
     from django.contrib.contenttypes.models import ContentType
@@ -222,13 +231,17 @@ class AuditScope:
 def _permitted_content_type_ids(user) -> set[int]:
     from django.contrib.auth.models import Permission
 
+    cached = getattr(user, "_ktlearn_permitted_content_types", None)
+    if cached is not None:
+        return cached
     perms = user.get_all_permissions()
-    return {
+    user._ktlearn_permitted_content_types = {
         ct_id
         for ct_id, app_label, codename in Permission.objects.values_list(
             "content_type_id", "content_type__app_label", "codename")
         if f"{app_label}.{codename}" in perms
     }
+    return user._ktlearn_permitted_content_types
 
 
 def visible_log_entries(log_model, user) -> QuerySet:

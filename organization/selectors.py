@@ -2,7 +2,7 @@
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef, Q, QuerySet
 
-from lms.audit import AuditScope, cadre_ref, entries_about, entries_about_cadres
+from lms.audit import AuditScope, cadre_ref, entries_about, entries_about_cadres, entries_of
 
 from . import roles
 from .models import Cadre, CadreStatus, Unit, UserProfile
@@ -185,7 +185,8 @@ def audit_scope(user):
     """Which audit entries (Wagtail's log, lms.audit) about the organization and the cadres' records a
     user may read: administrators all; the board the province's units, cadres, their records and the
     imports; a manager their subtree's units and cadres and those cadres' records (entries carrying
-    ``data.cadre_id``, whatever app wrote them). Everyone also reads their own actions (lms.audit)."""
+    ``data.cadre_id``, whatever app wrote them) and, like everyone, their own actions (an import
+    they confirmed among them; lms.audit)."""
 
     from .models import ImportUpload, PositionAssignment, UnitPlacement
 
@@ -195,7 +196,7 @@ def audit_scope(user):
     cadres = cadres_visible_to(user)
     visible = entries_about(units_visible_to(user)) | entries_about(cadres) | entries_about_cadres(cadres)
     if roles.is_board(user):
-        visible |= entries_about(ImportUpload.objects.all())
+        visible |= entries_of(ImportUpload)  # the upload itself is deleted once confirmed
     return AuditScope(models=models, visible=visible)
 
 

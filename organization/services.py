@@ -292,7 +292,8 @@ def cadre_import(*, rows: Sequence[CadreRow], on: datetime.date | None = None, r
 def import_audit(*, upload, by, created: int, updated: int = 0, unchanged: int = 0, codes=()) -> None:
     """Audit a confirmed import (cadres, rotations): who, the file's name, its kind and the rows
     created, updated and unchanged, on the upload it came from (lms.audit)."""
-    audit_record(instance=upload, action="ktlearn.import", user=by, data={
+    audit_record(instance=upload, action="ktlearn.import", user=by,
+                 title=f"{upload.get_kind_display()}: {upload.filename}", data={
         "kind": upload.kind, "filename": upload.filename, "created": created, "updated": updated,
         "unchanged": unchanged, "codes": list(codes)[:200],
     })

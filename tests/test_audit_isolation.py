@@ -277,3 +277,21 @@ def test_the_question_listing_is_refused_to_managers_and_the_board(client, world
         response = client.get("/admin/snippets/assessments/mcquestion/")
         assert response.status_code in (302, 403)
         assert "bí mật" not in response.content.decode()
+
+
+def test_the_board_reads_every_confirmed_import_and_a_manager_only_their_own(client, world):
+    from organization.models import ImportUpload
+    from organization.services import import_audit
+
+    for manager, name in ((world["manager_a"], "nhap-a.xlsx"), (world["manager_b"], "nhap-b.xlsx")):
+        upload = ImportUpload.objects.create(token=name, user=manager, filename=name, content=b"")
+        import_audit(upload=upload, by=manager, created=1)
+        upload.delete()  # as the confirmation does
+    imports = {"ktlearn.import"}  # the filter by action
+    client.force_login(world["board"])
+    response = client.get(SITE_HISTORY, {"action": list(imports)})
+    assert {e.data["filename"] for e in response.context["object_list"]} == {"nhap-a.xlsx", "nhap-b.xlsx"}
+    client.force_login(world["manager_a"])
+    response = client.get(SITE_HISTORY, {"action": list(imports)})
+    assert {e.data["filename"] for e in response.context["object_list"]} == {"nhap-a.xlsx"}
+    assert {e.label for e in response.context["object_list"]} == {"cadres: nhap-a.xlsx"}
