@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from lms.audit import AuditScope
+
 from .models import (
     Answer,
     AnswerOrder,
@@ -272,3 +274,23 @@ def quiz_summary(*, quiz: Quiz) -> dict:
 def quizzes_with_pending_marking(*, user) -> QuerySet[Quiz]:
     pending = Sitting.objects.filter(quiz=OuterRef("pk"), complete=True, essays_pending__gt=0)
     return quizzes_editable_by(user).filter(Exists(pending))
+
+
+def audit_scope(user):
+    """Sittings and their answers are read through the cadres' scope (organization.selectors.audit_scope);
+    questions and quizzes keep Wagtail's permission rule (lms.audit)."""
+    from .models import Progress, SittingAnswer
+
+    return AuditScope(models=(Sitting, SittingAnswer, Progress))
+
+
+def personal_data(cadre) -> list:
+    """The cadre's quiz attempts, for their own download (lms.personal_data)."""
+    from django.utils.translation import gettext as _
+
+    from lms.personal_data import model_section
+
+    sittings = Sitting.objects.filter(cadre=cadre).select_related("quiz").order_by("start")
+    return [model_section(_("Quiz attempts"), sittings, [
+        ("quiz.title", _("Quiz")), "attempt_no", "start", "end", "current_score", "max_score", "passed", "ended_by",
+    ])]

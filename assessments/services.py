@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from competency.models import EvidenceSource
 from competency.services import evidence_record
+from lms.audit import audit_record
 from organization.models import Cadre
 
 from .models import (
@@ -369,11 +370,22 @@ def sitting_submit(*, sitting_id: int, by=None, now: datetime.datetime | None = 
         sitting.current_score, sitting.max_score, sitting.essays_pending = score, max_score, pending
         sitting.passed, sitting.answers, sitting.incorrect_questions = passed, snapshot, incorrect
 
+        audit_record(instance=sitting, action="ktlearn.sitting.submit", user=by,
+                     before={"complete": False}, after={"complete": True, **_result(sitting)},
+                     data={"quiz_id": sitting.quiz_id})
+
         category_ids = {cat for _kind, _tf, cat in questions.values() if cat}
         progress_recompute(user_id=sitting.user_id, category_ids=category_ids)
         if passed:
             _on_pass(sitting, category_ids)
     return sitting
+
+
+def _result(sitting: Sitting) -> dict:
+    """What the audit trail keeps of a sitting's result."""
+    return {"current_score": sitting.current_score, "max_score": sitting.max_score,
+            "essays_pending": sitting.essays_pending, "passed": sitting.passed,
+            "ended_by": sitting.ended_by}
 
 
 def _passes(score: int, max_score: int, pass_mark: int) -> bool:
@@ -466,6 +478,7 @@ def essay_mark(*, answer_id: int, by, correct: bool, comment: str = "",
             score=Count("id", filter=Q(is_correct=True)), pending=Count("id", filter=Q(is_correct__isnull=True))
         )
         was_passed = sitting.passed
+        before = {"answer_id": answer.pk, "is_correct": None, **_result(sitting)}
         sitting.current_score, sitting.essays_pending = tally["score"], tally["pending"]
         sitting.passed = (
             None if tally["pending"] else _passes(tally["score"], sitting.max_score, sitting.quiz.pass_mark)
@@ -476,6 +489,10 @@ def essay_mark(*, answer_id: int, by, correct: bool, comment: str = "",
             )
             sitting.incorrect_questions = [qid for qid in sitting.question_order if qid in wrong]
         sitting.save(update_fields=["current_score", "essays_pending", "passed", "incorrect_questions"])
+        audit_record(instance=sitting, action="ktlearn.sitting.mark", user=by, before=before,
+                     after={"answer_id": answer.pk, "is_correct": bool(correct), **_result(sitting)},
+                     data={"quiz_id": sitting.quiz_id, "question_id": answer.question_id,
+                           "comment": comment.strip()})
         if answer.question.category_id:
             progress_recompute(user_id=sitting.user_id, category_ids={answer.question.category_id})
         if sitting.passed and not was_passed:

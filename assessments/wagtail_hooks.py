@@ -44,3 +44,17 @@ def _menu_marking():
 @hooks.register("register_admin_urls")
 def _admin_urls():
     return [path("quiz-bank/", include(admin_urlpatterns))]
+
+
+@hooks.register("register_audit_scope")
+def register_assessments_audit_scope(user):
+    from .selectors import audit_scope
+
+    return audit_scope(user)
+
+
+@hooks.register("register_personal_data")
+def register_assessments_personal_data(cadre):
+    from .selectors import personal_data
+
+    return personal_data(cadre)

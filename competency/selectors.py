@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from lms.audit import AuditScope
 from organization.models import Cadre
 
 from .api import remedies_for
@@ -110,3 +111,19 @@ def competency_gap(*, cadre: Cadre, on: datetime.date | None = None) -> list[Gap
 
 
 # --- The board's dashboard: read from the stored snapshots ---------------------------------------------------------
+
+
+def audit_scope(user):
+    """Evidence is read through the cadres' scope (organization.selectors.audit_scope, lms.audit)."""
+    return AuditScope(models=(Evidence,))
+
+
+def personal_data(cadre: Cadre) -> list:
+    """The cadre's competency evidence, for their own download (lms.personal_data)."""
+    from django.utils.translation import gettext as _
+
+    from lms.personal_data import model_section
+
+    return [model_section(_("Competency evidence"), Evidence.objects.filter(cadre=cadre).select_related(
+        "competency").order_by("obtained_on"),
+        [("competency.name", _("Competency")), "level", "source", "obtained_on", "expires_on", "note", "file"])]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lms.audit import audit_record, snapshot
 from lms.uploads import EVIDENCE, validate_upload
 from organization.models import Cadre, Position
 
@@ -20,6 +21,10 @@ from .models import (
     ProficiencyLevel,
     Requirement,
 )
+
+# What the audit trail (lms.audit) keeps of a piece of evidence before and after a change.
+EVIDENCE_FIELDS = ("cadre", "competency", "level", "source", "source_ref", "obtained_on", "expires_on", "note",
+                   "assessor", "file")
 
 
 def evidence_record(
@@ -34,13 +39,15 @@ def evidence_record(
     note: str = "",
     assessor=None,
     file=None,
+    by=None,
 ) -> Evidence:
     """Record that `cadre` reached `level` of `competency`.
 
     Guarantees: the level lies on the framework's scale; with a `source_ref` (e.g. "quiz-sitting:42")
     the same fact recorded twice, even concurrently, yields one row (the existing one is returned,
     updated to the higher level if the new record is higher); manual assessments need an assessor
-    and a note, prior learning needs a file.
+    and a note, prior learning needs a file. A new row or a raised level is audited (actor `by`,
+    else the assessor, else the system).
     """
     if source not in EvidenceSource.values:
         raise ValidationError(_("Unknown evidence source."))
@@ -66,18 +73,26 @@ def evidence_record(
         ).first()
         if existing:
             if level > existing.level:
+                before = snapshot(existing, EVIDENCE_FIELDS)
                 existing.level = level
                 existing.save(update_fields=["level"])
+                audit_record(instance=existing, action="ktlearn.evidence.change", user=by or assessor,
+                             before=before, after=snapshot(existing, EVIDENCE_FIELDS))
             return existing
         try:
             with transaction.atomic():
-                return Evidence.objects.create(
+                evidence = Evidence.objects.create(
                     cadre=cadre, competency=competency, source=source, source_ref=source_ref, file=file or "",
                     **fields,
                 )
         except IntegrityError:
             return Evidence.objects.get(cadre=cadre, competency=competency, source=source, source_ref=source_ref)
-    return Evidence.objects.create(cadre=cadre, competency=competency, source=source, file=file or "", **fields)
+    else:
+        evidence = Evidence.objects.create(cadre=cadre, competency=competency, source=source, file=file or "",
+                                           **fields)
+    audit_record(instance=evidence, action="ktlearn.evidence.create", user=by or assessor,
+                 after=snapshot(evidence, EVIDENCE_FIELDS))
+    return evidence
 
 
 def framework_in_use(framework: Framework, *, on: datetime.date | None = None) -> bool:
@@ -176,3 +191,11 @@ def framework_import(
         for row in parsed.requirements
     )
     return framework
+
+
+def personal_data_erase(*, cadre: Cadre) -> None:
+    """An anonymized cadre's evidence files are deleted (the evidence itself, its level and dates stay,
+    so the figures do not change)."""
+    for evidence in Evidence.objects.filter(cadre=cadre).exclude(file=""):
+        evidence.file.delete(save=False)
+        evidence.save(update_fields=["file"])

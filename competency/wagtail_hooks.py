@@ -27,3 +27,24 @@ def register_framework_urls():
         path("competency/frameworks/<int:pk>/export/", admin_views.framework_export_view,
              name="competency_framework_export"),
     ]
+
+
+@hooks.register("register_audit_scope")
+def register_competency_audit_scope(user):
+    from .selectors import audit_scope
+
+    return audit_scope(user)
+
+
+@hooks.register("register_personal_data")
+def register_competency_personal_data(cadre):
+    from .selectors import personal_data
+
+    return personal_data(cadre)
+
+
+@hooks.register("register_personal_data_erasure")
+def register_competency_personal_data_erasure(cadre):
+    from .services import personal_data_erase
+
+    personal_data_erase(cadre=cadre)

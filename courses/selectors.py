@@ -11,6 +11,7 @@ from django.db.models.functions import Greatest, Substr
 from django.utils import timezone
 from wagtail.models import Page
 
+from lms.audit import AuditScope, entries_about
 from organization import roles
 from organization.models import Cadre, Unit
 from organization.selectors import (
@@ -370,3 +371,45 @@ def external_visible_to(user) -> QuerySet[ExternalTraining]:
 def external_editable_by(user) -> QuerySet[ExternalTraining]:
     return ExternalTraining.objects.filter(cadre__in=cadres_editable_by(user))
 
+
+
+def audit_scope(user):
+    """The learning records are read through the cadres' scope (organization.selectors.audit_scope);
+    classes' entries by whoever may see the class (lms.audit)."""
+
+    from .models import Attendance, Certificate, ClassRegistration, Completion, Enrollment, LessonProgress
+
+    return AuditScope(
+        models=(Enrollment, LessonProgress, Completion, Certificate, ExternalTraining, Attendance, ClassRegistration,
+                TrainingClass),
+        visible=entries_about(classes_visible_to(user)),
+    )
+
+
+def personal_data(cadre: Cadre) -> list:
+    """The cadre's learning record, for their own download (lms.personal_data)."""
+    from django.utils.translation import gettext as _
+
+    from lms.personal_data import model_section
+
+    from .models import Attendance, Certificate, ClassRegistration, Completion, Enrollment, LessonProgress
+
+    return [
+        model_section(_("Enrolments"), Enrollment.objects.filter(cadre=cadre).select_related("course"),
+                      [("course.title", _("Course")), "source", "status", "due_on", "created_at", "completed_at"]),
+        model_section(_("Lesson progress"), LessonProgress.objects.filter(cadre=cadre).select_related(
+            "lesson", "course").order_by("started_at"),
+            [("lesson.title", _("Lesson")), ("course.title", _("Course")), "started_at", "completed_at",
+             "seconds_spent"]),
+        model_section(_("Completions"), Completion.objects.filter(cadre=cadre).select_related("course"),
+                      [("course.title", _("Course")), "completed_on", "hours", "expires_on", "source"]),
+        model_section(_("Certificates"), Certificate.objects.filter(completion__cadre=cadre),
+                      ["number", "code", "full_name", "course_title", "hours", "issued_on", "issuer"]),
+        model_section(_("External training"), ExternalTraining.objects.filter(cadre=cadre),
+                      ["course_name", "provider", "hours", "start_on", "end_on", "file"]),
+        model_section(_("Classes"), ClassRegistration.objects.filter(cadre=cadre).select_related("training_class"),
+                      [("training_class.title", _("Class"))]),
+        model_section(_("Attendance"), Attendance.objects.filter(cadre=cadre).select_related(
+            "session__training_class").order_by("session__date"),
+            [("session.training_class.title", _("Class")), ("session.date", _("Date")), "present"]),
+    ]

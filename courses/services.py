@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from assessments.selectors import passed_quiz_ids
 from cms.api import official_documents
-from competency.models import EvidenceSource
-from competency.services import evidence_record
+from competency.models import Evidence, EvidenceSource
+from competency.services import EVIDENCE_FIELDS, evidence_record
 from lms import outbox
+from lms.audit import audit_created, audit_record, snapshot
 from organization.models import Cadre, CadreStatus, Position, Unit
 from organization.selectors import cadres_editable_by, units_editable_by
 
@@ -34,6 +35,7 @@ from .models import (
     Enrollment,
     EnrollmentSource,
     EnrollmentStatus,
+    ExternalTraining,
     LessonPage,
     LessonProgress,
     Notice,
@@ -44,6 +46,19 @@ from .models import (
 # left open overnight does not add hours.
 MAX_SECONDS_PER_REPORT = 300
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+# The fields of each record the audit trail (lms.audit) keeps before and after a change.
+ENROLLMENT_FIELDS = ("cadre", "course", "source", "status", "due_on", "assigned_by", "completed_at")
+PROGRESS_FIELDS = ("cadre", "lesson", "course", "started_at", "completed_at", "seconds_spent", "last_position")
+COMPLETION_FIELDS = ("cadre", "course", "completed_on", "hours", "expires_on", "source", "enrollment")
+CERTIFICATE_FIELDS = ("number", "code", "full_name", "course_title", "hours", "issued_on", "issuer")
+ATTENDANCE_FIELDS = ("session", "cadre", "present")
+EXTERNAL_FIELDS = ("cadre", "course_name", "provider", "hours", "start_on", "end_on", "file")
+
+
+def _actor(cadre: Cadre):
+    """The cadre's own login, for what the cadre did themselves (None: the system)."""
+    return cadre.user if cadre.user_id else None
 
 
 def _today() -> datetime.date:
@@ -98,10 +113,14 @@ def enrollment_self_create(*, cadre: Cadre, course: CoursePage, today: datetime.
 def _enroll(*, cadre: Cadre, course: CoursePage, source: str, due_on=None, assigned_by=None) -> Enrollment:
     try:
         with transaction.atomic():
-            return Enrollment.objects.create(cadre=cadre, course=course, source=source, due_on=due_on,
-                                             assigned_by=assigned_by)
+            enrollment = Enrollment.objects.create(cadre=cadre, course=course, source=source, due_on=due_on,
+                                                   assigned_by=assigned_by)
     except IntegrityError:  # a concurrent request enrolled them first
         return Enrollment.objects.get(cadre=cadre, course=course, status=EnrollmentStatus.ACTIVE)
+    audit_record(instance=enrollment, action="ktlearn.enrollment.create",
+                 user=assigned_by or (_actor(cadre) if source == EnrollmentSource.SELF else None),
+                 after=snapshot(enrollment, ENROLLMENT_FIELDS))
+    return enrollment
 
 
 @dataclass
@@ -174,6 +193,9 @@ def enrollment_assign(
             new.append(Enrollment(cadre=cadre, course=course, source=EnrollmentSource.ASSIGNED, due_on=due_on,
                                   assigned_by=by))
     result.created = Enrollment.objects.bulk_create(new)
+    for enrollment in result.created:
+        audit_record(instance=enrollment, action="ktlearn.enrollment.create", user=by,
+                     after=snapshot(enrollment, ENROLLMENT_FIELDS))
     return result
 
 
@@ -214,9 +236,12 @@ def required_courses_assign(
         due = _rule_due_on(course=course, start=start, today=today)
         try:
             with transaction.atomic():
-                created.append(Enrollment.objects.create(cadre=cadre, course=course, source=source, due_on=due))
+                enrollment = Enrollment.objects.create(cadre=cadre, course=course, source=source, due_on=due)
         except IntegrityError:  # enrolled concurrently: nothing to do
             continue
+        created.append(enrollment)
+        audit_record(instance=enrollment, action="ktlearn.enrollment.create", user=None,
+                     after=snapshot(enrollment, ENROLLMENT_FIELDS), data={"rule": source})
     return created
 
 
@@ -239,9 +264,11 @@ def required_courses_assign_all(*, today: datetime.date | None = None) -> int:
                        due_on=_rule_due_on(course=course, start=appointed_on, today=today))
             for pk, appointed_on in pending.values_list("pk", "appointed_on")
         ]
+        started = timezone.now()
         with transaction.atomic():
             # ignore_conflicts: a cadre enrolled between the read and the insert keeps their enrollment.
             Enrollment.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+            _audit_swept(course=course, source=EnrollmentSource.RULE_POSITION, since=started)
         created += len(rows)
     return created
 
@@ -253,8 +280,11 @@ def enrollment_cancel(*, enrollment: Enrollment, by) -> Enrollment:
         raise PermissionDenied(_("You can only change the training of cadres of your own units."))
     if enrollment.status != EnrollmentStatus.ACTIVE:
         raise ValidationError(_("Only an active enrollment can be cancelled."))
+    before = snapshot(enrollment, ENROLLMENT_FIELDS)
     enrollment.status = EnrollmentStatus.CANCELLED
     enrollment.save(update_fields=["status"])
+    audit_record(instance=enrollment, action="ktlearn.enrollment.change", user=by, before=before,
+                 after=snapshot(enrollment, ENROLLMENT_FIELDS))
     return enrollment
 
 
@@ -280,9 +310,12 @@ def lesson_open(*, cadre: Cadre, lesson: LessonPage, course: CoursePage | None =
     course = course or selectors.course_of_lesson(lesson)
     if course is None or selectors.active_enrollment(cadre=cadre, course=course) is None:
         return None
-    progress, _created = LessonProgress.objects.get_or_create(
+    progress, created = LessonProgress.objects.get_or_create(
         cadre=cadre, lesson=lesson, defaults={"course": course, "started_at": timezone.now()}
     )
+    if created:
+        audit_record(instance=progress, action="ktlearn.progress.create", user=_actor(cadre),
+                     after=snapshot(progress, PROGRESS_FIELDS))
     return progress
 
 
@@ -320,6 +353,21 @@ def lesson_complete(
         progress.seconds_spent += max(0, min(int(seconds), MAX_SECONDS_PER_REPORT))
         progress.save(update_fields=["completed_at", "seconds_spent", "updated_at"])
     return progress, course_completion_check(cadre=cadre, course=course, today=today)
+
+
+@transaction.atomic
+def lesson_progress_reset(*, cadre: Cadre, course: CoursePage, by) -> int:
+    """Erase a cadre's lesson progress in a course (they start its lessons again), by a manager of
+    the cadre or an administrator (else PermissionDenied, nothing erased). The course's completions
+    are kept. Each erased row is audited with its values. Returns the number of rows erased."""
+    if not cadres_editable_by(by).filter(pk=cadre.pk).exists():
+        raise PermissionDenied(_("You can only change the training of cadres of your own units."))
+    rows = list(LessonProgress.objects.select_for_update().filter(cadre=cadre, course=course))
+    for progress in rows:
+        audit_record(instance=progress, action="ktlearn.progress.reset", user=by,
+                     before=snapshot(progress, PROGRESS_FIELDS), after=None)
+    LessonProgress.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    return len(rows)
 
 
 def _passed_quiz_ids(cadre: Cadre, quiz_ids: set[int]) -> set[int]:
@@ -360,7 +408,7 @@ def course_completion_check(
     if enrollment is None or not course_requirements_met(cadre=cadre, course=course):
         return None
     return completion_record(cadre=cadre, course=course, completed_on=today or _today(),
-                             source=CompletionSource.ONLINE, enrollment=enrollment)
+                             source=CompletionSource.ONLINE, enrollment=enrollment, by=_actor(cadre))
 
 
 def _new_code() -> str:
@@ -375,6 +423,7 @@ def completion_record(
     completed_on: datetime.date,
     source: str = CompletionSource.ONLINE,
     enrollment: Enrollment | None = None,
+    by=None,
 ) -> Completion:
     """Record that the cadre completed the course (online, in class or elsewhere).
 
@@ -382,28 +431,35 @@ def completion_record(
     cadre's active enrollment in the course is marked completed; competency evidence is recorded
     for each competency the course builds (source=course, source_ref="completion:<id>"); a
     certificate with a unique number and verification code is issued, and its PDF is rendered by a
-    background task once the transaction commits.
+    background task once the transaction commits. The completion, the enrollment's change and the
+    certificate are audited with `by` as the actor (None: the system).
     """
     completion = Completion.objects.create(
         cadre=cadre, course=course, completed_on=completed_on, hours=course.hours,
         expires_on=course.expiry_for(completed_on), source=source, enrollment=enrollment,
     )
-    Enrollment.objects.filter(cadre=cadre, course=course, status=EnrollmentStatus.ACTIVE).update(
-        status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
-    )
+    audit_record(instance=completion, action="ktlearn.completion.create", user=by,
+                 after=snapshot(completion, COMPLETION_FIELDS))
+    for active in Enrollment.objects.filter(cadre=cadre, course=course, status=EnrollmentStatus.ACTIVE):
+        before = snapshot(active, ENROLLMENT_FIELDS)
+        active.status, active.completed_at = EnrollmentStatus.COMPLETED, timezone.now()
+        active.save(update_fields=["status", "completed_at"])
+        audit_record(instance=active, action="ktlearn.enrollment.change", user=by, before=before,
+                     after=snapshot(active, ENROLLMENT_FIELDS))
     for link in course.competency_links.select_related("competency__framework"):
         evidence_record(
             cadre=cadre, competency=link.competency, level=link.level, source=EvidenceSource.COURSE,
             obtained_on=completed_on, expires_on=completion.expires_on, source_ref=f"completion:{completion.pk}",
-            note=course.title,
+            note=course.title, by=by,
         )
-    certificate_issue(completion=completion)
+    certificate_issue(completion=completion, by=by)
     return completion
 
 
-def certificate_issue(*, completion: Completion) -> Certificate:
+def certificate_issue(*, completion: Completion, by=None) -> Certificate:
     """Create the completion's certificate (number, verification code, the facts it certifies) and
-    queue its PDF. Idempotent: returns the existing certificate."""
+    queue its PDF; the issue is audited (actor ``by``, None: the system). Idempotent: returns the
+    existing certificate."""
     existing = Certificate.objects.filter(completion=completion).first()
     if existing:
         return existing
@@ -425,10 +481,57 @@ def certificate_issue(*, completion: Completion) -> Certificate:
         raise RuntimeError("Could not draw a unique certificate code")
     certificate.number = f"{completion.completed_on:%Y}/{certificate.pk:06d}-CN"
     certificate.save(update_fields=["number"])
+    audit_record(instance=certificate, action="ktlearn.certificate.issue", user=by, cadre_id=completion.cadre_id,
+                 after=snapshot(certificate, CERTIFICATE_FIELDS))
     from .tasks import certificate_render_task
 
     outbox.enqueue(certificate_render_task, certificate.pk)
     return certificate
+
+
+@transaction.atomic
+def completion_revoke(*, completion: Completion, by, reason: str) -> None:
+    """Revoke a completion recorded in error, with its certificate, by a manager of the cadre or an
+    administrator (PermissionDenied otherwise; a reason is required, else ValidationError; nothing
+    changed in either case). The certificate no longer verifies; the competency evidence the
+    completion recorded is withdrawn; the enrolment it completed is active again (unless the cadre
+    has re-enrolled since). Every step is audited with its values before, and the reason."""
+    if not cadres_editable_by(by).filter(pk=completion.cadre_id).exists():
+        raise PermissionDenied(_("You can only change the training of cadres of your own units."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for revoking the completion."))
+    data = {"reason": reason, "completion_id": completion.pk}
+    certificate = Certificate.objects.filter(completion=completion).first()
+    if certificate is not None:
+        before, pk = snapshot(certificate, CERTIFICATE_FIELDS), certificate.pk
+        if certificate.file:
+            certificate.file.delete(save=False)
+        certificate.delete()
+        certificate.pk = pk
+        audit_record(instance=certificate, action="ktlearn.certificate.revoke", user=by, before=before,
+                     cadre_id=completion.cadre_id, data=data)
+    for evidence in Evidence.objects.filter(cadre_id=completion.cadre_id, source=EvidenceSource.COURSE,
+                                            source_ref=f"completion:{completion.pk}"):
+        before, pk = snapshot(evidence, EVIDENCE_FIELDS), evidence.pk
+        evidence.delete()
+        evidence.pk = pk
+        audit_record(instance=evidence, action="ktlearn.evidence.delete", user=by, before=before,
+                     cadre_id=completion.cadre_id, data=data)
+    enrollment = completion.enrollment or Enrollment.objects.filter(
+        cadre_id=completion.cadre_id, course_id=completion.course_id, status=EnrollmentStatus.COMPLETED,
+    ).order_by("-completed_at", "-pk").first()
+    if enrollment is not None and enrollment.status == EnrollmentStatus.COMPLETED and not Enrollment.objects.filter(
+            cadre_id=completion.cadre_id, course_id=completion.course_id, status=EnrollmentStatus.ACTIVE).exists():
+        before = snapshot(enrollment, ENROLLMENT_FIELDS)
+        enrollment.status, enrollment.completed_at = EnrollmentStatus.ACTIVE, None
+        enrollment.save(update_fields=["status", "completed_at"])
+        audit_record(instance=enrollment, action="ktlearn.enrollment.change", user=by, before=before,
+                     after=snapshot(enrollment, ENROLLMENT_FIELDS), data=data)
+    before, pk = snapshot(completion, COMPLETION_FIELDS), completion.pk
+    completion.delete()
+    completion.pk = pk
+    audit_record(instance=completion, action="ktlearn.completion.delete", user=by, before=before, data=data)
 
 
 def certificate_render(*, certificate: Certificate) -> Certificate:
@@ -472,9 +575,21 @@ def completions_expire_reassign(*, today: datetime.date | None = None) -> int:
         rows.append(Enrollment(cadre_id=completion.cadre_id, course=completion.course,
                                source=EnrollmentSource.RULE_EXPIRY,
                                due_on=today + datetime.timedelta(days=completion.course.due_days_after_appointment)))
+    started = timezone.now()
     with transaction.atomic():
         Enrollment.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        _audit_swept(course=None, source=EnrollmentSource.RULE_EXPIRY, since=started)
     return len(rows)
+
+
+def _audit_swept(*, course: CoursePage | None, source: str, since) -> None:
+    """Audit the enrolments a sweep has just inserted (bulk inserts return no ids: read them back),
+    as the system, one entry each in one insert."""
+    swept = Enrollment.objects.filter(source=source, created_at__gte=since).select_related("cadre", "course")
+    if course is not None:
+        swept = swept.filter(course=course)
+    audit_created(instances=swept, action="ktlearn.enrollment.create", fields=ENROLLMENT_FIELDS,
+                  data={"rule": source})
 
 
 # --- In-person classes ------------------------------------------------------------------------------
@@ -523,8 +638,19 @@ def attendance_save(*, training_class: TrainingClass, marks: dict[tuple[int, int
         elif row.present != present:
             row.present = present
             changed.append(row)
+    before = {row.pk: snapshot(row, ATTENDANCE_FIELDS) for row in changed}
+    for row in changed:
+        before[row.pk]["present"] = not row.present
     Attendance.objects.bulk_create(new)
     Attendance.objects.bulk_update(changed, ["present"])
+    for row in new:
+        if row.pk is None:  # a backend that does not return the new ids
+            row = Attendance.objects.get(session_id=row.session_id, cadre_id=row.cadre_id)
+        audit_record(instance=row, action="ktlearn.attendance.change", user=by, before=None,
+                     after=snapshot(row, ATTENDANCE_FIELDS), data={"class_id": training_class.pk})
+    for row in changed:
+        audit_record(instance=row, action="ktlearn.attendance.change", user=by, before=before[row.pk],
+                     after=snapshot(row, ATTENDANCE_FIELDS), data={"class_id": training_class.pk})
     return len(marks)
 
 
@@ -575,7 +701,7 @@ def class_complete(*, training_class: TrainingClass, by, today: datetime.date | 
             result.not_met.append(registration.cadre)
             continue
         completion = completion_record(cadre=registration.cadre, course=course, completed_on=training_class.end_on,
-                                       source=CompletionSource.CLASS)
+                                       source=CompletionSource.CLASS, by=by)
         Completion.objects.filter(pk=completion.pk).update(training_class=training_class)
         registration.completion = completion
         registration.save(update_fields=["completion"])
@@ -589,3 +715,21 @@ def notices_mark_read(*, by) -> int:
     """Mark the user's unread in-site notices as read; returns how many."""
     return Notice.objects.filter(user=by, read_at__isnull=True).update(read_at=timezone.now())
 
+
+
+# --- Personal data --------------------------------------------------------------------------------------
+
+
+def personal_data_erase(*, cadre: Cadre) -> None:
+    """The courses' copies of an anonymized cadre's identity: certificates take the cadre's new
+    (anonymous) name and lose their PDF (it printed the old one); external-training files are deleted.
+    Completions, hours and dates stay, so the figures do not change."""
+    for certificate in Certificate.objects.filter(completion__cadre=cadre):
+        if certificate.file:
+            certificate.file.delete(save=False)
+        certificate.full_name = cadre.full_name
+        certificate.rendered_at = None
+        certificate.save(update_fields=["full_name", "file", "rendered_at"])
+    for training in ExternalTraining.objects.filter(cadre=cadre).exclude(file=""):
+        training.file.delete(save=False)
+        training.save(update_fields=["file"])

@@ -68,3 +68,24 @@ def refuse_deleting_courses_with_learner_records(request, page):
         )
         return redirect("wagtailadmin_explore", page.get_parent().id)
     return None
+
+
+@hooks.register("register_audit_scope")
+def register_courses_audit_scope(user):
+    from .selectors import audit_scope
+
+    return audit_scope(user)
+
+
+@hooks.register("register_personal_data")
+def register_courses_personal_data(cadre):
+    from .selectors import personal_data
+
+    return personal_data(cadre)
+
+
+@hooks.register("register_personal_data_erasure")
+def register_courses_personal_data_erasure(cadre):
+    from .services import personal_data_erase
+
+    personal_data_erase(cadre=cadre)

@@ -16,7 +16,10 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Ahead of Wagtail's admin so that the site history's exports go through lms.spreadsheets.
+    # Also scoped there: which entries each user reads (lms.audit.visible_log_entries), on the page and
+    # on its results URL (what the filters fetch).
     path("admin/reports/site-history/", require_admin_access(SiteHistoryView.as_view())),
+    path("admin/reports/site-history/results/", require_admin_access(SiteHistoryView.as_view(results_only=True))),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -183,6 +183,8 @@ class Cadre(models.Model):
     appointed_on = models.DateField(_("elected or appointed on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=CadreStatus.choices, default=CadreStatus.ACTIVE)
     email = models.EmailField(_("email"), blank=True)
+    # Set when the cadre's identity was erased (Decree 13/2023, organization.services.cadre_anonymize).
+    anonymized_at = models.DateTimeField(_("anonymized at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,6 +2,8 @@
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef, Q, QuerySet
 
+from lms.audit import AuditScope, cadre_ref, entries_about, entries_about_cadres, entries_of
+
 from . import roles
 from .models import Cadre, CadreStatus, Unit, UserProfile
 
@@ -177,3 +179,71 @@ def cadre_import_context(*, user, unit_codes, cadre_codes, today=None):
         today=today or timezone.localdate(),
     )
 
+
+
+def audit_scope(user):
+    """Which audit entries (Wagtail's log, lms.audit) about the organization and the cadres' records a
+    user may read: administrators all; the board the province's units, cadres, their records and the
+    imports; a manager their subtree's units and cadres and those cadres' records (entries carrying
+    ``data.cadre_id``, whatever app wrote them) and, like everyone, their own actions (an import
+    they confirmed among them; lms.audit)."""
+
+    from .models import ImportUpload, PositionAssignment, UnitPlacement
+
+    models = (Unit, Cadre, PositionAssignment, UnitPlacement, UserProfile, ImportUpload)
+    if roles.is_administrator(user):
+        return AuditScope(models=models, unrestricted=True)
+    cadres = cadres_visible_to(user)
+    visible = entries_about(units_visible_to(user)) | entries_about(cadres) | entries_about_cadres(cadres)
+    if roles.is_board(user):
+        visible |= entries_of(ImportUpload)  # the upload itself is deleted once confirmed
+    return AuditScope(models=models, visible=visible)
+
+
+def cadre_history(cadre: Cadre):
+    """The audit entries about a cadre and their training records (enrolments, completions,
+    certificates, evidence, external training, sittings, attendance, rotations), newest first."""
+    from wagtail.models import ModelLogEntry
+
+
+    return (
+        ModelLogEntry.objects.annotate(audit_cadre=cadre_ref())
+        .filter(entries_about(Cadre.objects.filter(pk=cadre.pk)) | Q(audit_cadre=cadre.pk))
+        .select_related("user", "content_type")
+        .order_by("-timestamp", "-pk")
+    )
+
+
+def personal_data(cadre: Cadre) -> list:
+    """The cadre's profile and position history, for their own download (lms.personal_data)."""
+    from django.utils.translation import gettext as _
+
+    from lms.personal_data import model_section
+
+    profile = model_section(_("Profile"), [cadre], [
+        "code", "full_name", "gender", "date_of_birth", ("unit.name", _("Unit")),
+        ("position.name", _("Position")), "grade", "theory_level", "appointed_on", "status", "email",
+        ("user.username", _("Login")),
+    ], model=Cadre)
+    assignments = cadre.assignments.select_related("unit", "position").order_by("start_date")
+    history = model_section(_("Position history"), assignments, [
+        ("unit.name", _("Unit")), ("position.name", _("Position")), "start_date", "end_date", "reason",
+    ])
+    return [profile, history]
+
+
+def cadres_due_for_anonymization(*, today):
+    """Cadres who retired or left more than settings.KTLEARN_RETENTION_DAYS ago (the end of their last
+    assignment; their last update when they have none) and are not anonymized yet."""
+    import datetime
+
+    from django.conf import settings
+    from django.db.models.functions import Coalesce, TruncDate
+
+    cutoff = today - datetime.timedelta(days=settings.KTLEARN_RETENTION_DAYS)
+    return (
+        Cadre.objects.filter(status__in=(CadreStatus.RETIRED, CadreStatus.LEFT), anonymized_at__isnull=True)
+        .annotate(left_on=Coalesce(Max("assignments__end_date"), TruncDate("updated_at")))
+        .filter(left_on__lt=cutoff)
+        .order_by("pk")
+    )

@@ -4,12 +4,14 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.audit import audit_record
 from lms.signals import records_batch, records_changed
 
 from .imports import CadreRow
@@ -226,14 +228,16 @@ class ImportResult:
 
 @transaction.atomic
 @records_batch()  # one mark of the board's figures for the whole file
-def cadre_import(*, rows: Sequence[CadreRow], on: datetime.date | None = None, reason: str = "") -> ImportResult:
+def cadre_import(*, rows: Sequence[CadreRow], on: datetime.date | None = None, reason: str = "",
+                 by=None, upload=None) -> ImportResult:
     """Write checked import rows (organization.imports.validate_rows) in one transaction.
 
     A row whose code exists updates that cadre (a unit or position change is recorded as history,
     as in cadre_update; a status change goes through cadre_status_set);
     other rows create cadres with their first assignment (from the appointment date, or `on`).
     Importing the same rows twice changes nothing the second time. Either every row is
-    written or, on any error, none is.
+    written or, on any error, none is. With the `upload` it came from, the import is audited (who,
+    the file's name, the rows created, updated and unchanged) in the same transaction.
     """
     on = on or _today()
     reason = reason or _("Imported from a file")
@@ -279,5 +283,86 @@ def cadre_import(*, rows: Sequence[CadreRow], on: datetime.date | None = None, r
                 cadre=cadre, unit_id=cadre.unit_id, position_id=cadre.position_id,
                 start_date=cadre.appointed_on or on, reason=reason,
             )
-    return ImportResult(created=len(created), updated=updated, unchanged=unchanged)
+    result = ImportResult(created=len(created), updated=updated, unchanged=unchanged)
+    if upload is not None:
+        import_audit(upload=upload, by=by, created=result.created, updated=updated, unchanged=unchanged,
+                     codes=[cadre.code for cadre in created])
+    return result
 
+
+def import_audit(*, upload, by, created: int, updated: int = 0, unchanged: int = 0, codes=()) -> None:
+    """Audit a confirmed import (cadres, rotations): who, the file's name, its kind and the rows
+    created, updated and unchanged, on the upload it came from (lms.audit)."""
+    audit_record(instance=upload, action="ktlearn.import", user=by,
+                 title=f"{upload.get_kind_display()}: {upload.filename}", data={
+        "kind": upload.kind, "filename": upload.filename, "created": created, "updated": updated,
+        "unchanged": unchanged, "codes": list(codes)[:200],
+    })
+
+
+
+# --- Personal data (Decree 13/2023) ------------------------------------------------------------------
+
+
+ANONYMIZABLE = (CadreStatus.RETIRED, CadreStatus.LEFT)
+
+
+@transaction.atomic
+def cadre_anonymize(*, cadre: Cadre, by=None) -> Cadre:
+    """Erase the identity of a cadre who retired or left (ValidationError otherwise, nothing changed).
+
+    Guarantees: name, code, date of birth and e-mail are replaced or removed; the login is
+    deactivated and loses its name, e-mail and password; every app erases its copies
+    (lms.personal_data: certificates' names and PDFs, uploaded files); the audit entries about the
+    cadre and their records lose the old name, code and login (lms.audit.entries_scrub). The records
+    the figures count (assignments, completions, evidence, rotations) and the cadre's unit, position,
+    gender, grade and dates of appointment stay, so every target's figures are unchanged. Audited
+    (``ktlearn.personal_data.anonymize``, without the old values). A second call changes nothing.
+    """
+    from django.utils import translation
+    from wagtail.models import ModelLogEntry
+
+    from lms import audit, personal_data
+
+    cadre = Cadre.objects.select_for_update().select_related("user").get(pk=cadre.pk)
+    if cadre.anonymized_at is not None:
+        return cadre
+    if cadre.status not in ANONYMIZABLE:
+        raise ValidationError(_("Only cadres who retired or left can be anonymized."))
+    old_name, old_code, old_email = cadre.full_name, cadre.code, cadre.email
+    user = cadre.user
+    old_login = user.get_username() if user is not None else ""
+    with translation.override(settings.LANGUAGE_CODE):
+        cadre.full_name = _("Anonymized cadre %(number)s") % {"number": cadre.pk}
+    cadre.code = f"AN-{cadre.pk:06d}"
+    cadre.date_of_birth, cadre.email, cadre.anonymized_at = None, "", timezone.now()
+    cadre.save()
+    if user is not None:
+        user.username = f"an-{user.pk:06d}"
+        user.first_name = user.last_name = user.email = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+    personal_data.erase(cadre)
+    texts = {old_name: cadre.full_name, old_code: cadre.code, old_email: ""}
+    actors = {old_login: user.get_username()} if user is not None else {}
+    entries = ModelLogEntry.objects.annotate(audit_cadre=audit.cadre_ref())
+    about_cadre = entries.filter(audit.entries_about(Cadre.objects.filter(pk=cadre.pk)))
+    audit.entries_scrub(about_cadre, fields={"full_name": cadre.full_name, "code": cadre.code,
+                                             "date_of_birth": None, "email": ""}, texts=texts, actors=actors)
+    audit.entries_scrub(entries.filter(audit_cadre=cadre.pk).exclude(pk__in=about_cadre.values("pk")),
+                        fields={}, texts=texts, actors=actors)
+    audit.audit_record(instance=cadre, action="ktlearn.personal_data.anonymize", user=by,
+                       data={"status": cadre.status})
+    return cadre
+
+
+def cadres_anonymize_due(*, by=None, today: datetime.date | None = None, dry_run: bool = False) -> list[Cadre]:
+    """Anonymize every cadre due (organization.selectors.cadres_due_for_anonymization): returns them.
+    With ``dry_run`` nothing is changed."""
+    from .selectors import cadres_due_for_anonymization
+
+    due = list(cadres_due_for_anonymization(today=today or _today()))
+    if not dry_run:
+        due = [cadre_anonymize(cadre=cadre, by=by) for cadre in due]
+    return due

@@ -5,9 +5,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from lms import audit, personal_data
+
 from . import exports, roles
 from .forms import CadreFilterForm
-from .selectors import cadre_for_user, cadres_visible_to, units_visible_to
+from .selectors import cadre_for_user, cadre_history, cadres_visible_to, units_visible_to
 from .selectors import cadre_list as cadre_list_selector
 
 
@@ -16,6 +18,21 @@ def me(request):
     cadre = cadre_for_user(request.user)
     assignments = cadre.assignments.select_related("unit", "position").order_by("-start_date") if cadre else []
     return render(request, "organization/me.html", {"cadre": cadre, "assignments": assignments})
+
+
+@login_required
+def my_data(request):
+    """The signed-in cadre's own records from every app, as an .xlsx (Decree 13/2023: the data
+    subject's copy of their data). 404 for a login not linked to a cadre. Audited."""
+    cadre = cadre_for_user(request.user)
+    if cadre is None:
+        raise Http404
+    data = personal_data.workbook(personal_data.collect(cadre))
+    audit.audit_record(instance=cadre, action="ktlearn.personal_data.export", user=request.user)
+    response = HttpResponse(data, content_type=exports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="du-lieu-ca-nhan-{timezone.localdate():%Y%m%d}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _require_staff_role(user):
@@ -66,4 +83,26 @@ def cadre_export(request):
 def cadre_detail(request, pk):
     cadre = get_object_or_404(cadres_visible_to(request.user).select_related("unit", "position"), pk=pk)
     assignments = cadre.assignments.select_related("unit", "position").order_by("-start_date")
-    return render(request, "organization/cadre_detail.html", {"cadre": cadre, "assignments": assignments})
+    can_see_history = roles.is_unit_manager(request.user) or roles.is_board(request.user) or \
+        roles.is_administrator(request.user)
+    return render(request, "organization/cadre_detail.html",
+                  {"cadre": cadre, "assignments": assignments, "can_see_history": can_see_history})
+
+
+HISTORY_PAGE_SIZE = 50
+
+
+@login_required
+def cadre_history_view(request, pk):
+    """The audit trail of a cadre's training record (lms.audit), newest first, for the managers of
+    the cadre's units, the board and administrators: 404 for a cadre outside the viewer's scope,
+    403 for anyone else (a cadre, a trainer)."""
+    _require_staff_role(request.user)
+    cadre = get_object_or_404(cadres_visible_to(request.user).select_related("unit", "position"), pk=pk)
+    page = Paginator(cadre_history(cadre), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {"entry": entry, "actor": audit.entry_actor(entry), "action": audit.entry_action_label(entry),
+         "changes": audit.entry_changes(entry), "type": entry.content_type.name if entry.content_type_id else ""}
+        for entry in page
+    ]
+    return render(request, "organization/cadre_history.html", {"cadre": cadre, "page_obj": page, "rows": rows})

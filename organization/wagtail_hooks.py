@@ -52,3 +52,17 @@ def register_cadre_import_menu_item():
     return CadreImportMenuItem(
         _("Import cadres"), reverse("organization_cadre_import"), icon_name="upload", name="cadre-import", order=900
     )
+
+
+@hooks.register("register_audit_scope")
+def register_organization_audit_scope(user):
+    from .selectors import audit_scope
+
+    return audit_scope(user)
+
+
+@hooks.register("register_personal_data")
+def register_organization_personal_data(cadre):
+    from .selectors import personal_data
+
+    return personal_data(cadre)

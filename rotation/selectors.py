@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from courses.models import Completion, CoursePage, Enrollment, EnrollmentStatus
 from courses.selectors import valid_completion_q
+from lms.audit import AuditScope, entries_about
 from organization import roles
 from organization.imports import PositionRef
 from organization.models import Cadre, Position, Unit
@@ -307,3 +308,23 @@ def rotation_import_context(*, user, cadre_codes, unit_codes, today=None):
         cadres=cadres, units=units, positions=positions, existing=existing, today=today or timezone.localdate(),
         in_scope_anywhere=roles.is_administrator(user) or roles.is_board(user),
     )
+
+
+def audit_scope(user):
+    """Audit entries about rotations and plans a user may read: those they may see (lms.audit)."""
+
+    visible = entries_about(rotations_visible_to(user)) | entries_about(rotation_plans_visible_to(user))
+    return AuditScope(models=(Rotation, RotationPlan), visible=visible)
+
+
+def personal_data(cadre: Cadre) -> list:
+    """The cadre's rotations, for their own download (lms.personal_data)."""
+    from django.utils.translation import gettext as _
+
+    from lms.personal_data import model_section
+
+    rotations = Rotation.objects.filter(cadre=cadre).select_related("from_unit", "to_unit").order_by("start_date")
+    return [model_section(_("Rotations"), rotations, [
+        "direction", ("from_unit.name", _("From unit")), ("to_unit.name", _("To unit")), "decision_number",
+        "decision_date", "start_date", "planned_end", "actual_end", "status",
+    ])]

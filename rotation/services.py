@@ -14,7 +14,7 @@ from courses.models import EnrollmentSource
 from courses.services import required_courses_assign
 from lms.signals import records_batch
 from organization.models import Cadre, CadreStatus, Position, Unit
-from organization.services import cadre_position_change
+from organization.services import cadre_position_change, import_audit
 
 from .models import ROTATION_TRANSITIONS, Rotation, RotationDirection, RotationStatus
 from .selectors import rotation_units_allowed
@@ -346,7 +346,7 @@ class RotationImportResult:
 
 @transaction.atomic
 @records_batch()  # one mark of the board's figures for the whole file
-def rotation_import(*, by, rows) -> RotationImportResult:
+def rotation_import(*, by, rows, upload=None) -> RotationImportResult:
     """Write checked rows of a rotation file (rotation.imports.validate_rows) in one
     transaction: every new row or none. The register only: the cadres' current posts and history
     are kept as they are (historical rotations are past; use the cadre import for current posts).
@@ -357,7 +357,7 @@ def rotation_import(*, by, rows) -> RotationImportResult:
     model's rules, scope, destination open on the start date, no overlap with the register or with
     the rows before it), so a change since the preview cannot slip through: ValidationError or
     PermissionDenied naming the row, and nothing written. A fixed number of queries, then one
-    bulk insert.
+    bulk insert. With the `upload` it came from, the import is audited (who, file, rows).
     """
     from django.core.exceptions import PermissionDenied
 
@@ -420,4 +420,7 @@ def rotation_import(*, by, rows) -> RotationImportResult:
         existing.add((row.cadre_id, row.decision_number, row.start_date))
         created.append(rotation)
     Rotation.objects.bulk_create(created, batch_size=1000)
+    if upload is not None:
+        import_audit(upload=upload, by=by, created=len(created), unchanged=unchanged,
+                     codes=[rotation.decision_number for rotation in created])
     return RotationImportResult(created=len(created), unchanged=unchanged)

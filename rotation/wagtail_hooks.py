@@ -60,3 +60,17 @@ def register_rotation_overview_menu_item():
 def add_rotation_alerts_panel(request, panels):
     if rotation_permission_policy.user_has_permission(request.user, "view"):
         panels.append(rotation_admin.RotationAlertsPanel(request.user))
+
+
+@hooks.register("register_audit_scope")
+def register_rotation_audit_scope(user):
+    from .selectors import audit_scope
+
+    return audit_scope(user)
+
+
+@hooks.register("register_personal_data")
+def register_rotation_personal_data(cadre):
+    from .selectors import personal_data
+
+    return personal_data(cadre)

@@ -8,6 +8,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import (
     CreateView,
     DeleteView,
@@ -18,6 +19,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from competency.selectors import framework_active
+from organization.admin.scoped import forbidden_as_403
 
 from ..admin import views as admin_views
 from ..models import Category, EssayQuestion, MCQuestion, Quiz, SubCategory, TFQuestion
@@ -116,7 +118,29 @@ _question_panels = [
 ]
 
 
-class CategoryViewSet(SnippetViewSet):
+class PermissionCheckedChooserViewSet(SnippetChooserViewSet):
+    """The chooser of a bank, question or quiz (its modal, results, chosen and create endpoints)
+    answers 403 to anyone without a permission on the model: Wagtail's snippet chooser checks
+    none, so `/admin/snippets/choose/assessments/mcquestion/results/?q=` showed exam questions to
+    every admin user (managers, the board)."""
+
+    def construct_view(self, view_class, **kwargs):
+        view = super().construct_view(view_class, **kwargs)
+        policy = ModelPermissionPolicy(self.model)
+
+        def checked(request, *args, **kw):
+            if not policy.user_has_any_permission(request.user, ["add", "change", "delete", "view"]):
+                raise PermissionDenied
+            return view(request, *args, **kw)
+
+        return forbidden_as_403(checked)
+
+
+class AssessmentsSnippetViewSet(SnippetViewSet):
+    chooser_viewset_class = PermissionCheckedChooserViewSet
+
+
+class CategoryViewSet(AssessmentsSnippetViewSet):
     model = Category
     icon = "folder-open-inverse"
     menu_label = _("Question banks")
@@ -125,7 +149,7 @@ class CategoryViewSet(SnippetViewSet):
     panels = [FieldPanel("category"), FieldPanel("competency"), FieldPanel("description")]
 
 
-class SubCategoryViewSet(SnippetViewSet):
+class SubCategoryViewSet(AssessmentsSnippetViewSet):
     model = SubCategory
     icon = "folder-inverse"
     menu_label = _("Sub-categories")
@@ -134,7 +158,7 @@ class SubCategoryViewSet(SnippetViewSet):
     search_fields = ["sub_category"]
 
 
-class MCQuestionViewSet(SnippetViewSet):
+class MCQuestionViewSet(AssessmentsSnippetViewSet):
     model = MCQuestion
     icon = "list-ul"
     menu_label = _("Multiple choice")
@@ -151,7 +175,7 @@ class MCQuestionViewSet(SnippetViewSet):
     )
 
 
-class TFQuestionViewSet(SnippetViewSet):
+class TFQuestionViewSet(AssessmentsSnippetViewSet):
     model = TFQuestion
     icon = "tick-inverse"
     menu_label = _("True / false")
@@ -161,7 +185,7 @@ class TFQuestionViewSet(SnippetViewSet):
     panels = [*_question_panels, FieldPanel("correct")]
 
 
-class EssayQuestionViewSet(SnippetViewSet):
+class EssayQuestionViewSet(AssessmentsSnippetViewSet):
     model = EssayQuestion
     icon = "edit"
     menu_label = _("Essay")
@@ -171,7 +195,7 @@ class EssayQuestionViewSet(SnippetViewSet):
     panels = _question_panels
 
 
-class QuizViewSet(SnippetViewSet):
+class QuizViewSet(AssessmentsSnippetViewSet):
     model = Quiz
     icon = "tasks"
     menu_label = _("Quizzes")

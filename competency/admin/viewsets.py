@@ -7,16 +7,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn
-from wagtail.admin.views.generic.models import DeleteView, IndexView
+from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 
+from lms.audit import AuditedDeleteMixin, AuditedEditMixin
 from organization import roles
 from organization.selectors import cadres_editable_by
 
 from ..forms import EvidenceCorrectionForm, EvidenceForm, FrameworkForm, FrameworkPartForm
 from ..models import Area, Competency, Evidence, Framework, ProficiencyLevel, Requirement
-from ..services import IN_USE_MESSAGE, framework_in_use
+from ..services import EVIDENCE_FIELDS, IN_USE_MESSAGE, framework_in_use
 
 
 class InUseDeleteView(DeleteView):
@@ -131,10 +132,35 @@ class RequirementViewSet(FrameworkPartViewSet):
         return Requirement.objects.select_related("position", "competency", "framework")
 
 
+class _EvidenceAudit:
+    audit_fields = EVIDENCE_FIELDS
+    audit_actions = {"change": "ktlearn.evidence.change", "delete": "ktlearn.evidence.delete"}
+
+
+class EvidenceCreateView(CreateView):
+    def save_instance(self):
+        # evidence_record (called by the form) audits the new evidence; no second wagtail.create entry.
+        self.action_class(self.form.instance, user=self.request.user, form=self.form, log_action=False,
+                          sort_order_field=None).execute(skip_permission_checks=True)
+        return self.form.instance
+
+
+class EvidenceEditView(_EvidenceAudit, AuditedEditMixin, EditView):
+    pass
+
+
+class EvidenceDeleteView(_EvidenceAudit, AuditedDeleteMixin, DeleteView):
+    pass
+
+
 class EvidenceViewSet(ModelViewSet):
-    """Evidence of all kinds is listed; assessors add manual assessments and prior learning here."""
+    """Evidence of all kinds is listed; assessors add manual assessments and prior learning here.
+    Every add, correction and delete is audited (lms.audit)."""
 
     model = Evidence
+    add_view_class = EvidenceCreateView
+    edit_view_class = EvidenceEditView
+    delete_view_class = EvidenceDeleteView
     name = "competency_evidence"
     url_prefix = "competency/evidence"
     icon = "doc-full"

@@ -21,8 +21,15 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import Column, TitleColumn
 
+from lms.audit import AuditedCreateMixin, AuditedDeleteMixin, AuditedEditMixin
 from lms.uploads import EXTERNAL_TRAINING, validate_upload
-from organization.admin.scoped import OrganizationViewSet, forbidden_as_403
+from organization.admin.scoped import (
+    OrganizationViewSet,
+    ScopedCreateView,
+    ScopedDeleteView,
+    ScopedEditView,
+    forbidden_as_403,
+)
 from organization.forms import UnitFilterField
 from organization.models import Cadre, Unit
 from organization.selectors import cadres_editable_by
@@ -133,8 +140,31 @@ class TrainingClassViewSet(OrganizationViewSet):
             registered=Count("registrations"))
 
 
+class _ExternalTrainingAudit:
+    audit_fields = services.EXTERNAL_FIELDS
+    audit_actions = {"create": "ktlearn.external.create", "change": "ktlearn.external.change",
+                     "delete": "ktlearn.external.delete"}
+
+
+class ExternalTrainingCreateView(_ExternalTrainingAudit, AuditedCreateMixin, ScopedCreateView):
+    pass
+
+
+class ExternalTrainingEditView(_ExternalTrainingAudit, AuditedEditMixin, ScopedEditView):
+    pass
+
+
+class ExternalTrainingDeleteView(_ExternalTrainingAudit, AuditedDeleteMixin, ScopedDeleteView):
+    pass
+
+
 class ExternalTrainingViewSet(OrganizationViewSet):
+    """Every add, change and delete is audited (lms.audit) with the values before and after."""
+
     model = ExternalTraining
+    add_view_class = ExternalTrainingCreateView
+    edit_view_class = ExternalTrainingEditView
+    delete_view_class = ExternalTrainingDeleteView
     name = "courses_external"
     url_prefix = "courses/external-training"
     icon = "doc-full"

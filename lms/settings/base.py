@@ -203,6 +203,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 KTLEARN_IMPORT_MAX_BYTES = env.int("KTLEARN_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 KTLEARN_PROVINCE_NAME = env("KTLEARN_PROVINCE_NAME", default="Ủy ban Kiểm tra Tỉnh ủy")
+# Personal data (Decree 13/2023): cadres who retired or left are anonymized this many days after they left
+# (manage.py anonymize_cadres; docs/operations.md).
+KTLEARN_RETENTION_DAYS = env.int("KTLEARN_RETENTION_DAYS", default=5 * 365)
 
 WAGTAIL_SITE_NAME = "KTLearn"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")

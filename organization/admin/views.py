@@ -212,7 +212,7 @@ class CadreImportPreviewView(CadreImport, SpreadsheetPreviewView):
         }
 
     def write(self, report):
-        result = services.cadre_import(rows=report.valid_rows)
+        result = services.cadre_import(rows=report.valid_rows, by=self.request.user, upload=self.upload)
         self.upload.delete()
         messages.success(
             self.request,

@@ -244,7 +244,7 @@ class RotationCreateView(ServiceRefusalMixin, ScopedCreateView):
     def save_instance(self):
         data = _service_fields(self.form)
         rotation = services.rotation_create(by=self.request.user, **data)
-        log(instance=rotation, action="wagtail.create", content_changed=True)
+        log(instance=rotation, action="wagtail.create", content_changed=True, data={"cadre_id": rotation.cadre_id})
         return rotation
 
 
@@ -252,7 +252,7 @@ class RotationEditView(ServiceRefusalMixin, ScopedEditView):
     def save_instance(self):
         data = _service_fields(self.form)
         rotation = services.rotation_update(by=self.request.user, rotation=self.object, **data)
-        log(instance=rotation, action="wagtail.edit", content_changed=True)
+        log(instance=rotation, action="wagtail.edit", content_changed=True, data={"cadre_id": rotation.cadre_id})
         return rotation
 
 
@@ -362,7 +362,8 @@ class RotationStartView(RotationActionView):
 
     def perform(self, form):
         started = services.rotation_start(by=self.request.user, rotation=self.object)
-        log(instance=started.rotation, action="wagtail.edit", content_changed=True)
+        log(instance=started.rotation, action="wagtail.edit", content_changed=True,
+            data={"cadre_id": started.rotation.cadre_id})
         return _("The rotation of %(cadre)s has started; %(count)s required course(s) assigned.") % {
             "cadre": self.object.cadre.full_name, "count": len(started.enrollments)}
 
@@ -379,7 +380,7 @@ class RotationCompleteView(RotationActionView):
         data = form.cleaned_data
         rotation = services.rotation_complete(by=self.request.user, rotation=self.object, on=data["on"],
                                               unit=data.get("unit"), position=data.get("position"))
-        log(instance=rotation, action="wagtail.edit", content_changed=True)
+        log(instance=rotation, action="wagtail.edit", content_changed=True, data={"cadre_id": rotation.cadre_id})
         return _("The rotation of %(cadre)s is completed.") % {"cadre": self.object.cadre.full_name}
 
 
@@ -394,7 +395,7 @@ class RotationCancelView(RotationActionView):
     def perform(self, form):
         rotation = services.rotation_cancel(by=self.request.user, rotation=self.object,
                                             reason=form.cleaned_data.get("reason") or "")
-        log(instance=rotation, action="wagtail.edit", content_changed=True)
+        log(instance=rotation, action="wagtail.edit", content_changed=True, data={"cadre_id": rotation.cadre_id})
         return _("The rotation of %(cadre)s is cancelled.") % {"cadre": self.object.cadre.full_name}
 
 
@@ -645,7 +646,7 @@ class RotationImportPreviewView(RotationImport, SpreadsheetPreviewView):
 
     def write(self, report):
         try:
-            result = services.rotation_import(by=self.request.user, rows=report.valid_rows)
+            result = services.rotation_import(by=self.request.user, rows=report.valid_rows, upload=self.upload)
         except (ValidationError, PermissionDenied) as exc:
             text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             return self.invalid(report, _("Nothing was imported: %(error)s") % {"error": text})

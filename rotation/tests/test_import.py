@@ -238,3 +238,15 @@ def test_formula_like_text_is_exported_as_text(client, cadre_a, board_user):
     client.force_login(board_user)
     exported = client.get(reverse("rotation_rotation:index"), {"export": "xlsx"})
     assert text_cells(exported.content) == dict.fromkeys(FORMULAS, "s")
+
+
+def test_a_confirmed_import_is_audited_with_who_the_file_and_the_rows(client, cadre_a, cadre_b, board_user):
+    from wagtail.models import ModelLogEntry
+
+    client.force_login(board_user)
+    response = _upload(client, rotation_file([file_row(), file_row(cadre_code="CB-B1", from_unit_code="B1")]))
+    client.post(response["Location"])
+    [entry] = ModelLogEntry.objects.filter(action="ktlearn.import")
+    assert entry.user == board_user
+    assert (entry.data["kind"], entry.data["filename"], entry.data["created"], entry.data["unchanged"]) == (
+        "rotations", "luan-chuyen.xlsx", 2, 0)
