@@ -9,4 +9,5 @@ urlpatterns = [
     path("cadres/", views.cadre_list, name="cadre_list"),
     path("cadres/export.xlsx", views.cadre_export, name="cadre_export"),
     path("cadres/<int:pk>/", views.cadre_detail, name="cadre_detail"),
+    path("logins/", views.cadre_logins, name="cadre_logins"),
 ]

@@ -52,3 +52,14 @@ def register_cadre_import_menu_item():
     return CadreImportMenuItem(
         _("Import cadres"), reverse("organization_cadre_import"), icon_name="upload", name="cadre-import", order=900
     )
+
+
+@hooks.register("register_log_actions")
+def register_account_log_actions(actions):
+    from . import accounts
+
+    actions.register_action(accounts.ACCOUNT_CREATED, _("Create login"), _("Login created"))
+    actions.register_action(accounts.ACCOUNT_PASSWORD_RESET, _("Reset password"), _("Password reset"))
+    actions.register_action(accounts.ACCOUNT_2FA_ENABLED, _("Enable two-factor authentication"),
+                            _("Two-factor authentication enabled"))
+    actions.register_action(accounts.ACCOUNT_DEACTIVATED, _("Deactivate login"), _("Login deactivated"))
