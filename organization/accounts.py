@@ -155,3 +155,8 @@ def cadre_login_deactivate(*, cadre: Cadre, by=None) -> bool:
     user.save(update_fields=["is_active"])
     log(instance=user, action=ACCOUNT_DEACTIVATED, user=by, data={"cadre": cadre.code, "status": cadre.status})
     return True
+
+
+def password_reset_logged(*, user) -> None:
+    """Record a password the user set again from the e-mailed link."""
+    log(instance=user, action=ACCOUNT_PASSWORD_RESET, user=user, data={"by_email": True})

@@ -269,3 +269,51 @@ def test_the_command_never_overwrites_a_file(province, cadres, tmp_path):
         call_command("create_cadre_logins", "--unit", "A", "--output", str(output))
     assert output.read_bytes() == b"earlier slips"
     assert not Cadre.objects.filter(user__isnull=False).exists()
+
+
+# --- logins of cadres who leave ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [CadreStatus.RETIRED, CadreStatus.LEFT])
+def test_a_cadre_who_leaves_loses_their_login(client, province, cadres, status):
+    from organization.services import cadre_status_set
+
+    login = next(i for i in cadre_logins_create(cadres=_subtree(province.a)).issued if i.username == "A-001")
+    hoa = Cadre.objects.get(code="A-001")
+
+    cadre_status_set(cadre=hoa, status=status)
+
+    hoa.user.refresh_from_db()
+    assert not hoa.user.is_active
+    assert client.post("/accounts/login/", {"username": "A-001", "password": login.password}).status_code == 200
+    assert ModelLogEntry.objects.filter(action="ktlearn.account_deactivated", object_id=str(hoa.user.pk)).exists()
+
+
+def test_a_moved_or_rotated_cadre_keeps_their_login(province, cadres):
+    from organization.services import cadre_position_change, cadre_status_set
+
+    cadre_logins_create(cadres=_subtree(province.a))
+    hoa = Cadre.objects.get(code="A-001")
+
+    cadre_position_change(cadre=hoa, unit=province.b1, position=province.deputy, on=hoa.assignments.get().start_date.replace(year=2024))
+    cadre_status_set(cadre=hoa, status=CadreStatus.ROTATED)
+
+    hoa.user.refresh_from_db()
+    assert hoa.user.is_active
+    assert not ModelLogEntry.objects.filter(action="ktlearn.account_deactivated").exists()
+
+
+def test_an_import_that_retires_a_cadre_closes_their_login(province, cadres):
+    from organization.imports import CadreRow
+    from organization.services import cadre_import
+
+    cadre_logins_create(cadres=_subtree(province.a))
+    hoa = Cadre.objects.get(code="A-001")
+    row = CadreRow(number=2, code="A-001", full_name=hoa.full_name, gender="", date_of_birth=None, unit_id=province.a.pk,
+                   position_id=province.member.pk, grade="", theory_level="", appointed_on=None,
+                   status=CadreStatus.RETIRED, email=hoa.email, existing_id=hoa.pk)
+
+    cadre_import(rows=[row])
+
+    assert not User.objects.get(username="A-001").is_active
+    assert User.objects.get(username="A1-002").is_active

@@ -1,0 +1,32 @@
+"""The account gate: after logging in, a user who still has a one-time password is sent to the
+password change page (whatever page they asked for) until they have chosen their own."""
+
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect
+from django.urls import reverse
+
+MUST_CHANGE_PASSWORD = "ktlearn_must_change_password"  # session key, set at login (organization.signals)
+
+# Pages a user in the middle of the gate can still reach: the gate's own pages, logging out, the
+# language switch, static files and the health checks.
+_OPEN_PREFIXES = ("/static/", "/i18n/", "/healthz", "/readyz", "/accounts/logout/", "/admin/logout/",
+                  "/accounts/2fa/", "/accounts/password/")
+
+
+def _open(path: str) -> bool:
+    return path.startswith(_OPEN_PREFIXES)
+
+
+class AccountGateMiddleware:
+    """Reads the session only (no query per request): the flag is set when the user logs in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not _open(request.path_info):
+            if request.session.get(MUST_CHANGE_PASSWORD):
+                return redirect(f"{reverse('password_change')}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
