@@ -25,7 +25,7 @@ ONE_TIME_LENGTH = 10
 LEFT_STATUSES = (CadreStatus.RETIRED, CadreStatus.LEFT)
 
 ACCOUNT_CREATED = "ktlearn.account_created"
-ACCOUNT_PASSWORD_RESET = "ktlearn.account_password_reset"
+ACCOUNT_PASSWORD_RESET = "ktlearn.account_password_reset"  # noqa: S105 (a log action name)
 ACCOUNT_2FA_ENABLED = "ktlearn.account_2fa_enabled"
 ACCOUNT_DEACTIVATED = "ktlearn.account_deactivated"
 

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.shortcuts import redirect
 from django.urls import reverse
 
-MUST_CHANGE_PASSWORD = "ktlearn_must_change_password"  # session key, set at login (organization.signals)
+MUST_CHANGE_PASSWORD = "ktlearn_must_change_password"  # noqa: S105 (a session key, set at login: organization.signals)
 
 # Pages a user in the middle of the gate can still reach: the gate's own pages, logging out, the
 # language switch, static files and the health checks.

@@ -295,7 +295,8 @@ def test_a_moved_or_rotated_cadre_keeps_their_login(province, cadres):
     cadre_logins_create(cadres=_subtree(province.a))
     hoa = Cadre.objects.get(code="A-001")
 
-    cadre_position_change(cadre=hoa, unit=province.b1, position=province.deputy, on=hoa.assignments.get().start_date.replace(year=2024))
+    moved_on = hoa.assignments.get().start_date.replace(year=2024)
+    cadre_position_change(cadre=hoa, unit=province.b1, position=province.deputy, on=moved_on)
     cadre_status_set(cadre=hoa, status=CadreStatus.ROTATED)
 
     hoa.user.refresh_from_db()
@@ -309,8 +310,8 @@ def test_an_import_that_retires_a_cadre_closes_their_login(province, cadres):
 
     cadre_logins_create(cadres=_subtree(province.a))
     hoa = Cadre.objects.get(code="A-001")
-    row = CadreRow(number=2, code="A-001", full_name=hoa.full_name, gender="", date_of_birth=None, unit_id=province.a.pk,
-                   position_id=province.member.pk, grade="", theory_level="", appointed_on=None,
+    row = CadreRow(number=2, code="A-001", full_name=hoa.full_name, gender="", date_of_birth=None,
+                   unit_id=province.a.pk, position_id=province.member.pk, grade="", theory_level="", appointed_on=None,
                    status=CadreStatus.RETIRED, email=hoa.email, existing_id=hoa.pk)
 
     cadre_import(rows=[row])

@@ -18,7 +18,8 @@ NEW = "Kiem-Tra-2026!"
 
 @pytest.fixture
 def issued(province):
-    CadreFactory(code="A-001", full_name="Lê Thị Hoa", unit=province.a, position=province.member, email="hoa@example.vn")
+    CadreFactory(code="A-001", full_name="Lê Thị Hoa", unit=province.a, position=province.member,
+                 email="hoa@example.vn")
     return cadre_logins_create(cadres=Cadre.objects.all()).issued[0]
 
 

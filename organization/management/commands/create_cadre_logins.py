@@ -38,7 +38,9 @@ class Command(BaseCommand):
             by = get_user_model().objects.filter(username=issued_by).first()
             if by is None:
                 raise CommandError(f"No user {issued_by!r}.")
-        cadres = Cadre.objects.filter(unit=found) if no_subunits else Cadre.objects.filter(unit__path__startswith=found.path)
+        cadres = Cadre.objects.filter(unit=found)
+        if not no_subunits:
+            cadres = Cadre.objects.filter(unit__path__startswith=found.path)
         started = time.perf_counter()
         batch = cadre_logins_create(cadres=cadres, issued_by=by)
         created_in = time.perf_counter() - started
@@ -48,7 +50,8 @@ class Command(BaseCommand):
             path.chmod(0o600)
         total = time.perf_counter() - started
         self.stdout.write(
-            f"{len(batch.issued)} logins created in {created_in:.1f} s; {batch.already_had_login} cadres already had one; "
+            f"{len(batch.issued)} logins created in {created_in:.1f} s; "
+            f"{batch.already_had_login} cadres already had one; "
             f"{batch.left} retired or left; {len(batch.username_taken)} codes already taken as usernames"
             + (f" ({', '.join(batch.username_taken[:10])})" if batch.username_taken else "")
         )
