@@ -160,3 +160,13 @@ def cadre_login_deactivate(*, cadre: Cadre, by=None) -> bool:
 def password_reset_logged(*, user) -> None:
     """Record a password the user set again from the e-mailed link."""
     log(instance=user, action=ACCOUNT_PASSWORD_RESET, user=user, data={"by_email": True})
+
+
+def staff_unit_set(*, user, unit) -> None:
+    """Attach a staff user to a unit (a unit manager sees that subtree), or detach them (None)."""
+    from .models import UserProfile
+
+    if unit is None:
+        UserProfile.objects.filter(user=user).update(unit=None)
+    else:
+        UserProfile.objects.update_or_create(user=user, defaults={"unit": unit})

@@ -27,7 +27,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "organization.apps.UsersAppConfig",  # wagtail.users with the role and unit (organization.admin.users)
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
