@@ -22,6 +22,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/", account_views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/2fa/enrol/", account_views.two_factor_enrol, name="two_factor_enrol"),
     path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/password/reset/", account_views.PasswordResetView.as_view(), name="password_reset"),

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -58,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # After authentication: a one-time password must be replaced before any other page.
+    # After authentication: staff pass the second factor, a one-time password is replaced, before any other page.
     "organization.middleware.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -158,6 +161,9 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# Second factor for staff (organization.two_factor): the name authenticator apps show.
+OTP_TOTP_ISSUER = env("KTLEARN_OTP_ISSUER", default="KTLearn")
 
 # Vietnamese first, English second.
 LANGUAGE_CODE = "vi"
