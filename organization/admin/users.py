@@ -70,7 +70,8 @@ class IndexView(wagtail_users.IndexView):
         return columns
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("ktlearn_profile__unit").prefetch_related("groups")
+        return (super().get_base_queryset().select_related("ktlearn_profile__unit", "cadre__unit")
+                .prefetch_related("groups"))
 
 
 def _role_names(user) -> str:
