@@ -7,7 +7,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from courses import views as courses_views
-from organization import account_views
+from organization import account_views, oidc
 
 from . import private_files, views
 from .site_history import SiteHistoryView
@@ -20,8 +20,9 @@ urlpatterns = [
     path("admin/reports/site-history/", require_admin_access(SiteHistoryView.as_view())),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/oidc/", include(oidc.urlpatterns)),
     path("accounts/2fa/", account_views.two_factor_verify, name="two_factor_verify"),
     path("accounts/2fa/enrol/", account_views.two_factor_enrol, name="two_factor_enrol"),
     path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),

@@ -16,6 +16,19 @@ from . import accounts, two_factor
 from .middleware import MUST_CHANGE_PASSWORD
 
 
+class LoginView(auth_views.LoginView):
+    """Django's login, with the single sign-on button when a provider is configured."""
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        context = super().get_context_data(**kwargs)
+        context["sso_enabled"] = settings.KTLEARN_OIDC_ENABLED
+        context["sso_provider"] = settings.KTLEARN_OIDC_PROVIDER_NAME
+        context["sso_failed"] = self.request.GET.get("sso") == "failed"
+        return context
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's password change (old password, new password twice, AUTH_PASSWORD_VALIDATORS); it
     also ends the one-time password, so the account gate lets the user through again."""

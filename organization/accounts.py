@@ -170,3 +170,24 @@ def staff_unit_set(*, user, unit) -> None:
         UserProfile.objects.filter(user=user).update(unit=None)
     else:
         UserProfile.objects.update_or_create(user=user, defaults={"unit": unit})
+
+
+@transaction.atomic
+def cadre_login_for_sso(*, cadre: Cadre):
+    """A login for a working cadre who first arrives through single sign-on: username = code, no
+    usable password (they log in through the provider), the Cadre role. None if the code is
+    already someone else's username. Logged as ktlearn.account_created."""
+    User = get_user_model()
+    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    if cadre.user_id is not None:
+        return cadre.user
+    if User.objects.filter(username=cadre.code).exists():
+        return None
+    user = User(username=cadre.code, email=cadre.email, first_name=cadre.full_name[:150])
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(roles.ensure_groups()[roles.CADRE])
+    cadre.user = user
+    cadre.save(update_fields=["user", "updated_at"])
+    log(instance=user, action=ACCOUNT_CREATED, user=None, data={"cadre": cadre.code, "sso": True})
+    return user

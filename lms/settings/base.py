@@ -151,6 +151,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Optional single sign-on with an OpenID Connect provider (organization/oidc.py): on when
+# OIDC_RP_CLIENT_ID is set. mozilla-django-oidc reads the OIDC_* settings.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+KTLEARN_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+KTLEARN_OIDC_CODE_CLAIM = env("KTLEARN_OIDC_CODE_CLAIM", default="cadre_code")
+KTLEARN_OIDC_PROVIDER_NAME = env("KTLEARN_OIDC_PROVIDER_NAME", default="")
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+if KTLEARN_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("organization.oidc.CadreOIDCBackend")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
