@@ -21,7 +21,8 @@ from wagtail.log_actions import log
 
 from . import roles
 from .accounts import ACCOUNT_2FA_ENABLED
-from .middleware import TWO_FACTOR_REQUIRED
+
+TWO_FACTOR_REQUIRED = "ktlearn_2fa_required"  # noqa: S105 (a session key, set at login: organization.signals)
 
 RECOVERY_CODES = 10
 DEVICE_NAME = "KTLearn"
@@ -101,6 +102,17 @@ def verify(request, *, token: str) -> bool:
     return False
 
 
-def session_mark(request, user) -> None:
-    """At login: remember in the session whether this user must pass the second factor."""
-    request.session[TWO_FACTOR_REQUIRED] = required_for(user)
+def session_mark(request, user) -> bool:
+    """Remember in the session whether this user must pass the second factor (at login; for a
+    session from before this rule existed, at its first request)."""
+    required = required_for(user)
+    request.session[TWO_FACTOR_REQUIRED] = required
+    return required
+
+
+def session_requires(request) -> bool:
+    """Whether the session's user still has to pass the second factor."""
+    required = request.session.get(TWO_FACTOR_REQUIRED)
+    if required is None:
+        required = session_mark(request, request.user)
+    return required and not is_verified(request)

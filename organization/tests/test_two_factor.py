@@ -174,3 +174,20 @@ def test_the_secret_can_be_typed_when_the_qr_code_cannot_be_scanned(client, mana
     html = client.get("/accounts/2fa/enrol/").content.decode()
 
     assert re.search(r"<code[^>]*>([A-Z2-7]{4} ){7}[A-Z2-7]{4}</code>", html)
+
+
+def test_a_session_from_before_the_rule_is_still_asked_for_the_code(client, manager):
+    from organization.two_factor import TWO_FACTOR_REQUIRED
+
+    _log_in(client, "manager_a")
+    session = client.session
+    del session[TWO_FACTOR_REQUIRED]  # as a session opened before the second factor existed
+    session.save()
+
+    assert client.get("/org/cadres/")["Location"].startswith("/accounts/2fa/")
+
+
+def test_before_the_code_even_the_password_pages_are_closed(client, manager):
+    _log_in(client, "manager_a")
+
+    assert client.get("/accounts/password/")["Location"].startswith("/accounts/2fa/")
