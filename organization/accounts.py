@@ -7,7 +7,7 @@ ktlearn.account_2fa_enabled, organization.two_factor).
 """
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -44,7 +44,7 @@ class IssuedLogin:
     unit_name: str
     unit_path: str
     username: str
-    password: str
+    password: str = field(repr=False)  # never in a log line or a traceback
 
 
 @dataclass(frozen=True)
