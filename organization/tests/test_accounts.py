@@ -198,6 +198,17 @@ def test_a_second_post_says_nothing_was_created(client, province, cadres, manage
     assert "nothing was created" in response.content.decode() or "không tạo" in response.content.decode()
 
 
+def test_the_page_reprints_only_slips_never_used_when_asked(client, province, cadres, manager_a, tmp_path):
+    client.force_login(manager_a)
+    client.post("/org/logins/", {"unit": province.a.pk, "include_subunits": "on"})
+    OneTimePassword.objects.filter(user__username="A1-002").delete()  # Bình has chosen his password
+
+    response = client.post("/org/logins/", {"unit": province.a.pk, "include_subunits": "on", "reissue": "on"})
+
+    text = _pdf_text(response.content, tmp_path)
+    assert "A-001" in text and "A1-002" not in text
+
+
 def test_a_manager_cannot_create_logins_in_another_subtree(client, province, cadres, manager_a):
     client.force_login(manager_a)
 
