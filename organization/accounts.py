@@ -3,7 +3,7 @@ password a cadre must choose at the first login, logins closed when a cadre leav
 
 Every account action is recorded in Wagtail's log (the actions are registered in wagtail_hooks.py):
 ktlearn.account_created, ktlearn.account_password_reset, ktlearn.account_deactivated (and
-ktlearn.account_2fa_enabled, organization.two_factor).
+ktlearn.account_2fa_enabled, ktlearn.account_2fa_reset: organization.two_factor).
 """
 
 import secrets
@@ -27,6 +27,7 @@ LEFT_STATUSES = (CadreStatus.RETIRED, CadreStatus.LEFT)
 ACCOUNT_CREATED = "ktlearn.account_created"
 ACCOUNT_PASSWORD_RESET = "ktlearn.account_password_reset"  # noqa: S105 (a log action name)
 ACCOUNT_2FA_ENABLED = "ktlearn.account_2fa_enabled"
+ACCOUNT_2FA_RESET = "ktlearn.account_2fa_reset"
 ACCOUNT_DEACTIVATED = "ktlearn.account_deactivated"
 
 

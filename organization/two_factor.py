@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.log_actions import log
 
 from . import roles
-from .accounts import ACCOUNT_2FA_ENABLED
+from .accounts import ACCOUNT_2FA_ENABLED, ACCOUNT_2FA_RESET
 
 TWO_FACTOR_REQUIRED = "ktlearn_2fa_required"  # noqa: S105 (a session key, set at login: organization.signals)
 
@@ -116,3 +116,13 @@ def session_requires(request) -> bool:
     if required is None:
         required = session_mark(request, request.user)
     return required and not is_verified(request)
+
+
+@transaction.atomic
+def devices_reset(*, user, by) -> int:
+    """Remove all of `user`'s devices (authenticator and recovery codes); at the next login they
+    enrol again. Logged as ktlearn.account_2fa_reset. Returns how many devices were removed."""
+    removed = TOTPDevice.objects.filter(user=user).delete()[1].get(TOTPDevice._meta.label, 0)
+    removed += StaticDevice.objects.filter(user=user).delete()[1].get(StaticDevice._meta.label, 0)
+    log(instance=user, action=ACCOUNT_2FA_RESET, user=by, data={"devices": removed})
+    return removed

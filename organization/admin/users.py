@@ -6,14 +6,23 @@ a custom users app config (organization.apps.UsersAppConfig), as Wagtail documen
 user forms.
 """
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.generic import FormView
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.admin.widgets import Button
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as wagtail_users
 
-from .. import accounts, roles
+from .. import accounts, roles, two_factor
 from ..forms import UnitFilterField
 from ..models import Unit
 
@@ -93,3 +102,49 @@ class UserViewSet(wagtail_users.UserViewSet):
 
     def get_form_class(self, for_update=False):
         return KTLearnUserEditForm if for_update else KTLearnUserCreationForm
+
+
+class TwoFactorResetView(WagtailAdminTemplateMixin, FormView):
+    """An administrator removes a user's authenticator and recovery codes (a lost phone): at their
+    next login the user enrols a new one. Anyone else: 403."""
+
+    template_name = "organization/admin/unit_action.html"
+    form_class = forms.Form
+    header_icon = "key"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.is_administrator(request.user):
+            raise PermissionDenied
+        self.object = get_object_or_404(get_user_model(), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Reset two-factor authentication")
+
+    def get_page_subtitle(self):
+        return self.object.get_username()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            action_url=self.request.path, submit_button_label=_("Reset"),
+            cancel_url=reverse("wagtailusers_users:index"),
+            explanation=_("%(user)s's authenticator app and recovery codes stop working; at the next login they set "
+                          "up a new one. Do it only when the person has lost their phone and their codes, after "
+                          "checking who they are.") % {"user": self.object.get_username()},
+        )
+        return context
+
+    def form_valid(self, form):
+        removed = two_factor.devices_reset(user=self.object, by=self.request.user)
+        messages.success(self.request, ngettext(
+            "%(n)d device removed: %(user)s sets up two-factor authentication again at the next login.",
+            "%(n)d devices removed: %(user)s sets up two-factor authentication again at the next login.",
+            removed) % {"n": removed, "user": self.object.get_username()})
+        return redirect("wagtailusers_users:index")
+
+
+def two_factor_reset_button(user, request_user):
+    if roles.is_administrator(request_user):
+        yield Button(_("Reset two-factor authentication"), reverse("organization_two_factor_reset", args=[user.pk]),
+                     icon_name="key", priority=90)

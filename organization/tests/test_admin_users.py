@@ -126,3 +126,50 @@ def test_members_of_the_default_groups_become_trainers_and_the_groups_go(db):
 
     assert not Group.objects.filter(name__in=["Editors", "Moderators"]).exists()
     assert set(editor.groups.values_list("name", flat=True)) == {roles.TRAINER}
+
+
+# --- an administrator resets a lost second factor ------------------------------------------------
+
+
+def _reset_url(user):
+    return reverse("organization_two_factor_reset", args=[user.pk])
+
+
+def test_the_administrator_resets_a_users_second_factor(client, province):
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from wagtail.models import ModelLogEntry
+
+    admin = _admin(client)
+    manager = make_manager(province.a, username="manager_a")
+    TOTPDevice.objects.create(user=manager, name="phone", confirmed=True)
+    StaticDevice.objects.create(user=manager, name="codes", confirmed=True)
+    assert _reset_url(manager) in client.get(USERS).content.decode()
+
+    response = client.post(_reset_url(manager))
+
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=manager).exists()
+    assert not StaticDevice.objects.filter(user=manager).exists()
+    entry = ModelLogEntry.objects.get(action="ktlearn.account_2fa_reset", object_id=str(manager.pk))
+    assert entry.user_id == admin.pk
+    client.post("/accounts/logout/")
+    client.post("/accounts/login/", {"username": "manager_a", "password": "pw-Secret-123"})
+    assert client.get("/accounts/2fa/", follow=True).redirect_chain[-1][0].startswith("/accounts/2fa/enrol/")
+
+
+def test_nobody_else_may_reset_a_second_factor(client, province):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    target = make_manager(province.b, username="manager_b")
+    TOTPDevice.objects.create(user=target, name="phone", confirmed=True)
+    client.force_login(make_manager(province.a, username="manager_a"))
+
+    assert client.post(_reset_url(target)).status_code == 403
+    assert TOTPDevice.objects.filter(user=target).exists()
+
+
+def test_resetting_an_unknown_user_is_a_404(client, db):
+    _admin(client)
+
+    assert client.post(reverse("organization_two_factor_reset", args=[999999])).status_code == 404
