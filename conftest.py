@@ -39,3 +39,30 @@ def _deselect_postgres_only(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """`client.force_login` skips the login form, and with it the second factor staff must pass
+    (organization.two_factor). As Django's force_login stands in for the password, this stands in
+    for the code, the way django-otp itself records one: a confirmed device of the user's and its
+    id in the session (DEVICE_ID_SESSION_KEY). Tests of the second factor log in through the form.
+    Test-only: production has no switch that turns the second factor off."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from organization import two_factor
+
+        if two_factor.required_for(user):
+            from django_otp.plugins.otp_static.models import StaticDevice
+
+            device, _ = StaticDevice.objects.get_or_create(user=user, name="test force_login", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -121,6 +121,26 @@ def log_in(username: str, password: str) -> requests.Session:
     return s
 
 
+def pass_second_factor(s: requests.Session) -> None:
+    """Staff: enrol an authenticator as a person would (the key typed from the enrolment page, a code
+    computed from it), which verifies the session (organization.two_factor)."""
+    import base64
+
+    from django_otp.oath import TOTP
+
+    page = expect(s.get(f"{BASE}/accounts/2fa/enrol/"), 200, "two-factor enrolment page")
+    found = re.search(r'<code class="user-select-all">([A-Z2-7 ]+)</code>', page.text)
+    if not found:
+        fail("the enrolment page shows no key to type")
+    key = found.group(1).replace(" ", "")
+    totp = TOTP(base64.b32decode(key + "=" * (-len(key) % 8)))
+    response = s.post(f"{BASE}/accounts/2fa/enrol/", allow_redirects=False, data={
+        "csrfmiddlewaretoken": csrf_token(page.text), "token": f"{totp.token():06d}", "next": "/admin/"})
+    expect(response, 200, "two-factor enrolment")
+    if "font-monospace" not in response.text:
+        fail("enrolment showed no recovery codes")
+
+
 def post(s: requests.Session, path: str, data: dict, csrf_page: str, **kwargs) -> requests.Response:
     """POST with the CSRF token of `csrf_page` (a page carrying a form), as the browser would."""
     html = expect(s.get(f"{BASE}{csrf_page}"), 200, f"page with the form for {path}").text
@@ -159,8 +179,12 @@ def main():
 
     # --- the superuser logs in -----------------------------------------------------------------------
     admin = log_in(*ADMIN)
+    gate = expect(admin.get(f"{BASE}/admin/", allow_redirects=False), 302, "the admin before the second factor")
+    if not gate.headers["Location"].startswith("/accounts/2fa/"):
+        fail(f"the admin before the second factor sent to {gate.headers['Location']}")
+    pass_second_factor(admin)
     expect(admin.get(f"{BASE}/admin/"), 200, "Wagtail admin as the superuser")
-    step("superuser logged in at /accounts/login/; /admin/ 200")
+    step("superuser logged in at /accounts/login/, enrolled a second factor; /admin/ 200")
 
     # --- the cadre: lesson, then the quiz through the sitting endpoints -----------------------------------
     cadre = log_in("smoke-cadre", CADRE_PASSWORD)

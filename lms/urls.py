@@ -7,6 +7,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from courses import views as courses_views
+from organization import account_views, oidc
 
 from . import private_files, views
 from .site_history import SiteHistoryView
@@ -22,10 +23,19 @@ urlpatterns = [
     path("admin/reports/site-history/results/", require_admin_access(SiteHistoryView.as_view(results_only=True))),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/oidc/", include(oidc.urlpatterns)),
+    path("accounts/2fa/", account_views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/2fa/enrol/", account_views.two_factor_enrol, name="two_factor_enrol"),
+    path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/password/reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/password/reset/<uidb64>/<token>/", account_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
     path("files/<str:label>/<int:pk>/<str:field>/", private_files.private_file_view, name="private_file"),
     path("org/rotations/", include("rotation.urls")),
     path("org/", include("organization.urls")),

@@ -168,3 +168,27 @@ class CadreImportForm(SpreadsheetImportForm):
         help_text=_("An .xlsx or .csv file with one cadre per row, laid out like the template."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+
+
+class CadreLoginsForm(forms.Form):
+    """Which cadres to create logins for: a unit the user may edit, with or without its sub-units."""
+
+    unit = UnitFilterField(label=_("Unit"), queryset=Unit.objects.none())
+    include_subunits = forms.BooleanField(label=_("Include the sub-units' cadres"), required=False, initial=True)
+    reissue = forms.BooleanField(
+        label=_("Also print new one-time passwords for logins not used yet (the old slips stop working)"),
+        required=False,
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = units if units is not None else Unit.objects.none()
+        field = self.fields["unit"]
+        field.display_queryset = units.filter(depth__lte=4)
+        field.queryset = units
+        for name in ("include_subunits", "reissue"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+        field.widget.attrs["class"] = "form-select"
+
+    def asks_for_hidden_unit(self) -> bool:
+        return bool(self.data.get("unit")) and "unit" in self.errors

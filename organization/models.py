@@ -279,3 +279,29 @@ class ImportUpload(models.Model):
     def __str__(self):
         return self.filename
 
+
+
+class OneTimePassword(models.Model):
+    """A login whose password is still the one-time password printed on its slip.
+
+    While the row exists, every page sends the user to the password change page
+    (organization.middleware); choosing a new password deletes it. The password itself is never
+    stored: only its hash, on the user (organization.hashers.OneTimePasswordHasher).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ktlearn_one_time_password",
+        verbose_name=_("login"),
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("issued by"),
+    )
+
+    class Meta:
+        verbose_name = _("one-time password")
+        verbose_name_plural = _("one-time passwords")
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.issued_at:%Y-%m-%d}"

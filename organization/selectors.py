@@ -247,3 +247,27 @@ def cadres_due_for_anonymization(*, today):
         .filter(left_on__lt=cutoff)
         .order_by("pk")
     )
+
+
+def units_for_logins(user) -> QuerySet[Unit]:
+    """Units whose cadres `user` may create logins for: an administrator's all, a manager's subtree
+    (the units they may edit, as for cadres); the board and everyone else none."""
+    return units_editable_by(user).order_by("path")
+
+
+def cadres_for_logins(*, user, unit: Unit, include_subunits: bool = True) -> QuerySet[Cadre]:
+    """The cadres of `unit` (and its sub-units) that `user` may create logins for."""
+    cadres = cadres_editable_by(user)
+    if include_subunits:
+        return cadres.filter(unit__path__startswith=unit.path)
+    return cadres.filter(unit=unit)
+
+
+def login_counts(cadres: QuerySet[Cadre]) -> dict[str, int]:
+    """How many of `cadres` have a login, and how many working ones have none (for the page)."""
+    from django.db.models import Count
+
+    return cadres.aggregate(
+        with_login=Count("pk", filter=Q(user__isnull=False)),
+        without_login=Count("pk", filter=Q(user__isnull=True) & ~Q(status__in=(CadreStatus.RETIRED, CadreStatus.LEFT))),
+    )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from lms.audit import audit_record
 from lms.signals import records_batch, records_changed
 
+from .accounts import cadre_login_deactivate
 from .imports import CadreRow
 from .models import Cadre, CadreStatus, Position, PositionAssignment, Unit, UnitPlacement
 from .vnsort import name_sort_key
@@ -77,14 +78,17 @@ def cadre_position_change(
 
 
 @transaction.atomic
-def cadre_status_set(*, cadre: Cadre, status: str, on: datetime.date | None = None) -> Cadre:
-    """Change a cadre's status; leaving inspection work (retired, left) closes the open assignment."""
+def cadre_status_set(*, cadre: Cadre, status: str, on: datetime.date | None = None, by=None) -> Cadre:
+    """Change a cadre's status; leaving inspection work (retired, left) closes the open assignment
+    and the cadre's login (organization.accounts.cadre_login_deactivate, logged; their records stay).
+    A move or a rotation keeps the login. Coming back does not re-open a login: an administrator does."""
     on = on or _today()
     if status not in CadreStatus.values:
         raise ValidationError(_("Unknown status."))
+    cadre.status = status
     if status in (CadreStatus.RETIRED, CadreStatus.LEFT):
         cadre.assignments.filter(end_date__isnull=True).update(end_date=on)
-    cadre.status = status
+        cadre_login_deactivate(cadre=cadre, by=by)
     cadre.save(update_fields=["status", "updated_at"])
     # The population counts open assignments of active cadres: every day of the open one changes.
     first = cadre.assignments.order_by("start_date").values_list("start_date", flat=True).first()

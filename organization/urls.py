@@ -11,4 +11,5 @@ urlpatterns = [
     path("cadres/export.xlsx", views.cadre_export, name="cadre_export"),
     path("cadres/<int:pk>/", views.cadre_detail, name="cadre_detail"),
     path("cadres/<int:pk>/history/", views.cadre_history_view, name="cadre_history"),
+    path("logins/", views.cadre_logins, name="cadre_logins"),
 ]

@@ -1,15 +1,26 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from lms import audit, personal_data
 
-from . import exports, roles
-from .forms import CadreFilterForm
-from .selectors import cadre_for_user, cadre_history, cadres_visible_to, units_visible_to
+from . import accounts, exports, roles, slips
+from .forms import CadreFilterForm, CadreLoginsForm
+from .selectors import (
+    cadre_for_user,
+    cadre_history,
+    cadres_for_logins,
+    cadres_visible_to,
+    login_counts,
+    units_for_logins,
+    units_visible_to,
+)
 from .selectors import cadre_list as cadre_list_selector
 
 
@@ -64,7 +75,8 @@ def cadre_list(request):
     return render(
         request,
         "organization/cadre_list.html",
-        {"form": form, "page_obj": page, "query": query.urlencode(), "can_import": can_import},
+        {"form": form, "page_obj": page, "query": query.urlencode(), "can_import": can_import,
+         "can_create_logins": roles.is_unit_manager(request.user) or roles.is_administrator(request.user)},
     )
 
 
@@ -106,3 +118,46 @@ def cadre_history_view(request, pk):
         for entry in page
     ]
     return render(request, "organization/cadre_history.html", {"cadre": cadre, "page_obj": page, "rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cadre_logins(request):
+    """Create logins for a unit's cadres who have none; the answer to the POST is the slips PDF,
+    the only copy of the one-time passwords (never stored)."""
+    if not (roles.is_administrator(request.user) or roles.is_unit_manager(request.user)):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = CadreLoginsForm(data, units=units_for_logins(request.user))
+    valid = form.is_valid()
+    if form.asks_for_hidden_unit():
+        raise Http404
+    counts = None
+    if valid:
+        cadres = cadres_for_logins(user=request.user, unit=form.cleaned_data["unit"],
+                                   include_subunits=form.cleaned_data["include_subunits"])
+        if request.method == "POST":
+            return _issue_logins(request, cadres, unit=form.cleaned_data["unit"], reissue=form.cleaned_data["reissue"])
+        counts = login_counts(cadres)
+    return render(request, "organization/cadre_logins.html", {"form": form, "counts": counts})
+
+
+def _issue_logins(request, cadres, *, unit, reissue: bool):
+    batch = accounts.cadre_logins_create(cadres=cadres, issued_by=request.user)
+    issued = list(batch.issued)
+    if reissue:
+        already = {login.cadre_id for login in issued}
+        issued += [login for login in accounts.one_time_passwords_reissue(
+            cadres=cadres.exclude(pk__in=already), issued_by=request.user)]
+        issued.sort(key=lambda login: login.unit_path)
+    if batch.username_taken:
+        messages.warning(request, _("No login was created for %(codes)s: the code is already someone's username.")
+                         % {"codes": ", ".join(batch.username_taken)})
+    if not issued:
+        messages.info(request, _("Every working cadre of this unit already has a login: nothing was created."))
+        return redirect(f"{request.path}?unit={unit.pk}&include_subunits=on")
+    pdf = slips.login_slips_pdf(issued, login_url=slips.site_login_url(request))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="dang-nhap-{unit.code}-{timezone.localdate():%Y%m%d}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -11,6 +11,7 @@ from .permission_policies import cadre_permission_policy, unit_permission_policy
 register_permission_policy(Unit, unit_permission_policy, exact_class=True)
 register_permission_policy(Cadre, cadre_permission_policy, exact_class=True)
 
+from .admin import users as admin_users  # noqa: E402
 from .admin import views as admin_views  # noqa: E402
 from .admin.scoped import forbidden_as_403  # noqa: E402
 from .admin.viewsets import OrganizationViewSetGroup  # noqa: E402
@@ -33,6 +34,11 @@ def register_cadre_import_urls():
             "organization/cadre-import/template.xlsx",
             forbidden_as_403(admin_views.cadre_import_template),
             name="organization_cadre_import_template",
+        ),
+        path(
+            "organization/users/<int:pk>/two-factor-reset/",
+            forbidden_as_403(admin_users.TwoFactorResetView.as_view()),
+            name="organization_two_factor_reset",
         ),
         path(
             "organization/cadre-import/<str:token>/",
@@ -66,3 +72,21 @@ def register_organization_personal_data(cadre):
     from .selectors import personal_data
 
     return personal_data(cadre)
+
+
+@hooks.register("register_log_actions")
+def register_account_log_actions(actions):
+    from . import accounts
+
+    actions.register_action(accounts.ACCOUNT_CREATED, _("Create login"), _("Login created"))
+    actions.register_action(accounts.ACCOUNT_PASSWORD_RESET, _("Reset password"), _("Password reset"))
+    actions.register_action(accounts.ACCOUNT_2FA_ENABLED, _("Enable two-factor authentication"),
+                            _("Two-factor authentication enabled"))
+    actions.register_action(accounts.ACCOUNT_2FA_RESET, _("Reset two-factor authentication"),
+                            _("Two-factor authentication reset"))
+    actions.register_action(accounts.ACCOUNT_DEACTIVATED, _("Deactivate login"), _("Login deactivated"))
+
+
+@hooks.register("register_user_listing_buttons")
+def register_two_factor_reset_button(user, request_user):
+    return admin_users.two_factor_reset_button(user, request_user)

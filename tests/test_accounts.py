@@ -165,12 +165,22 @@ def test_admin_requires_login(client, db):
     assert response["Location"].startswith("/admin/login/")
 
 
-def test_admin_login_lets_an_administrator_in(client, db):
-    UserFactory(username="quantri", is_superuser=True, is_staff=True)
+def test_admin_login_lets_an_administrator_in_after_the_second_factor(client, db):
+    import time
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    admin = UserFactory(username="quantri", is_superuser=True, is_staff=True)
+    device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
 
     response = _login(client, "quantri", PASSWORD, url="/admin/login/", next_url="/admin/")
 
     assert response.status_code == 302
+    assert client.get("/admin/")["Location"] == "/accounts/2fa/?next=%2Fadmin%2F"
+    totp = TOTP(device.bin_key)
+    totp.time = time.time()
+    client.post("/accounts/2fa/", {"token": f"{totp.token():06d}", "next": "/admin/"})
     assert client.get("/admin/").status_code == 200
 
 

@@ -124,7 +124,9 @@ def test_dev_runs_celery_tasks_in_process_when_no_broker_is_set(broker, eager):
 
 
 def test_test_settings_are_fast_and_isolated(settings):
-    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # MD5 first (fast); the one-time passwords' hasher after it, so bulk-created logins verify.
+    assert settings.PASSWORD_HASHERS == [
+        "django.contrib.auth.hashers.MD5PasswordHasher", "organization.hashers.OneTimePasswordHasher"]
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend"
     assert settings.LANGUAGE_CODE == "vi"

@@ -27,7 +27,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "organization.apps.UsersAppConfig",  # wagtail.users with the role and unit (organization.admin.users)
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -58,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: staff pass the second factor, a one-time password is replaced, before any other page.
+    "organization.middleware.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # AxesMiddleware must be last: it turns a lockout into a response.
@@ -130,12 +135,39 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Django's defaults, plus the cheap hasher for the random one-time passwords of bulk-created logins
+# (organization/hashers.py says why it is safe). Never first: the first one hashes every chosen password.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "organization.hashers.OneTimePasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "organization.password_validation.MinimumLengthValidator"},  # Vietnamese messages
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Optional single sign-on with an OpenID Connect provider (organization/oidc.py): on when
+# OIDC_RP_CLIENT_ID is set. mozilla-django-oidc reads the OIDC_* settings.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+KTLEARN_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+KTLEARN_OIDC_CODE_CLAIM = env("KTLEARN_OIDC_CODE_CLAIM", default="cadre_code")
+KTLEARN_OIDC_PROVIDER_NAME = env("KTLEARN_OIDC_PROVIDER_NAME", default="")
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+if KTLEARN_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("organization.oidc.CadreOIDCBackend")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -146,6 +178,9 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# Second factor for staff (organization.two_factor): the name authenticator apps show.
+OTP_TOTP_ISSUER = env("KTLEARN_OTP_ISSUER", default="KTLearn")
 
 # Vietnamese first, English second.
 LANGUAGE_CODE = "vi"

@@ -8,7 +8,7 @@ from .base import BASE_DIR, DATABASES, INSTALLED_APPS, env, private_storage_conf
 DEBUG = False
 # Demo data and benchmarks: never installed in production (tests/test_settings.py checks it).
 INSTALLED_APPS = [*INSTALLED_APPS, "demo", "bench"]
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "organization.hashers.OneTimePasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

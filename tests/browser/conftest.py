@@ -145,10 +145,41 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     return path
 
 
+def _staff_authenticator(username: str):
+    """Staff pass a second factor after the password (organization.two_factor): give them a
+    confirmed TOTP device, as if enrolled, and return it to compute codes; None for cadres."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from organization import two_factor
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None or not two_factor.required_for(user):
+        return None
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="browser test", confirmed=True)
+
+
+def _totp_code(device) -> str:
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return f"{totp.token():0{device.digits}d}"
+
+
 def log_in(page: Page, base_url: str, username: str, password: str) -> None:
-    """Log in through the login form, as a person would, and wait for the next page."""
+    """Log in through the login form, as a person would (staff also type the code of their
+    authenticator app), and wait for the next page."""
+    device = _staff_authenticator(username)
     page.goto(f"{base_url}/accounts/login/")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
     with page.expect_navigation():
         page.locator("form[action$='/accounts/login/'] button[type=submit]").click()
+    if device is not None:
+        page.locator("#id_token").fill(_totp_code(device))
+        with page.expect_navigation():
+            page.locator("form:has(#id_token) button[type=submit]").click()
