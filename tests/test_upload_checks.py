@@ -81,6 +81,16 @@ def test_each_bad_kind_is_refused_for_each_upload_kind(bad, kind):
     assert message in " ".join(excinfo.value.messages)
 
 
+@pytest.mark.parametrize("bad", list(BAD))
+def test_each_bad_kind_is_refused_as_a_question_figure(bad):
+    name, data, message = BAD[bad]
+    if bad == "renamed":  # a .pdf is no figure at all: refused by its type before its content
+        message = "không phải loại tệp được phép"
+    with pytest.raises(ValidationError) as excinfo:
+        uploads.validate_upload(SimpleUploadedFile(name, data), uploads.QUESTION_FIGURE)
+    assert message in " ".join(excinfo.value.messages)
+
+
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.label)
 @pytest.mark.parametrize("name,data", [("giay-to.pdf", PDF), ("anh.png", png())])
 def test_real_files_pass(kind, name, data):
