@@ -104,7 +104,7 @@ def cadre_logins_create(*, cadres: QuerySet[Cadre], issued_by=None) -> LoginBatc
         [OneTimePassword(user=user, issued_by=issued_by) for user in users], batch_size=500
     )
     for cadre, user in zip(chosen, users, strict=True):
-        log(instance=user, action=ACCOUNT_CREATED, user=issued_by, data={"cadre": cadre.code})
+        log(instance=user, action=ACCOUNT_CREATED, user=issued_by, data={"cadre": cadre.code, "cadre_id": cadre.pk})
     issued = [
         IssuedLogin(cadre_id=cadre.pk, full_name=cadre.full_name, unit_name=cadre.unit.name,
                     unit_path=cadre.unit.path, username=cadre.code, password=passwords[cadre.pk])
@@ -129,7 +129,8 @@ def one_time_passwords_reissue(*, cadres: QuerySet[Cadre], issued_by=None) -> li
         cadre.user.password = _hash(password)
         cadre.user.save(update_fields=["password"])
         OneTimePassword.objects.filter(user=cadre.user).update(issued_by=issued_by)
-        log(instance=cadre.user, action=ACCOUNT_PASSWORD_RESET, user=issued_by, data={"one_time": True})
+        log(instance=cadre.user, action=ACCOUNT_PASSWORD_RESET, user=issued_by,
+            data={"one_time": True, "cadre_id": cadre.pk})
         issued.append(IssuedLogin(cadre_id=cadre.pk, full_name=cadre.full_name, unit_name=cadre.unit.name,
                                   unit_path=cadre.unit.path, username=cadre.user.get_username(), password=password))
     return issued
@@ -154,7 +155,8 @@ def cadre_login_deactivate(*, cadre: Cadre, by=None) -> bool:
         return False
     user.is_active = False
     user.save(update_fields=["is_active"])
-    log(instance=user, action=ACCOUNT_DEACTIVATED, user=by, data={"cadre": cadre.code, "status": cadre.status})
+    log(instance=user, action=ACCOUNT_DEACTIVATED, user=by,
+        data={"cadre": cadre.code, "status": cadre.status, "cadre_id": cadre.pk})
     return True
 
 
@@ -190,5 +192,5 @@ def cadre_login_for_sso(*, cadre: Cadre):
     user.groups.add(roles.ensure_groups()[roles.CADRE])
     cadre.user = user
     cadre.save(update_fields=["user", "updated_at"])
-    log(instance=user, action=ACCOUNT_CREATED, user=None, data={"cadre": cadre.code, "sso": True})
+    log(instance=user, action=ACCOUNT_CREATED, user=None, data={"cadre": cadre.code, "sso": True, "cadre_id": cadre.pk})
     return user
