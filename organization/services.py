@@ -328,7 +328,7 @@ def cadre_anonymize(*, cadre: Cadre, by=None) -> Cadre:
 
     from lms import audit, personal_data
 
-    cadre = Cadre.objects.select_for_update().select_related("user").get(pk=cadre.pk)
+    cadre = Cadre.objects.select_for_update(of=("self",)).select_related("user").get(pk=cadre.pk)
     if cadre.anonymized_at is not None:
         return cadre
     if cadre.status not in ANONYMIZABLE:
