@@ -238,8 +238,11 @@ class AnswerOrder(models.TextChoices):
 
 
 class MCQuestion(Question):
+    # Shuffled by default so a cadre cannot pass by position (always the first option); the shuffle is
+    # seeded by sitting and question (assessments.selectors), so a reload shows the same order.
     answer_order = models.CharField(
-        _("answer order"), max_length=8, choices=AnswerOrder.choices, default=AnswerOrder.NONE
+        _("answer order"), max_length=8, choices=AnswerOrder.choices, default=AnswerOrder.RANDOM,
+        help_text=_("Random: a different order for each attempt, the same on reload"),
     )
     multiple = models.BooleanField(
         _("several correct answers"), default=False,

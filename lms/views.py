@@ -6,11 +6,22 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_celery_beat.models import PeriodicTask
+
+
+@transaction.non_atomic_requests
+@require_GET
+def favicon(request):
+    """/favicon.ico, which browsers ask for on every page whatever the page links: a redirect to the
+    static icon (its hashed name in production, so not a permanent redirect)."""
+    response = HttpResponseRedirect(static("img/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @transaction.non_atomic_requests

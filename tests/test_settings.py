@@ -148,3 +148,16 @@ def test_wagtail_does_not_check_for_updates_on_an_intranet():
     from django.conf import settings
 
     assert settings.WAGTAIL_ENABLE_UPDATE_CHECK is False
+
+
+def test_dev_sqlite_waits_for_the_write_lock_instead_of_failing(tmp_path):
+    """`make run` on SQLite: IMMEDIATE transactions, a 20 s busy timeout, WAL journal (checked on a
+    real connection to a file database, as the dev server opens it)."""
+    code = (
+        "import django; django.setup(); from django.db import connection; c = connection.cursor();"
+        "print(connection.transaction_mode, connection.get_connection_params()['timeout'],"
+        " c.execute('PRAGMA journal_mode').fetchone()[0], c.execute('PRAGMA synchronous').fetchone()[0])"
+    )
+    result = _run("lms.settings.dev", code, DATABASE_URL=f"sqlite:///{tmp_path / 'dev.sqlite3'}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["IMMEDIATE", "20", "wal", "1"]  # synchronous=NORMAL is 1

@@ -84,7 +84,7 @@ def test_placeholders_survive_translation():
     with translation.override("vi"):
         text = translation.gettext("You are enrolled in “%(course)s”.") % {"course": "KT-01"}
 
-    assert text == "Bạn đã ghi danh khóa học “KT-01”."
+    assert text == "Đồng chí đã ghi danh khóa học “KT-01”."
 
 
 def test_plural_forms_use_the_single_vietnamese_form():
@@ -106,3 +106,48 @@ def test_the_login_page_is_rendered_in_the_chosen_language(client, db, language,
     assert re.search(r'<html lang="([^"]+)"', html).group(1) == language
     assert expected in html
     assert absent not in html
+
+
+def _vietnamese_page(client, user, url) -> str:
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+ADDRESSED_AS_BAN = re.compile(r"\bbạn\b", re.IGNORECASE)
+
+
+def test_every_vietnamese_message_addresses_the_user_as_dong_chi():
+    assert [e["msgid"] for e in _po_entries(VI_PO) if ADDRESSED_AS_BAN.search(e["msgstr"])] == []
+
+
+def test_my_learning_addresses_the_cadre_as_dong_chi(client, db):
+    from assessments.tests import builders
+
+    user, _cadre = builders.cadre_user()
+    html = _vietnamese_page(client, user, "/learn/")
+
+    assert "Hiện tại đồng chí không có nội dung bắt buộc nào." in html
+    assert ADDRESSED_AS_BAN.search(html) is None
+
+
+def test_the_quiz_result_addresses_the_cadre_as_dong_chi(client, db):
+    from assessments import services
+    from assessments.tests import builders
+
+    quiz, questions = builders.quiz_with_mc(2, answers_at_end=True)
+    builders.essay_question(quiz=quiz)
+    user, _cadre = builders.cadre_user()
+    sitting = services.sitting_start(by=user, quiz=quiz)
+    services.sitting_answer(sitting_id=sitting.pk, by=user, question_id=questions[0].pk,
+                            choice_ids=[builders.right_answer(questions[0]).pk])
+    essay = quiz.questions.get(kind="essay")
+    services.sitting_answer(sitting_id=sitting.pk, by=user, question_id=essay.pk, essay_text="Trình bày")
+    services.sitting_submit(sitting_id=sitting.pk, by=user)
+    html = _vietnamese_page(client, user, f"/quiz/sitting/{sitting.pk}/result/")
+
+    assert "Câu trả lời của đồng chí" in html
+    assert "kết quả của đồng chí sẽ là chính thức" in html
+    assert ADDRESSED_AS_BAN.search(html) is None

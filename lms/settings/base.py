@@ -129,6 +129,19 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", d
 # A persistent connection that the server dropped (restart, idle timeout, failover) is replaced
 # before the request uses it, instead of failing the request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# SQLite (the default in dev, `make run` and tests): with Django's default DEFERRED transactions two
+# requests that both read then write (Wagtail's editing-session ping and autosave, an upload) fail at
+# once with "database is locked" — SQLite cannot upgrade both read locks, and does not wait. IMMEDIATE
+# takes the write lock when the transaction begins, so the second request waits (up to `timeout`
+# seconds) instead of failing; WAL lets reads go on while one request writes. Options given in
+# DATABASE_URL win. Production runs on PostgreSQL (production.py).
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

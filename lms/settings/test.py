@@ -27,8 +27,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "KTLEARN_TEST_SQLITE", default=str(BASE_DIR / ".test-db" / f"test-{os.getpid()}.sqlite3")
     )
     os.makedirs(os.path.dirname(DATABASES["default"]["TEST"]["NAME"]), exist_ok=True)
-    # Durability is irrelevant for a throw-away database; this keeps file-backed tests fast.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA synchronous=OFF;"
+    # IMMEDIATE transactions and the busy timeout as in dev (base.py). WAL works on this file (an
+    # in-memory database, KTLEARN_TEST_SQLITE=":memory:", keeps its "memory" journal: SQLite ignores
+    # the pragma there). Durability is irrelevant for a throw-away database: synchronous=OFF keeps
+    # file-backed tests fast.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
 else:
     # PostgreSQL: one test database per run for the same reason (test_<name>_<pid>).
     DATABASES["default"].setdefault("TEST", {})

@@ -105,3 +105,43 @@ def test_the_page_costs_the_same_queries_however_many_rotations(client, board_us
     # session, user, permissions (2), groups, alerts (2), plans + lines + the plan-vs-done count,
     # rotated-in cadres, their courses, completions, enrollments; and the request's savepoint pair.
     assert len(small) <= 16
+
+
+def _rotate_in(province, n, offset=0):
+    for i in range(n):
+        record(CadreFactory(full_name=f"Cán bộ {offset + i:03d}", unit=province.a1, position=province.chair),
+               direction=INTO, start=_days(-20 - i))
+
+
+def _rows(response) -> int:
+    return response.text.count("<tr data-cadre=")
+
+
+def test_the_rotated_in_list_is_paginated_fifty_a_page_and_keeps_the_year(client, board_user, province):
+    _rotate_in(province, 120)
+    client.force_login(board_user)
+    first = client.get(URL)
+    assert _rows(first) == 50
+    assert '<span class="badge text-bg-secondary">120</span>' in first.text  # the badge counts them all
+    assert f"?year={_today().year}&amp;page=2" in first.text
+    last = client.get(URL, {"year": _today().year, "page": 3})
+    assert _rows(last) == 20
+    assert client.get(URL, {"page": "nonsense"}).context["page_obj"].number == 1
+    assert client.get(URL, {"page": 99}).context["page_obj"].number == 3
+
+
+def test_the_page_costs_the_same_queries_for_10_and_200_rotated_in_cadres(client, board_user, province,
+                                                                          django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _rotate_in(province, 10)
+    client.force_login(board_user)
+    client.get(URL)  # warm the session and content types
+    with CaptureQueriesContext(connection) as ten:
+        client.get(URL)
+    _rotate_in(province, 190, offset=10)
+    with django_assert_max_num_queries(len(ten)):
+        response = client.get(URL, {"page": 4})
+    assert _rows(response) == 50 and response.context["rotated_in_total"] == 200
+    assert len(ten) <= 16
