@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("files/<str:label>/<int:pk>/<str:field>/", private_files.private_file_view, name="private_file"),
     path("org/rotations/", include("rotation.urls")),
+    path("org/", include(("courses.team_urls", "team"))),
     path("org/", include("organization.urls")),
     path("board/", include("competency.urls")),
     path("board/", include("targets.urls")),
