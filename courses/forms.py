@@ -125,6 +125,7 @@ class TeamBulkForm(forms.Form):
     query = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, cadres=None, **kwargs):
+        kwargs.setdefault("auto_id", "bulk-%s")  # the filter form above has its own course field
         super().__init__(*args, **kwargs)
         self.fields["cadres"].queryset = cadres if cadres is not None else Cadre.objects.none()
         self.fields["course"].queryset = CoursePage.objects.live().order_by("path")
