@@ -15,7 +15,7 @@ from assessments.selectors import results_of_cadre
 from competency.models import Evidence
 from lms.audit import AuditScope, entries_about
 from organization import roles
-from organization.models import Cadre, Unit
+from organization.models import Cadre, CadreStatus, Unit
 from organization.selectors import (
     cadre_for_user,
     cadres_editable_by,
@@ -463,7 +463,7 @@ def team_cadres(*, user, search: str = "", unit: Unit | None = None, position=No
     Vietnamese name order. `status` keeps the cadres with at least one course (the `course`, if one is
     given) in that state; `course` alone keeps the cadres enrolled in it, or who completed it."""
     today = today or _today()
-    qs = cadres_followed_by(user).filter(status="active").select_related("unit", "position")
+    qs = cadres_followed_by(user).filter(status=CadreStatus.ACTIVE).select_related("unit", "position")
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
     if position is not None:

@@ -296,11 +296,9 @@ def test_export_has_the_filtered_matrix_and_scope(client, w):
 def test_export_writes_formula_like_names_as_text(client, w):
     w.an.full_name = "=HYPERLINK(\"http://x\")"
     w.an.save()
-    _h, rows = _sheet(_login(client, w.manager_a).get("/org/team/export.xlsx", {"q": "CB-AN"}))
-    workbook = load_workbook(io.BytesIO(client.get("/org/team/export.xlsx", {"q": "CB-AN"}).content))
-    cell = workbook.worksheets[0]["B2"]
+    response = _login(client, w.manager_a).get("/org/team/export.xlsx", {"q": "CB-AN"})
+    cell = load_workbook(io.BytesIO(response.content)).worksheets[0]["B2"]
     assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s"
-    assert rows[0][1] == "=HYPERLINK(\"http://x\")"
 
 
 # --- bulk actions -----------------------------------------------------------------------------------
