@@ -58,3 +58,23 @@ def test_manager_assigns_three_cadres_sees_them_in_the_matrix_then_reminds_them(
     assert "Nghiệp vụ kiểm tra" in page.locator("#record-enrollments").inner_text()
     assert page.js_errors == []
     screenshot(page, "team-cadre-record")
+
+
+def test_the_board_opens_a_missing_cadres_training_record(live_server, site, page):
+    import datetime
+
+    from targets.tests.builders import build_world
+
+    build_world()
+    UserFactory(username="ban.tc", role=roles.BOARD)
+    log_in(page, live_server.url, "ban.tc", "pw-Secret-123")
+    page.goto(f"{live_server.url}/board/missing/?on={datetime.date(2025, 7, 1).isoformat()}")
+    first = page.locator("main table tbody tr a").first
+    name = first.inner_text()
+    with page.expect_navigation():
+        first.click()
+    assert "/record/" in page.url
+    assert page.locator("h1").inner_text().startswith(name)
+    assert "Minh chứng năng lực" in page.locator("main").inner_text()
+    assert page.js_errors == []
+    screenshot(page, "board-missing-cadre-record")
