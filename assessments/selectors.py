@@ -72,6 +72,11 @@ def sittings_of(*, user) -> QuerySet[Sitting]:
     return Sitting.objects.filter(user=user).select_related("quiz").order_by("-start")
 
 
+def results_of_cadre(*, cadre) -> QuerySet[Sitting]:
+    """A cadre's finished quiz attempts (score, passed, date), newest first, for their training record."""
+    return Sitting.objects.filter(cadre=cadre, complete=True).select_related("quiz").order_by("-end", "-pk")
+
+
 # ---------------------------------------------------------------------------------------------
 # The paper
 

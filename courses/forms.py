@@ -8,6 +8,7 @@ from organization.forms import UnitFilterField
 from organization.models import Cadre, Position, Unit
 
 from .models import CoursePage
+from .selectors import CellStatus
 
 
 class CourseChoiceField(forms.ModelChoiceField):
@@ -65,3 +66,80 @@ class AssignForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search courses and lessons"), required=False, max_length=100)
+
+
+class TeamFilterForm(forms.Form):
+    """The team page's filters: units within the user's scope (any depth accepted, the upper levels listed)."""
+
+    q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
+    unit = UnitFilterField(label=_("Unit (with its sub-units)"), queryset=Unit.objects.none(), required=False)
+    position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.all(), required=False)
+    course = CourseChoiceField(label=_("Course"), queryset=CoursePage.objects.none(), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = units if units is not None else Unit.objects.none()
+        top = units.order_by("depth").values_list("depth", flat=True).first() or 1
+        self.fields["unit"].queryset = units
+        self.fields["unit"].display_queryset = units.filter(depth__lte=top + 2).order_by("path")
+        self.fields["course"].queryset = CoursePage.objects.live().order_by("path")
+        self.fields["status"].choices = [
+            ("", "—"), (CellStatus.OVERDUE, _("Overdue")), (CellStatus.IN_PROGRESS, _("In progress")),
+            (CellStatus.COMPLETED, _("Completed")), (CellStatus.NOT_STARTED, _("Not started")),
+        ]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm" if isinstance(
+                field.widget, forms.Select) else "form-control form-control-sm"
+
+    def asks_for_hidden_unit(self) -> bool:
+        """True when the query names a unit outside the user's scope (the view answers 404)."""
+        return bool(self.data.get("unit")) and "unit" in self.errors
+
+    def cleaned_filters(self) -> dict:
+        data = self.cleaned_data
+        return {"search": data.get("q") or "", "unit": data.get("unit"), "position": data.get("position"),
+                "course": data.get("course"), "status": data.get("status") or ""}
+
+
+class TeamAction:
+    ASSIGN = "assign"
+    REMIND = "remind"
+    DUE = "due"
+
+
+class TeamBulkForm(forms.Form):
+    """A bulk action on the cadres ticked on the team page. `cadres` accepts only the cadres the user
+    may edit: an id outside their units (a forged POST) makes the whole form invalid."""
+
+    action = forms.ChoiceField(label=_("Action"), choices=[
+        (TeamAction.ASSIGN, _("Assign a course")), (TeamAction.REMIND, _("Send a reminder")),
+        (TeamAction.DUE, _("Set the due date of a course")),
+    ])
+    cadres = forms.ModelMultipleChoiceField(label=_("Cadres"), queryset=Cadre.objects.none(),
+                                            error_messages={"required": _("Tick at least one cadre."),
+                                                            "invalid_choice": _("A chosen cadre is not one of "
+                                                                                "your units' cadres.")})
+    course = CourseChoiceField(label=_("Course"), queryset=CoursePage.objects.none(), required=False)
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    query = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, cadres=None, **kwargs):
+        kwargs.setdefault("auto_id", "bulk-%s")  # the filter form above has its own course field
+        super().__init__(*args, **kwargs)
+        self.fields["cadres"].queryset = cadres if cadres is not None else Cadre.objects.none()
+        self.fields["course"].queryset = CoursePage.objects.live().order_by("path")
+        self.fields["action"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["course"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["due_on"].widget.attrs["class"] = "form-control form-control-sm"
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action in (TeamAction.ASSIGN, TeamAction.DUE) and not data.get("course"):
+            self.add_error("course", _("Choose the course."))
+        if action == TeamAction.DUE and not data.get("due_on"):
+            self.add_error("due_on", _("Give the due date."))
+        if data.get("due_on") and data["due_on"] < timezone.localdate():
+            self.add_error("due_on", _("The due date cannot be in the past."))
+        return data

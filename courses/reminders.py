@@ -1,25 +1,36 @@
 """Daily training reminders: each cadre with training due within REMINDER_DAYS days or overdue gets
 an email (and, with a login, a notice in the site); each unit manager gets a digest for their
-subtree. A ReminderLog row per recipient and day makes a second run the same day send nothing."""
+subtree. A ReminderLog row per recipient and day makes a second run the same day send nothing.
+A manager can also remind chosen cadres at once from the team page (reminders_send_to)."""
 
 import datetime
+import logging
+import smtplib
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from lms import outbox
 from organization import roles
-from organization.models import CadreStatus
+from organization.models import Cadre, CadreStatus
+from organization.selectors import cadres_editable_by
 
 from .models import Enrollment, EnrollmentStatus, Notice, ReminderLog
 
 REMINDER_DAYS = 14
 DIGEST_LIMIT = 50
+REMINDER_EMAIL_TASK = "courses.reminder_email"
+
+logger = logging.getLogger(__name__)
 
 
 def _learning_url() -> str:
@@ -109,3 +120,102 @@ def reminders_send(*, on: datetime.date) -> dict:
             if _once(f"manager:{manager.pk}:{on.isoformat()}", on, send_digest):
                 sent["digests"] += 1
     return sent
+
+
+# --- A manager's reminder to the cadres chosen on the team page ---------------------------------------
+
+
+@dataclass
+class ReminderResult:
+    sent: int = 0
+    already_today: int = 0
+    nothing_due: int = 0
+    no_contact: int = 0
+
+
+def _reminder_line(enrollment, on: datetime.date) -> str:
+    if enrollment.due_on is None:
+        return f"- {enrollment.course.title}"
+    return _line(enrollment, on)
+
+
+def _active_enrollments(cadre_ids) -> dict[int, list]:
+    rows = (
+        Enrollment.objects.filter(cadre_id__in=cadre_ids, status=EnrollmentStatus.ACTIVE).select_related("course")
+        .order_by("cadre_id", F("due_on").asc(nulls_last=True), "created_at")
+    )
+    by_cadre = defaultdict(list)
+    for enrollment in rows:
+        by_cadre[enrollment.cadre_id].append(enrollment)
+    return by_cadre
+
+
+def _reminder_text(cadre, items, on: datetime.date) -> str:
+    return "\n".join([
+        _("Dear comrade %(name)s,") % {"name": cadre.full_name}, "",
+        _("Your unit reminds you of this training:"), *(_reminder_line(e, on) for e in items), "",
+        _("Open your learning page: %(url)s") % {"url": settings.WAGTAILADMIN_BASE_URL + _learning_url()},
+    ])
+
+
+@transaction.atomic
+def reminders_send_to(*, by, cadres: list, on: datetime.date) -> ReminderResult:
+    """Remind the named cadres now of their active enrolments (a manager's "remind" on the team page):
+    an in-site notice for a cadre with a login, and an email queued through the outbox (lms.outbox: sent
+    after the commit, so a mail server that is down never fails the request).
+
+    Only cadres the user may edit (organization.selectors.cadres_editable_by): naming anyone else raises
+    PermissionDenied and writes nothing. At most one such reminder per cadre and day (ReminderLog): a
+    second one the same day sends nothing and is counted, as are cadres with no active enrolment and
+    cadres with neither a login nor an email."""
+    ids = {c.pk for c in cadres}
+    if not ids:
+        raise ValidationError(_("Choose the cadres first."))
+    if set(cadres_editable_by(by).filter(pk__in=ids).values_list("pk", flat=True)) != ids:
+        raise PermissionDenied(_("You can only remind cadres of your own units."))
+    by_cadre = _active_enrollments(ids)
+    result = ReminderResult()
+    url = _learning_url()
+    with translation.override(settings.LANGUAGE_CODE):
+        for cadre in Cadre.objects.filter(pk__in=ids).select_related("user").order_by("pk"):
+            items = by_cadre.get(cadre.pk)
+            email = cadre.email or (cadre.user.email if cadre.user else "")
+            if not items:
+                result.nothing_due += 1
+                continue
+            if not email and not cadre.user:
+                result.no_contact += 1
+                continue
+
+            def send(cadre=cadre, items=items, email=email):
+                if cadre.user:
+                    Notice.objects.create(user=cadre.user, key=f"manager-reminder:{on.isoformat()}",
+                                          text="\n".join(_reminder_line(e, on) for e in items), url=url)
+                if email:
+                    outbox.enqueue(REMINDER_EMAIL_TASK, cadre.pk, on.isoformat())
+
+            if _once(f"manual:{cadre.pk}:{on.isoformat()}", on, send):
+                result.sent += 1
+            else:
+                result.already_today += 1
+    return result
+
+
+def reminder_email_send(*, cadre_id: int, on: datetime.date) -> bool:
+    """The email of a manager's reminder (queued by reminders_send_to), listing the cadre's active
+    enrolments as they are when it is sent. A mail server error is logged, not raised: the in-site
+    notice was already written, and a failed send must not break the request that queued it."""
+    cadre = Cadre.objects.select_related("user").filter(pk=cadre_id).first()
+    if cadre is None:
+        return False
+    email = cadre.email or (cadre.user.email if cadre.user else "")
+    items = _active_enrollments([cadre.pk]).get(cadre.pk)
+    if not email or not items:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            send_mail(_("KTLearn: a reminder from your unit"), _reminder_text(cadre, items, on), None, [email])
+        except (smtplib.SMTPException, OSError):
+            logger.exception("reminder email to cadre %s not sent", cadre_id)
+            return False
+    return True

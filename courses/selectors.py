@@ -6,17 +6,20 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Greatest, Substr
 from django.utils import timezone
 from wagtail.models import Page
 
+from assessments.selectors import results_of_cadre
+from competency.models import Evidence
 from lms.audit import AuditScope, entries_about
 from organization import roles
-from organization.models import Cadre, Unit
+from organization.models import Cadre, CadreStatus, Unit
 from organization.selectors import (
     cadre_for_user,
     cadres_editable_by,
+    cadres_followed_by,
     cadres_visible_to,
     managed_unit,
     units_editable_by,
@@ -413,3 +416,191 @@ def personal_data(cadre: Cadre) -> list:
             "session__training_class").order_by("session__date"),
             [("session.training_class.title", _("Class")), ("session.date", _("Date")), "present"]),
     ]
+
+
+# --- The manager's team view: a course × cadre matrix and a cadre's training record -------------------
+
+
+class CellStatus:
+    """What a cell of the team matrix says about one cadre and one course."""
+
+    NOT_ENROLLED = "not_enrolled"  # required of the cadre, with no active enrolment or valid completion
+    NOT_STARTED = "not_started"  # enrolled, no lesson opened, not overdue
+    IN_PROGRESS = "in_progress"  # enrolled, a lesson opened, not overdue
+    OVERDUE = "overdue"  # enrolled, past the due date
+    COMPLETED = "completed"  # a valid completion, no active enrolment
+    EXPIRED = "expired"  # the latest completion has expired, no active enrolment
+
+
+# The statuses the team page filters on (a row is shown when one of its cells has the status).
+TEAM_STATUS_FILTERS = (CellStatus.OVERDUE, CellStatus.IN_PROGRESS, CellStatus.COMPLETED, CellStatus.NOT_STARTED)
+
+
+@dataclass
+class MatrixCell:
+    status: str
+    percent: int = 0
+    due_on: datetime.date | None = None
+    completed_on: datetime.date | None = None
+    expires_on: datetime.date | None = None
+
+
+@dataclass
+class MatrixRow:
+    cadre: Cadre
+    cells: list  # one per column, None where the course concerns the cadre in no way
+
+
+@dataclass
+class TeamMatrix:
+    courses: list  # [{"pk", "title", "code"}] in the curriculum's order
+    rows: list[MatrixRow]
+
+
+def team_cadres(*, user, search: str = "", unit: Unit | None = None, position=None, course: CoursePage | None = None,
+                status: str = "", today: datetime.date | None = None) -> QuerySet[Cadre]:
+    """The active cadres a user follows up (organization.selectors.cadres_followed_by), filtered, in
+    Vietnamese name order. `status` keeps the cadres with at least one course (the `course`, if one is
+    given) in that state; `course` alone keeps the cadres enrolled in it, or who completed it."""
+    today = today or _today()
+    qs = cadres_followed_by(user).filter(status=CadreStatus.ACTIVE).select_related("unit", "position")
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if position is not None:
+        qs = qs.filter(position=position)
+    if search:
+        qs = qs.filter(Q(full_name__icontains=search) | Q(code__icontains=search))
+    of_course = {"course": course} if course is not None else {}
+    active = Enrollment.objects.filter(cadre=OuterRef("pk"), status=EnrollmentStatus.ACTIVE, **of_course)
+    not_overdue = Q(due_on__isnull=True) | Q(due_on__gte=today)
+    opened = LessonProgress.objects.filter(cadre=OuterRef("cadre"), course=OuterRef("course"))
+    reenrolled = Enrollment.objects.filter(cadre=OuterRef("cadre"), course=OuterRef("course"),
+                                           status=EnrollmentStatus.ACTIVE)
+    completed = Completion.objects.filter(valid_completion_q(today), cadre=OuterRef("pk"), **of_course).filter(
+        ~Exists(reenrolled))
+    if status == CellStatus.OVERDUE:
+        qs = qs.filter(Exists(active.filter(due_on__lt=today)))
+    elif status == CellStatus.IN_PROGRESS:
+        qs = qs.filter(Exists(active.filter(not_overdue).filter(Exists(opened))))
+    elif status == CellStatus.NOT_STARTED:
+        qs = qs.filter(Exists(active.filter(not_overdue).filter(~Exists(opened))))
+    elif status == CellStatus.COMPLETED:
+        qs = qs.filter(Exists(completed))
+    elif course is not None:
+        qs = qs.filter(Exists(active) | Exists(Completion.objects.filter(cadre=OuterRef("pk"), course=course)))
+    return qs.order_by("name_sort_key", "code")
+
+
+def _required_courses(cadres: list[Cadre]) -> dict[int, set[int]]:
+    """{cadre id: ids of the live mandatory courses their position and unit kind require}, one query."""
+    position_ids = {c.position_id for c in cadres}
+    links = (
+        CoursePage.target_positions.through.objects
+        .filter(position_id__in=position_ids, coursepage__live=True, coursepage__mandatory=True)
+        .values_list("position_id", "coursepage_id", "coursepage__target_unit_kinds")
+    )
+    by_position: dict[int, list[tuple[int, list]]] = {}
+    for position_id, course_id, kinds in links:
+        by_position.setdefault(position_id, []).append((course_id, kinds or []))
+    return {
+        c.pk: {course_id for course_id, kinds in by_position.get(c.position_id, ())
+               if not kinds or c.unit.kind in kinds}
+        for c in cadres
+    }
+
+
+def team_matrix(*, cadres: list[Cadre], course: CoursePage | None = None,
+                today: datetime.date | None = None) -> TeamMatrix:
+    """The course × cadre matrix of `cadres` (each with its unit loaded). Columns: the courses these
+    cadres are enrolled in, have completed, or are required to take (only `course` if given), in the
+    curriculum's order. Seven queries, however many cadres and courses."""
+    today = today or _today()
+    ids = [c.pk for c in cadres]
+    if not ids:
+        return TeamMatrix(courses=[], rows=[])
+    of_course = {"course_id": course.pk} if course is not None else {}
+    enrolled = {
+        (row["cadre_id"], row["course_id"]): row
+        for row in Enrollment.objects.filter(cadre_id__in=ids, status=EnrollmentStatus.ACTIVE, **of_course)
+        .values("cadre_id", "course_id", "due_on")
+    }
+    completed: dict[tuple[int, int], dict] = {}
+    for row in (Completion.objects.filter(cadre_id__in=ids, **of_course).order_by("-completed_on", "-pk")
+                .values("cadre_id", "course_id", "completed_on", "expires_on")):
+        completed.setdefault((row["cadre_id"], row["course_id"]), row)
+    required = _required_courses(cadres)
+    if course is not None:
+        required = {pk: courses & {course.pk} for pk, courses in required.items()}
+    course_ids = {key[1] for key in enrolled} | {key[1] for key in completed} | set().union(*required.values())
+    columns = list(CoursePage.objects.filter(pk__in=course_ids).order_by("path").values("pk", "title", "code", "path"))
+    totals = _required_lesson_counts([c["path"] for c in columns])
+    progress = {
+        (row["cadre_id"], row["course_id"]): row
+        for row in LessonProgress.objects.filter(cadre_id__in=ids, course_id__in=course_ids)
+        .values("cadre_id", "course_id")
+        .annotate(opened=Count("pk"), done=Count("pk", filter=Q(completed_at__isnull=False, lesson__required=True,
+                                                                 lesson__live=True)))
+        .order_by()
+    }
+    rows = []
+    for cadre in cadres:
+        cells = []
+        for column in columns:
+            key = (cadre.pk, column["pk"])
+            cells.append(_matrix_cell(enrolled.get(key), completed.get(key), progress.get(key),
+                                      totals.get(column["path"], 0), column["pk"] in required[cadre.pk], today))
+        rows.append(MatrixRow(cadre=cadre, cells=cells))
+    return TeamMatrix(courses=columns, rows=rows)
+
+
+def _matrix_cell(enrolment, completion, progress, total: int, is_required: bool,
+                 today: datetime.date) -> MatrixCell | None:
+    if enrolment is not None:
+        due_on = enrolment["due_on"]
+        percent = CourseProgress(required_total=total, required_done=progress["done"] if progress else 0).percent
+        if due_on is not None and due_on < today:
+            status = CellStatus.OVERDUE
+        elif progress and progress["opened"]:
+            status = CellStatus.IN_PROGRESS
+        else:
+            status = CellStatus.NOT_STARTED
+        return MatrixCell(status=status, percent=percent, due_on=due_on)
+    if completion is not None:
+        valid = completion["expires_on"] is None or completion["expires_on"] >= today
+        return MatrixCell(status=CellStatus.COMPLETED if valid else CellStatus.EXPIRED,
+                          completed_on=completion["completed_on"], expires_on=completion["expires_on"])
+    if is_required:
+        return MatrixCell(status=CellStatus.NOT_ENROLLED)
+    return None
+
+
+def training_record(*, cadre: Cadre, today: datetime.date | None = None) -> dict:
+    """A cadre's whole training record, for the managers who follow them up: enrolments (every status,
+    newest first) with their progress and overdue flag, completions with their certificates, quiz
+    results, external training and competency evidence. A fixed number of queries."""
+    today = today or _today()
+    enrollments = list(Enrollment.objects.filter(cadre=cadre).select_related("course")
+                       .order_by("-created_at", "-pk"))
+    active = [e for e in enrollments if e.status == EnrollmentStatus.ACTIVE]
+    totals = _required_lesson_counts([e.course.path for e in active])
+    done = _required_done_counts(cadre, [e.course_id for e in active])
+    for enrollment in enrollments:
+        enrollment.overdue = enrollment.is_overdue(today)
+        if enrollment.status == EnrollmentStatus.ACTIVE:
+            enrollment.progress = CourseProgress(required_total=totals.get(enrollment.course.path, 0),
+                                                 required_done=done.get(enrollment.course_id, 0))
+    completions = list(Completion.objects.filter(cadre=cadre).select_related("course", "certificate")
+                       .order_by("-completed_on", "-pk"))
+    for completion in completions:
+        completion.valid = completion.is_valid_on(today)
+    return {
+        "enrollments": enrollments,
+        "completions": completions,
+        "certificates": [c.certificate for c in completions if hasattr(c, "certificate")],
+        "sittings": list(results_of_cadre(cadre=cadre)),
+        "external": list(ExternalTraining.objects.filter(cadre=cadre).order_by("-end_on", "-pk")),
+        "evidence": list(Evidence.objects.filter(cadre=cadre).select_related("competency")
+                         .order_by("-obtained_on", "-pk")),
+        "overdue_count": sum(1 for e in enrollments if e.overdue),
+        "today": today,
+    }

@@ -199,6 +199,49 @@ def enrollment_assign(
     return result
 
 
+@dataclass
+class DueDateResult:
+    changed: int = 0
+    unchanged: int = 0
+    not_enrolled: int = 0
+
+
+@transaction.atomic
+def enrollments_due_set(*, by, course: CoursePage, cadres: list[Cadre], due_on: datetime.date,
+                        today: datetime.date | None = None) -> DueDateResult:
+    """Set the due date of the named cadres' active enrolments in `course`.
+
+    Only cadres the user may edit (organization.selectors.cadres_editable_by): naming anyone else raises
+    PermissionDenied and writes nothing; a date in the past raises ValidationError. Cadres not enrolled
+    in the course are counted, not enrolled; an enrolment already due that day is left as it is. Every
+    change is audited with the date before."""
+    today = today or _today()
+    if due_on is None or due_on < today:
+        raise ValidationError(_("The due date cannot be in the past."))
+    ids = {c.pk for c in cadres}
+    if not ids:
+        raise ValidationError(_("Choose the cadres first."))
+    if set(cadres_editable_by(by).filter(pk__in=ids).values_list("pk", flat=True)) != ids:
+        raise PermissionDenied(_("You can only change the training of cadres of your own units."))
+    enrollments = list(Enrollment.objects.select_for_update().filter(
+        cadre_id__in=ids, course=course, status=EnrollmentStatus.ACTIVE).order_by("pk"))
+    result = DueDateResult(not_enrolled=len(ids - {e.cadre_id for e in enrollments}))
+    changed = []
+    for enrollment in enrollments:
+        if enrollment.due_on == due_on:
+            result.unchanged += 1
+            continue
+        before = snapshot(enrollment, ENROLLMENT_FIELDS)
+        enrollment.due_on = due_on
+        changed.append((enrollment, before))
+    Enrollment.objects.bulk_update([e for e, _before in changed], ["due_on"])
+    for enrollment, before in changed:
+        audit_record(instance=enrollment, action="ktlearn.enrollment.change", user=by, before=before,
+                     after=snapshot(enrollment, ENROLLMENT_FIELDS))
+    result.changed = len(changed)
+    return result
+
+
 def _mandatory_courses_for(position_id: int, unit_kind: str) -> list[CoursePage]:
     courses = CoursePage.objects.live().filter(mandatory=True, target_positions=position_id).order_by("path")
     return [c for c in courses if c.targets_unit_kind(unit_kind)]

@@ -13,7 +13,7 @@ from organization.models import Cadre, PositionAssignment
 
 from . import services
 from .models import Certificate, EnrollmentSource
-from .reminders import reminders_send
+from .reminders import REMINDER_EMAIL_TASK, reminder_email_send, reminders_send
 
 
 @shared_task(name="courses.certificate_render", acks_late=True)
@@ -58,3 +58,10 @@ def reminders_daily_task(on_iso: str | None = None) -> dict:
     on = datetime.date.fromisoformat(on_iso) if on_iso else timezone.localdate()
     return reminders_send(on=on)
 
+
+
+@shared_task(name=REMINDER_EMAIL_TASK)
+def reminder_email_task(cadre_id: int, on_iso: str) -> bool:
+    """The email of a manager's reminder (courses.reminders.reminders_send_to). Not acks_late: a
+    redelivered message would send the email twice."""
+    return reminder_email_send(cadre_id=cadre_id, on=datetime.date.fromisoformat(on_iso))

@@ -39,6 +39,7 @@ urlpatterns = [
          name="password_reset_complete"),
     path("files/<str:label>/<int:pk>/<str:field>/", private_files.private_file_view, name="private_file"),
     path("org/rotations/", include("rotation.urls")),
+    path("org/", include(("courses.team_urls", "team"))),
     path("org/", include("organization.urls")),
     path("board/", include("competency.urls")),
     path("board/", include("targets.urls")),

@@ -63,6 +63,17 @@ def cadres_editable_by(user) -> QuerySet[Cadre]:
     return Cadre.objects.none()
 
 
+def cadres_followed_by(user) -> QuerySet[Cadre]:
+    """The cadres whose training a user follows up (the team view and a cadre's training record): every
+    cadre for administrators and the board, a manager's subtree, nobody for anyone else. Unlike
+    cadres_visible_to, a user's own record is not part of their team."""
+    if roles.is_administrator(user) or roles.is_board(user):
+        return Cadre.objects.all()
+    if roles.is_unit_manager(user):
+        return cadres_editable_by(user)
+    return Cadre.objects.none()
+
+
 def cadre_for_user(user) -> Cadre | None:
     if not user.is_authenticated:
         return None

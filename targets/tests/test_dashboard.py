@@ -208,3 +208,14 @@ def test_reports_page_query_count(world, board_client, django_assert_max_num_que
     with django_assert_max_num_queries(14):
         response = board_client.get("/board/reports/")
     assert len(response.context["page_obj"]) == 5
+
+
+def test_names_in_the_missing_list_open_the_cadres_training_record(world, board_client):
+    response = board_client.get("/board/missing/", {"on": ON.isoformat()})
+    rows = response.context["rows"]
+    assert rows
+    for m in rows:
+        assert f'href="/org/cadres/{m.cadre.pk}/record/"' in response.content.decode()
+    record = board_client.get(f"/org/cadres/{rows[0].cadre.pk}/record/")
+    assert record.status_code == 200
+    assert rows[0].cadre.full_name in record.content.decode()
