@@ -193,9 +193,8 @@ def enrollment_assign(
             new.append(Enrollment(cadre=cadre, course=course, source=EnrollmentSource.ASSIGNED, due_on=due_on,
                                   assigned_by=by))
     result.created = Enrollment.objects.bulk_create(new)
-    for enrollment in result.created:
-        audit_record(instance=enrollment, action="ktlearn.enrollment.create", user=by,
-                     after=snapshot(enrollment, ENROLLMENT_FIELDS))
+    # One insert of log entries for the whole assignment (a unit rule can reach hundreds of cadres).
+    audit_created(instances=result.created, action="ktlearn.enrollment.create", fields=ENROLLMENT_FIELDS, user=by)
     return result
 
 

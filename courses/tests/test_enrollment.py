@@ -94,6 +94,24 @@ def test_manager_assigns_a_course_to_their_unit_subtree_with_a_due_date(two_bodi
         ("assigned", TODAY, manager)}
 
 
+@pytest.mark.parametrize("n", [3, 60])
+def test_assigning_a_unit_costs_the_same_queries_for_3_or_60_cadres_and_audits_each(
+    two_bodies, n, django_assert_max_num_queries
+):
+    from wagtail.models import ModelLogEntry
+
+    body_a, _body_b, _commune_a = two_bodies
+    manager = make_manager(body_a)
+    CadreFactory.create_batch(n, unit=body_a)
+    course = builders.course()
+    with django_assert_max_num_queries(14):
+        result = services.enrollment_assign(by=manager, course=course, unit=body_a, today=TODAY)
+    assert len(result.created) == n
+    entries = ModelLogEntry.objects.filter(action="ktlearn.enrollment.create", user=manager)
+    assert entries.count() == n
+    assert {entry.data["cadre_id"] for entry in entries} == {e.cadre_id for e in result.created}
+
+
 def test_manager_assigns_by_position_within_their_subtree_only(two_bodies):
     body_a, body_b, commune_a = two_bodies
     manager = make_manager(body_a)
