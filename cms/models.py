@@ -16,8 +16,10 @@ from lms.private_files import PrivateFileField
 from lms.uploads import UploadKind, validate_upload
 from organization.selectors import cadre_for_user
 
+from .routing import CachedViewRestrictionsMixin
 
-class HomePage(Page):
+
+class HomePage(CachedViewRestrictionsMixin, Page):
     intro = models.CharField(_("intro"), max_length=255, blank=True)
     body = RichTextField(_("body"), blank=True)
 
@@ -36,7 +38,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(CachedViewRestrictionsMixin, Page):
     intro = models.CharField(_("intro"), max_length=255, blank=True)
     body = RichTextField(_("body"), blank=True)
 

@@ -30,7 +30,7 @@ def _learning_record(cadre, n_courses):
     services.lesson_complete(cadre=cadre, lesson=lessons[0])
 
 
-MY_LEARNING_QUERIES = 12
+MY_LEARNING_QUERIES = 6  # user, cadre, enrolments with their counts, completions, external, roles
 
 
 @pytest.mark.parametrize("n_courses", [2, 10])
@@ -77,7 +77,7 @@ def test_my_learning_for_a_login_without_cadre_record(client):
     assert "not linked to a cadre record" in response.content.decode()
 
 
-COURSE_PAGE_QUERIES = 20
+COURSE_PAGE_QUERIES = 7  # user, page, cadre, progress, completion, enrolment, roles
 
 
 @pytest.mark.parametrize("n_lessons", [2, 10])
