@@ -33,8 +33,11 @@ class HomePage(CachedViewRestrictionsMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
 
+        from .routing import rendered_richtext
+
         context = super().get_context(request, *args, **kwargs)
         context["cadre"] = cadre_for_user(request.user)
+        context["body_html"] = rendered_richtext(request, self)
         return context
 
 

@@ -16,6 +16,8 @@ connect the models their pages render, e.g. quizzes). With the cache down every 
 the database: slower, never wrong, never an error (lms.cache).
 """
 
+import contextlib
+import threading
 import uuid
 
 from django.conf import settings
@@ -36,6 +38,28 @@ RENDERED_SECONDS = 24 * 3600
 _SITE_FIELDS = ("id", "hostname", "port", "site_name", "root_page_id", "is_default_site")
 
 
+# --- One read of the shared keys per request -------------------------------------------------------------
+
+_local = threading.local()
+
+
+@contextlib.contextmanager
+def request_scope():
+    """Within a request: the routing table and the content version are read from the cache once
+    (one round trip for both), not at each use. A change made during the request drops them."""
+    values = cache.get_many([ROUTING_KEY, CONTENT_VERSION_KEY])
+    _local.memo = {key: value for key, value in values.items() if value is not None}
+    try:
+        yield
+    finally:
+        _local.memo = None
+
+
+def _memo() -> dict:
+    memo = getattr(_local, "memo", None)
+    return memo if memo is not None else {}
+
+
 # --- The routing table ---------------------------------------------------------------------------------
 
 
@@ -49,14 +73,17 @@ def _routing_table_build() -> dict:
 
 
 def routing_table() -> dict:
-    table = cache.get(ROUTING_KEY)
+    memo = _memo()
+    table = memo.get(ROUTING_KEY) or cache.get(ROUTING_KEY)
     if table is None:
         table = _routing_table_build()
         cache.set(ROUTING_KEY, table, ROUTING_SECONDS)
+    memo[ROUTING_KEY] = table
     return table
 
 
 def routing_changed(**kwargs):
+    _memo().pop(ROUTING_KEY, None)
     cache.delete(ROUTING_KEY)
     transaction.on_commit(lambda: cache.delete(ROUTING_KEY))
 
@@ -138,13 +165,41 @@ def _relations() -> dict:
     return _RELATIONS
 
 
+_CUSTOM_ROUTES = None
+
+
 def _wagtail_routes_itself() -> bool:
     """Pages that route their own sub-URLs (RoutablePageMixin…) or localized sites: Wagtail's way."""
-    return settings.WAGTAIL_I18N_ENABLED or any(model.route is not Page.route for model in get_page_models())
+    global _CUSTOM_ROUTES
+    if _CUSTOM_ROUTES is None:
+        _CUSTOM_ROUTES = any(model.route is not Page.route for model in get_page_models())
+    return settings.WAGTAIL_I18N_ENABLED or _CUSTOM_ROUTES
 
 
 def page_for_url_path(url_path: str):
-    """The specific page at `url_path`, in one query (None if there is none)."""
+    """The specific page at `url_path`, in one query (None if there is none): which page and type
+    the path leads to is cached under the content version (renewed by any page change or move), so
+    the page is read from its own table; without that, one query joining every page type's table."""
+    version = content_version()
+    if version is None:
+        return _page_joined(url_path)
+    found = cached_render(("route", url_path), lambda: _route_of(url_path), version=version)
+    if not found:
+        return None  # known to lead nowhere
+    from django.contrib.contenttypes.models import ContentType
+
+    page_id, content_type_id = found
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    page = model.objects.filter(pk=page_id, url_path=url_path).first() if model is not None else None
+    return page if page is not None else _page_joined(url_path)
+
+
+def _route_of(url_path: str):
+    row = Page.objects.filter(url_path=url_path).values_list("pk", "content_type_id").first()
+    return tuple(row) if row else ""
+
+
+def _page_joined(url_path: str):
     relations = _relations()
     page = Page.objects.select_related(*relations.values()).filter(url_path=url_path).first()
     if page is None:
@@ -176,11 +231,12 @@ def serve(request, path):
     ATOMIC_REQUESTS' behaviour."""
     from wagtail.views import serve as wagtail_serve
 
-    fast_route(request, path)
-    if request.method in ("GET", "HEAD"):
-        return wagtail_serve(request, path)
-    with transaction.atomic():
-        return wagtail_serve(request, path)
+    with request_scope():
+        fast_route(request, path)
+        if request.method in ("GET", "HEAD"):
+            return wagtail_serve(request, path)
+        with transaction.atomic():
+            return wagtail_serve(request, path)
 
 
 serve = transaction.non_atomic_requests(serve)
@@ -191,22 +247,26 @@ serve = transaction.non_atomic_requests(serve)
 
 def content_version() -> str | None:
     """The current content version, or None when the cache is unavailable (then nothing is cached)."""
-    version = cache.get(CONTENT_VERSION_KEY)
+    memo = _memo()
+    version = memo.get(CONTENT_VERSION_KEY) or cache.get(CONTENT_VERSION_KEY)
     if version is None:
         cache.add(CONTENT_VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(CONTENT_VERSION_KEY)
+    if version is not None:
+        memo[CONTENT_VERSION_KEY] = version
     return version
 
 
 def content_changed(**kwargs):
     """Every rendered page part cached so far is stale (now, and again after commit)."""
+    _memo().pop(CONTENT_VERSION_KEY, None)
     cache.set(CONTENT_VERSION_KEY, uuid.uuid4().hex, None)
     transaction.on_commit(lambda: cache.set(CONTENT_VERSION_KEY, uuid.uuid4().hex, None))
 
 
-def cached_render(key_parts: tuple, render, *, seconds: int = RENDERED_SECONDS):
+def cached_render(key_parts: tuple, render, *, seconds: int = RENDERED_SECONDS, version: str | None = None):
     """render() cached under the content version and the language; render() itself when no version."""
-    version = content_version()
+    version = version or content_version()
     if version is None:
         return render()
     key = ":".join(["ktlearn:rendered", version, translation.get_language() or "", *map(str, key_parts)])
@@ -232,6 +292,22 @@ def rendered_stream(request, page, field: str = "body"):
     site = getattr(request, "_wagtail_site", None)
     html = cached_render(("stream", page.pk, field, page.live_revision_id, getattr(site, "pk", "")), render)
     return mark_safe(html)  # noqa: S308 - Wagtail's own rendering of the page's blocks
+
+
+def rendered_richtext(request, page, field: str = "body"):
+    """The page's rich text field expanded to HTML (links to pages and documents resolved), cached
+    for the page's live revision like rendered_stream."""
+    from django.utils.safestring import mark_safe
+    from wagtail.templatetags.wagtailcore_tags import richtext
+
+    def render():
+        return str(richtext(getattr(page, field)))
+
+    if getattr(request, "is_preview", False) or not page.live or not page.live_revision_id:
+        return mark_safe(render())  # noqa: S308 - Wagtail's own expansion of the stored rich text
+    site = getattr(request, "_wagtail_site", None)
+    html = cached_render(("richtext", page.pk, field, page.live_revision_id, getattr(site, "pk", "")), render)
+    return mark_safe(html)  # noqa: S308 - Wagtail's own expansion of the stored rich text
 
 
 def _page_saved(sender, instance, raw=False, **kwargs):

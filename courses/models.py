@@ -239,7 +239,7 @@ class LessonPage(CachedViewRestrictionsMixin, Page):
                 # The cadre's enrolment and progress, read once for the page: the first opening is recorded.
                 state = selectors.lesson_state(cadre=cadre, lesson=self, course_id=structure.course.pk)
                 services.lesson_open(cadre=cadre, lesson=self, state=state)
-                request._ktlearn_lesson_state = (self.pk, state)
+                request._ktlearn_lesson_state = (self.pk, state, structure)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
@@ -248,9 +248,11 @@ class LessonPage(CachedViewRestrictionsMixin, Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        pk, state = getattr(request, "_ktlearn_lesson_state", (None, None))
-        context.update(selectors.lesson_page_context(lesson=self, user=request.user,
-                                                     state=state if pk == self.pk else None))
+        pk, state, structure = getattr(request, "_ktlearn_lesson_state", (None, None, None))
+        if pk != self.pk:
+            state = structure = None
+        context.update(selectors.lesson_page_context(lesson=self, user=request.user, state=state,
+                                                     structure=structure))
         # The body's HTML, cached for the live revision (never for a preview): cms.routing.
         context["lesson_body"] = rendered_stream(request, self)
         return context

@@ -115,12 +115,44 @@ class CourseProgress:
         return round(100 * self.required_done / self.required_total)
 
 
-def _light(model, row: dict, **extra):
-    """A page instance built from a values() row (no query): enough for its title, URL and outline."""
-    if model is not Page:
-        extra["page_ptr_id"] = row["id"]  # a specific page's pk
-    return model(id=row["id"], title=row["title"], slug=row["slug"], path=row["path"], depth=row["depth"],
-                 url_path=row["url_path"], live=row["live"], **extra)
+@dataclass(eq=False)
+class OutlinePage:
+    """A page of a course's outline, built from a values() row (no query, no model instance):
+    its title, URL and place in the tree; lessons also say whether they are required and how long."""
+
+    id: int
+    title: str
+    url: str
+    path: str
+    depth: int
+    required: bool = True
+    estimated_minutes: int = 0
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def _light(row: dict, urls: dict) -> OutlinePage:
+    return OutlinePage(id=row["id"], title=row["title"], url=urls.get(row["id"], ""), path=row["path"],
+                       depth=row["depth"], required=bool(row.get("required")),
+                       estimated_minutes=row.get("estimated_minutes") or 0)
+
+
+def _page_urls(rows: list[dict]) -> dict[int, str]:
+    """{page id: URL} as Wagtail's page.url gives it, from the url_paths and the cached site roots."""
+    from django.urls import reverse
+
+    from cms.routing import routing_table
+
+    roots = sorted((site["root_url_path"] for site in routing_table()["sites"] if site["root_url_path"]),
+                   key=len, reverse=True)
+    urls = {}
+    for row in rows:
+        root = next((r for r in roots if row["url_path"].startswith(r)), None)
+        if root is not None:
+            urls[row["id"]] = reverse("wagtail_serve", args=(row["url_path"][len(root):],))
+    return urls
 
 
 _PAGE_VALUES = ("id", "title", "slug", "path", "depth", "url_path", "live", "content_type_id")
@@ -146,8 +178,8 @@ class CourseStructure:
     """What every cadre sees the same in a course: its outline, its lessons in reading order, its
     parent and prerequisites (pages built without queries, enough for titles and URLs)."""
 
-    course: CoursePage | None
-    parent: Page | None
+    course: OutlinePage | None
+    parent: OutlinePage | None
     outline: list
     lessons: list
     prerequisites: list
@@ -160,8 +192,13 @@ def course_structure(*, course_path: str, course_depth: int) -> CourseStructure:
 
     from cms.routing import cached_render
 
-    data = cached_render(("course-structure", course_path),
-                         lambda: _course_structure_build(course_path, course_depth))
+    def build():
+        data = _course_structure_build(course_path, course_depth)
+        data["urls"] = _page_urls(data["rows"] + data["prerequisites"])
+        return data
+
+    data = cached_render(("course-structure", course_path), build)
+    urls = data["urls"]
     types = ContentType.objects.get_for_models(CoursePage, ModulePage, LessonPage)
     course_type, module_type, lesson_type = (types[CoursePage].pk, types[ModulePage].pk, types[LessonPage].pk)
     course = parent = None
@@ -169,19 +206,19 @@ def course_structure(*, course_path: str, course_depth: int) -> CourseStructure:
     lessons = []
     for row in data["rows"]:
         if row["path"] == course_path:
-            course = _light(CoursePage, row) if row["content_type_id"] == course_type else None
+            course = _light(row, urls) if row["content_type_id"] == course_type else None
         elif row["depth"] == course_depth - 1:
-            parent = _light(Page, row)
+            parent = _light(row, urls)
         elif row["depth"] == course_depth + 1 and row["content_type_id"] == module_type:
-            modules[row["path"]] = OutlineModule(_light(ModulePage, row))
+            modules[row["path"]] = OutlineModule(_light(row, urls))
         elif row["depth"] == course_depth + 2 and row["content_type_id"] == lesson_type:
-            lesson = _light(LessonPage, row, required=row["required"], estimated_minutes=row["estimated_minutes"])
+            lesson = _light(row, urls)
             lessons.append(lesson)
             outline = modules.get(lesson.path[:-STEPLEN])
             if outline is not None:
                 outline.lessons.append(lesson)
     return CourseStructure(course=course, parent=parent, outline=list(modules.values()), lessons=lessons,
-                           prerequisites=[_light(CoursePage, row) for row in data["prerequisites"]])
+                           prerequisites=[_light(row, urls) for row in data["prerequisites"]])
 
 
 def course_outline(*, course: CoursePage) -> list[OutlineModule]:
@@ -271,12 +308,13 @@ def lesson_state(*, cadre: Cadre, lesson: LessonPage, course_id: int) -> LessonS
     )
 
 
-def lesson_page_context(*, lesson: LessonPage, user, state: LessonState | None = None) -> dict:
+def lesson_page_context(*, lesson: LessonPage, user, state: LessonState | None = None,
+                        structure: CourseStructure | None = None) -> dict:
     """The lesson page: its course and module, previous and next lessons, the cadre's progress.
     The course's structure comes from the cache (two queries when it is not there); the cadre's
     state is given by the page when it has just read it (LessonPage.serve), else read (two queries)."""
-    structure = course_structure(course_path=lesson.path[: STEPLEN * (lesson.depth - 2)],
-                                 course_depth=lesson.depth - 2)
+    structure = structure or course_structure(course_path=lesson.path[: STEPLEN * (lesson.depth - 2)],
+                                              course_depth=lesson.depth - 2)
     course = structure.course
     context = {"course": course}
     if course is None:

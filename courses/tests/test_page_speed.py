@@ -174,3 +174,17 @@ def test_pages_answer_when_the_cache_refuses_connections(client, cadre_user, set
         assert client.get(url).status_code == 200
     client.logout()
     assert client.get("/").status_code == 200
+
+
+def test_saving_a_quiz_or_a_regulation_renews_the_cached_lesson_bodies():
+    from assessments.models import Quiz
+    from cms.models import Regulation
+    from cms.routing import content_version
+
+    first = content_version()
+    quiz = Quiz.objects.create(title="Kiểm tra nhanh", url="kiem-tra-nhanh", pass_mark=60)
+    second = content_version()
+    Regulation.objects.create(number="296-QĐ/TW", title="Quy định thi hành")
+    assert first != second != content_version()
+    quiz.delete()
+    assert content_version() not in (first, second)
