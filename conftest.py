@@ -7,6 +7,15 @@ def _media_root(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a rolled-back database leaves cached pages, sites and
+    sessions behind (cms.routing keys them by content, not by test)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def pytest_collection_modifyitems(config, items):
     """Give every transactional test (live server, real Celery worker, concurrency) a serialized rollback.
 

@@ -16,8 +16,10 @@ from lms.private_files import PrivateFileField
 from lms.uploads import UploadKind, validate_upload
 from organization.selectors import cadre_for_user
 
+from .routing import CachedViewRestrictionsMixin
 
-class HomePage(Page):
+
+class HomePage(CachedViewRestrictionsMixin, Page):
     intro = models.CharField(_("intro"), max_length=255, blank=True)
     body = RichTextField(_("body"), blank=True)
 
@@ -31,12 +33,15 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
 
+        from .routing import rendered_richtext
+
         context = super().get_context(request, *args, **kwargs)
         context["cadre"] = cadre_for_user(request.user)
+        context["body_html"] = rendered_richtext(request, self)
         return context
 
 
-class StandardPage(Page):
+class StandardPage(CachedViewRestrictionsMixin, Page):
     intro = models.CharField(_("intro"), max_length=255, blank=True)
     body = RichTextField(_("body"), blank=True)
 

@@ -21,6 +21,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.routing import CachedViewRestrictionsMixin
 from lms import private_files
 from lms.private_files import PrivateFileField
 from lms.uploads import validate_external_training
@@ -59,7 +60,7 @@ class ChoiceListField(models.JSONField):
             raise ValidationError(_("Unknown values: %(values)s") % {"values": ", ".join(map(str, unknown))})
 
 
-class CurriculumPage(Page):
+class CurriculumPage(CachedViewRestrictionsMixin, Page):
     """A training program, e.g. the province's program for grassroots inspection committees."""
 
     intro = models.CharField(_("intro"), max_length=255, blank=True)
@@ -80,7 +81,7 @@ class CurriculumPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(CachedViewRestrictionsMixin, Page):
     code = models.CharField(_("code"), max_length=32, unique=True, null=True, blank=False,
                             help_text=_("Short code shown on certificates, e.g. KT-01"))
     summary = models.TextField(_("summary"), blank=True)
@@ -183,7 +184,7 @@ class CourseCompetency(Orderable):
         return f"{self.competency} → {self.level}"
 
 
-class ModulePage(Page):
+class ModulePage(CachedViewRestrictionsMixin, Page):
     intro = models.TextField(_("intro"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -200,7 +201,7 @@ class ModulePage(Page):
         return redirect(self.get_parent().url + f"#module-{self.pk}")
 
 
-class LessonPage(Page):
+class LessonPage(CachedViewRestrictionsMixin, Page):
     summary = models.TextField(_("summary"), blank=True)
     body = StreamField(LessonBodyBlock(), verbose_name=_("content"), blank=True)
     required = models.BooleanField(_("required"), default=True,
@@ -232,14 +233,28 @@ class LessonPage(Page):
 
         cadre = selectors.cadre_of(request.user)
         if cadre is not None and request.method == "GET":
-            services.lesson_open(cadre=cadre, lesson=self)  # records the first opening, if enrolled
+            structure = selectors.course_structure(course_path=self.path[: Page.steplen * (self.depth - 2)],
+                                                   course_depth=self.depth - 2)
+            if structure.course is not None:
+                # The cadre's enrolment and progress, read once for the page: the first opening is recorded.
+                state = selectors.lesson_state(cadre=cadre, lesson=self, course_id=structure.course.pk)
+                services.lesson_open(cadre=cadre, lesson=self, state=state)
+                request._ktlearn_lesson_state = (self.pk, state, structure)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        from cms.routing import rendered_stream
+
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.lesson_page_context(lesson=self, user=request.user))
+        pk, state, structure = getattr(request, "_ktlearn_lesson_state", (None, None, None))
+        if pk != self.pk:
+            state = structure = None
+        context.update(selectors.lesson_page_context(lesson=self, user=request.user, state=state,
+                                                     structure=structure))
+        # The body's HTML, cached for the live revision (never for a preview): cms.routing.
+        context["lesson_body"] = rendered_stream(request, self)
         return context
 
 

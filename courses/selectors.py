@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Greatest, Substr
 from django.utils import timezone
 from wagtail.models import Page
@@ -115,45 +115,159 @@ class CourseProgress:
         return round(100 * self.required_done / self.required_total)
 
 
+@dataclass(eq=False)
+class OutlinePage:
+    """A page of a course's outline, built from a values() row (no query, no model instance):
+    its title, URL and place in the tree; lessons also say whether they are required and how long."""
+
+    id: int
+    title: str
+    url: str
+    path: str
+    depth: int
+    required: bool = True
+    estimated_minutes: int = 0
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def _light(row: dict, urls: dict) -> OutlinePage:
+    return OutlinePage(id=row["id"], title=row["title"], url=urls.get(row["id"], ""), path=row["path"],
+                       depth=row["depth"], required=bool(row.get("required")),
+                       estimated_minutes=row.get("estimated_minutes") or 0)
+
+
+def _page_urls(rows: list[dict]) -> dict[int, str]:
+    """{page id: URL} as Wagtail's page.url gives it, from the url_paths and the cached site roots."""
+    from django.urls import reverse
+
+    from cms.routing import routing_table
+
+    roots = sorted((site["root_url_path"] for site in routing_table()["sites"] if site["root_url_path"]),
+                   key=len, reverse=True)
+    urls = {}
+    for row in rows:
+        root = next((r for r in roots if row["url_path"].startswith(r)), None)
+        if root is not None:
+            urls[row["id"]] = reverse("wagtail_serve", args=(row["url_path"][len(root):],))
+    return urls
+
+
+_PAGE_VALUES = ("id", "title", "slug", "path", "depth", "url_path", "live", "content_type_id")
+
+
+def _course_structure_build(course_path: str, course_depth: int) -> dict:
+    """The course's parent, the course, its live modules and lessons, and its prerequisites: two queries."""
+    parent_path = course_path[:-STEPLEN]
+    below = Q(path__startswith=course_path, depth__in=(course_depth + 1, course_depth + 2), live=True)
+    rows = list(
+        Page.objects.filter(Q(path__in=[parent_path, course_path]) | below)
+        .order_by("path")
+        .values(*_PAGE_VALUES, required=F("lessonpage__required"),
+                estimated_minutes=F("lessonpage__estimated_minutes"))
+    )
+    prerequisites = list(CoursePage.objects.filter(required_by__path=course_path).order_by("path")
+                         .values(*_PAGE_VALUES))
+    return {"rows": rows, "prerequisites": prerequisites}
+
+
+@dataclass
+class CourseStructure:
+    """What every cadre sees the same in a course: its outline, its lessons in reading order, its
+    parent and prerequisites (pages built without queries, enough for titles and URLs)."""
+
+    course: OutlinePage | None
+    parent: OutlinePage | None
+    outline: list
+    lessons: list
+    prerequisites: list
+
+
+def course_structure(*, course_path: str, course_depth: int) -> CourseStructure:
+    """The course's structure from the cache (cms.routing: renewed by every publication, move or
+    deletion of a page), else from two queries."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from cms.routing import cached_render
+
+    def build():
+        data = _course_structure_build(course_path, course_depth)
+        data["urls"] = _page_urls(data["rows"] + data["prerequisites"])
+        return data
+
+    data = cached_render(("course-structure", course_path), build)
+    urls = data["urls"]
+    types = ContentType.objects.get_for_models(CoursePage, ModulePage, LessonPage)
+    course_type, module_type, lesson_type = (types[CoursePage].pk, types[ModulePage].pk, types[LessonPage].pk)
+    course = parent = None
+    modules: dict[str, OutlineModule] = {}
+    lessons = []
+    for row in data["rows"]:
+        if row["path"] == course_path:
+            course = _light(row, urls) if row["content_type_id"] == course_type else None
+        elif row["depth"] == course_depth - 1:
+            parent = _light(row, urls)
+        elif row["depth"] == course_depth + 1 and row["content_type_id"] == module_type:
+            modules[row["path"]] = OutlineModule(_light(row, urls))
+        elif row["depth"] == course_depth + 2 and row["content_type_id"] == lesson_type:
+            lesson = _light(row, urls)
+            lessons.append(lesson)
+            outline = modules.get(lesson.path[:-STEPLEN])
+            if outline is not None:
+                outline.lessons.append(lesson)
+    return CourseStructure(course=course, parent=parent, outline=list(modules.values()), lessons=lessons,
+                           prerequisites=[_light(row, urls) for row in data["prerequisites"]])
+
+
 def course_outline(*, course: CoursePage) -> list[OutlineModule]:
-    """Modules with their live lessons, in order (two queries)."""
-    modules = {m.path: OutlineModule(m) for m in ModulePage.objects.live().child_of(course).order_by("path")}
-    for lesson in course_lessons(course):
-        outline = modules.get(lesson.path[: STEPLEN * (lesson.depth - 1)])
-        if outline is not None:
-            outline.lessons.append(lesson)
-    return list(modules.values())
+    """Modules with their live lessons, in order."""
+    return course_structure(course_path=course.path, course_depth=course.depth).outline
 
 
-def progress_by_lesson(*, cadre: Cadre | None, course: CoursePage) -> dict[int, LessonProgress]:
+def _missing_among(prerequisites: list, *, cadre: Cadre, on: datetime.date) -> list:
+    if not prerequisites:
+        return []
+    done = set(
+        Completion.objects.filter(valid_completion_q(on), cadre=cadre, course__in=[p.pk for p in prerequisites])
+        .values_list("course_id", flat=True)
+    )
+    return [prerequisite for prerequisite in prerequisites if prerequisite.pk not in done]
+
+
+def progress_by_lesson(*, cadre: Cadre | None, course: CoursePage) -> dict[int, dict]:
+    """{lesson id: {"completed_at", "seconds_spent"}} of the cadre's progress in the course (one query)."""
     if cadre is None:
         return {}
-    return {p.lesson_id: p for p in LessonProgress.objects.filter(cadre=cadre, course=course)}
+    return {row["lesson_id"]: row for row in LessonProgress.objects.filter(cadre=cadre, course=course)
+            .values("lesson_id", "completed_at", "seconds_spent")}
 
 
 def course_page_context(*, course: CoursePage, user, today: datetime.date | None = None) -> dict:
     """Everything the course page shows: outline, and for a cadre their enrollment, progress,
-    missing prerequisites, next lesson and certificate. A fixed number of queries."""
+    missing prerequisites, next lesson and certificate. At most four queries beside the cadre's,
+    none for the outline when it is cached."""
     today = today or _today()
-    outline = course_outline(course=course)
-    lessons = [lesson for module in outline for lesson in module.lessons]
-    context = {"outline": outline, "lesson_count": len(lessons),
-               "total_minutes": sum(lesson.estimated_minutes for lesson in lessons)}
+    structure = course_structure(course_path=course.path, course_depth=course.depth)
+    outline_lessons = [lesson for module in structure.outline for lesson in module.lessons]
+    context = {"outline": structure.outline, "parent_page": structure.parent, "lesson_count": len(outline_lessons),
+               "total_minutes": sum(lesson.estimated_minutes for lesson in outline_lessons)}
     cadre = cadre_of(user)
     context["cadre"] = cadre
     if cadre is None:
         return context
     progress = progress_by_lesson(cadre=cadre, course=course)
     summary = CourseProgress()
-    for lesson in lessons:
+    for lesson in outline_lessons:
         row = progress.get(lesson.pk)
         lesson.my_progress = row
-        lesson.done = bool(row and row.completed_at)
+        lesson.done = bool(row and row["completed_at"])
         if lesson.required:
             summary.required_total += 1
             summary.required_done += lesson.done
         summary.lessons_done += lesson.done
-        summary.seconds_spent += row.seconds_spent if row else 0
+        summary.seconds_spent += row["seconds_spent"] if row else 0
     completion = (
         Completion.objects.filter(cadre=cadre, course=course).select_related("certificate")
         .order_by("-completed_on", "-id").first()
@@ -161,8 +275,8 @@ def course_page_context(*, course: CoursePage, user, today: datetime.date | None
     context.update(
         enrollment=active_enrollment(cadre=cadre, course=course),
         progress=summary,
-        next_lesson=next_lesson(lessons),
-        missing_prerequisites=prerequisites_missing(cadre=cadre, course=course, on=today),
+        next_lesson=next_lesson(outline_lessons),
+        missing_prerequisites=_missing_among(structure.prerequisites, cadre=cadre, on=today),
         completion=completion,
         completion_valid=bool(completion and completion.is_valid_on(today)),
         today=today,
@@ -178,15 +292,37 @@ def next_lesson(lessons: list[LessonPage]) -> LessonPage | None:
     return lessons[0] if lessons else None
 
 
-def lesson_page_context(*, lesson: LessonPage, user) -> dict:
-    """The lesson page: its course and module, previous and next lessons, the cadre's progress."""
-    course = course_of_lesson(lesson)
+@dataclass
+class LessonState:
+    """The cadre's enrolment in the lesson's course and their progress in the lesson (None if none)."""
+
+    enrollment: Enrollment | None
+    progress: LessonProgress | None
+
+
+def lesson_state(*, cadre: Cadre, lesson: LessonPage, course_id: int) -> LessonState:
+    """Two queries."""
+    return LessonState(
+        enrollment=Enrollment.objects.filter(cadre=cadre, course_id=course_id, status=EnrollmentStatus.ACTIVE).first(),
+        progress=LessonProgress.objects.filter(cadre=cadre, lesson=lesson).first(),
+    )
+
+
+def lesson_page_context(*, lesson: LessonPage, user, state: LessonState | None = None,
+                        structure: CourseStructure | None = None) -> dict:
+    """The lesson page: its course and module, previous and next lessons, the cadre's progress.
+    The course's structure comes from the cache (two queries when it is not there); the cadre's
+    state is given by the page when it has just read it (LessonPage.serve), else read (two queries)."""
+    structure = structure or course_structure(course_path=lesson.path[: STEPLEN * (lesson.depth - 2)],
+                                              course_depth=lesson.depth - 2)
+    course = structure.course
     context = {"course": course}
     if course is None:
         return context
-    lessons = list(course_lessons(course))
+    lessons = structure.lessons
     position = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
-    context["module"] = Page.objects.filter(path=lesson.path[: STEPLEN * (lesson.depth - 1)]).first()
+    module_path = lesson.path[:-STEPLEN]
+    context["module"] = next((m.module for m in structure.outline if m.module.path == module_path), None)
     if position is not None:
         context["previous_lesson"] = lessons[position - 1] if position > 0 else None
         context["next_lesson"] = lessons[position + 1] if position + 1 < len(lessons) else None
@@ -195,9 +331,10 @@ def lesson_page_context(*, lesson: LessonPage, user) -> dict:
     cadre = cadre_of(user)
     context["cadre"] = cadre
     if cadre is not None:
-        context["enrollment"] = active_enrollment(cadre=cadre, course=course)
-        context["progress"] = LessonProgress.objects.filter(cadre=cadre, lesson=lesson).first()
-        context["missing_prerequisites"] = prerequisites_missing(cadre=cadre, course=course)
+        state = state or lesson_state(cadre=cadre, lesson=lesson, course_id=course.pk)
+        context["enrollment"] = state.enrollment
+        context["progress"] = state.progress
+        context["missing_prerequisites"] = _missing_among(structure.prerequisites, cadre=cadre, on=_today())
     return context
 
 
@@ -233,6 +370,12 @@ def _required_done_counts(cadre: Cadre, course_ids: list[int]) -> dict[int, int]
     return {row["course_id"]: row["n"] for row in rows}
 
 
+def _count_of(queryset) -> Subquery:
+    """COUNT(*) of a correlated queryset, as a subquery (0 when it is empty)."""
+    return Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+                    output_field=IntegerField())
+
+
 def training_hours(*, cadre: Cadre, start: datetime.date, end: datetime.date) -> Decimal:
     """Hours of completions (online and class) and external training finished between the dates."""
     completed = Completion.objects.filter(cadre=cadre, completed_on__range=(start, end)).aggregate(
@@ -252,16 +395,18 @@ def learning_overview(*, cadre: Cadre, today: datetime.date | None = None) -> di
     - ``certificates``; ``hours_this_year`` (completions and external training); ``external``.
     """
     today = today or _today()
+    # One query: each enrolment with its course and the counts of its live required lessons, all and done.
+    required_lessons = LessonPage.objects.filter(live=True, required=True, path__startswith=OuterRef("course__path"))
+    done_lessons = LessonProgress.objects.filter(cadre=cadre, course_id=OuterRef("course_id"),
+                                                 completed_at__isnull=False, lesson__required=True, lesson__live=True)
     enrollments = list(
         Enrollment.objects.filter(cadre=cadre, status=EnrollmentStatus.ACTIVE).select_related("course")
+        .annotate(required_total=_count_of(required_lessons), required_done=_count_of(done_lessons))
         .order_by(F("due_on").asc(nulls_last=True), "created_at")
     )
-    courses = [e.course for e in enrollments]
-    totals = _required_lesson_counts([c.path for c in courses])
-    done = _required_done_counts(cadre, [c.pk for c in courses])
     for enrollment in enrollments:
-        enrollment.progress = CourseProgress(required_total=totals.get(enrollment.course.path, 0),
-                                             required_done=done.get(enrollment.course_id, 0))
+        enrollment.progress = CourseProgress(required_total=enrollment.required_total,
+                                             required_done=enrollment.required_done)
         enrollment.overdue = enrollment.is_overdue(today)
         enrollment.days_left = (enrollment.due_on - today).days if enrollment.due_on else None
     completions = list(

@@ -345,19 +345,29 @@ def _require_can_study(*, cadre: Cadre, course: CoursePage) -> Enrollment:
     return enrollment
 
 
-@transaction.atomic
-def lesson_open(*, cadre: Cadre, lesson: LessonPage, course: CoursePage | None = None) -> LessonProgress | None:
+def lesson_open(*, cadre: Cadre, lesson: LessonPage, course: CoursePage | None = None,
+                state: "selectors.LessonState | None" = None) -> LessonProgress | None:
     """Record that the cadre opened the lesson (the first time only). Nothing is recorded for a
-    cadre not enrolled in the course; returns their progress row or None."""
-    course = course or selectors.course_of_lesson(lesson)
-    if course is None or selectors.active_enrollment(cadre=cadre, course=course) is None:
+    cadre not enrolled in the course; returns their progress row or None. With the `state` the page
+    has just read (selectors.lesson_state), no query at all unless the opening is recorded (the
+    state then holds the new progress row)."""
+    if state is None:
+        course = course or selectors.course_of_lesson(lesson)
+        if course is None:
+            return None
+        state = selectors.lesson_state(cadre=cadre, lesson=lesson, course_id=course.pk)
+    if state.enrollment is None:
         return None
-    progress, created = LessonProgress.objects.get_or_create(
-        cadre=cadre, lesson=lesson, defaults={"course": course, "started_at": timezone.now()}
-    )
-    if created:
-        audit_record(instance=progress, action="ktlearn.progress.create", user=_actor(cadre),
-                     after=snapshot(progress, PROGRESS_FIELDS))
+    if state.progress is not None:
+        return state.progress
+    with transaction.atomic():
+        progress, created = LessonProgress.objects.get_or_create(
+            cadre=cadre, lesson=lesson, defaults={"course_id": state.enrollment.course_id, "started_at": timezone.now()}
+        )
+        if created:
+            audit_record(instance=progress, action="ktlearn.progress.create", user=_actor(cadre),
+                         after=snapshot(progress, PROGRESS_FIELDS))
+    state.progress = progress
     return progress
 
 

@@ -1,9 +1,11 @@
 """Receivers: a new position brings its required courses; a passed quiz may complete a course."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from assessments.models import Quiz
 from assessments.signals import quiz_passed
+from cms.routing import content_changed
 from lms import outbox
 from organization.models import Cadre, PositionAssignment
 
@@ -41,3 +43,11 @@ def grant_editorial_on_new_curriculum(sender, instance, created, raw=False, **kw
     from .editorial import curriculum_grant_editorial
 
     curriculum_grant_editorial(instance)
+
+
+@receiver(post_save, sender=Quiz, dispatch_uid="courses_quiz_changed_content")
+@receiver(post_delete, sender=Quiz, dispatch_uid="courses_quiz_deleted_content")
+def quiz_changed_renews_rendered_lessons(sender, instance, raw=False, **kwargs):
+    """A lesson's cached body shows its quizzes' titles and rules (cms.routing caches rendered content)."""
+    if not raw:
+        content_changed()

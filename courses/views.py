@@ -5,6 +5,7 @@ selector, and render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from cms.routing import request_scope, site_for_request
 from lms import private_files
 from organization import roles
 from organization.selectors import cadres_editable_by, cadres_visible_to, units_editable_by
@@ -32,15 +34,18 @@ def _validation_message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+@transaction.non_atomic_requests  # reads only: no transaction around it
 @login_required
 def my_learning(request):
-    cadre = selectors.cadre_of(request.user)
-    if cadre is None:
-        return render(request, "courses/my_learning.html", {"cadre": None,
-                                                             "catalogue": selectors.course_catalogue()})
-    context = selectors.learning_overview(cadre=cadre)
-    context["cadre"] = cadre
-    return render(request, "courses/my_learning.html", context)
+    with request_scope():
+        site_for_request(request)  # the page links find the site in the cache, not with a query
+        cadre = selectors.cadre_of(request.user)
+        if cadre is None:
+            return render(request, "courses/my_learning.html", {"cadre": None,
+                                                                 "catalogue": selectors.course_catalogue()})
+        context = selectors.learning_overview(cadre=cadre)
+        context["cadre"] = cadre
+        return render(request, "courses/my_learning.html", context)
 
 
 @require_GET

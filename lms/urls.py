@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.urls import serve_pattern
 
+from cms import routing
 from courses import views as courses_views
 from organization import account_views, oidc
 
@@ -53,5 +55,6 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's page serving comes last: it catches every other path.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's page serving comes last: it catches every other path. Pages are found in one query
+# (cms.routing.serve, ahead of Wagtail's own pattern, which stays for reverse("wagtail_serve")).
+urlpatterns += [re_path(serve_pattern, routing.serve, name="ktlearn_serve"), path("", include(wagtail_urls))]

@@ -45,3 +45,21 @@ def test_home_page_migration_reverses_to_wagtails_welcome_page_and_forward_again
     assert HomePage.objects.get().title == HOME_TITLE
     assert Site.objects.get(is_default_site=True).root_page.specific_class is HomePage
     assert Page.find_problems() == ([], [], [], [], [])
+
+
+def test_home_page_shows_its_published_body_only(client):
+    """The body's HTML is cached for the live revision: a draft never shows, a publication at once."""
+    home = HomePage.objects.get()
+    home.body = "<p>Lời chào thứ nhất</p>"
+    home.save_revision().publish()
+    assert "Lời chào thứ nhất" in client.get("/").content.decode()
+
+    home = HomePage.objects.get()
+    home.body = "<p>Bản nháp lời chào</p>"
+    draft = home.save_revision()
+    body = client.get("/").content.decode()
+    assert "Lời chào thứ nhất" in body and "Bản nháp lời chào" not in body
+
+    draft.publish()
+    body = client.get("/").content.decode()
+    assert "Bản nháp lời chào" in body and "Lời chào thứ nhất" not in body

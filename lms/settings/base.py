@@ -273,6 +273,9 @@ KTLEARN_UPLOAD_MAX_IMAGE_PIXELS = env.int("KTLEARN_UPLOAD_MAX_IMAGE_PIXELS", def
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read from the cache (written through to the database, kept in the cache 5 minutes at
+# most: lms/sessions.py): no session query per request; with the cache down they come from the database.
+SESSION_ENGINE = "lms.sessions"
 
 # Celery: eager (in-process) when no broker is configured, so `make run` needs nothing else.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
