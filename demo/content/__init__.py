@@ -7,7 +7,11 @@
   with its modules and lessons. A lesson's ``body`` is a list of blocks, each one of
   ``{"heading": text}``, ``{"paragraph": html}``,
   ``{"cite": regulation number, "article", "quote", "note"}`` or
-  ``{"callout": "note" | "tip" | "warning" | "example", "title", "text": html}``.
+  ``{"callout": "note" | "tip" | "warning" | "example", "title", "text": html}``,
+  ``{"image": {"kind": "flow" | "tree", "title", "alt", "caption", ...}}`` (a diagram drawn at load
+  time by ``demo.content.media``) or ``{"document": title}`` (the course's PDF handout, made at load
+  time from the course file). ``competencies`` maps codes of the demo competency framework to the
+  level the course builds (linked by the ``demo.steps.course_competencies`` step).
 - ``question_banks.json``: the banks (key, name, description, keywords used to find a competency) and
   their questions: ``kind`` is ``mc``, ``mc_multi`` (``options`` and the 1-based ``right`` ones),
   ``tf`` (``correct``) or ``essay``.
