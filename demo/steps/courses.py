@@ -33,7 +33,7 @@ from wagtail.models import Page
 from wagtail.rich_text import RichText
 
 from cms.api import official_documents
-from cms.models import HomePage, Regulation
+from cms.models import HomePage, ModelDocument, PracticePage, Regulation
 from courses import services
 from courses.models import (
     Attendance,
@@ -147,6 +147,14 @@ def _body(items, regulations, *, course=None, handout=None) -> list:
                                      "alt_text": spec["alt"], "caption": spec.get("caption", "")}))
         elif "document" in item:
             blocks.append(("document", {"document": handout(), "title": item["document"]}))
+        elif "practice" in item:  # links to the libraries the cms step built
+            links = item["practice"]
+            blocks.append(("practice", {
+                "title": links.get("title", ""),
+                "practices": list(PracticePage.objects.filter(slug__in=links.get("practices", [])).order_by("title")),
+                "documents": list(ModelDocument.objects.filter(title__in=links.get("documents", []))
+                                  .order_by("category", "title")),
+            }))
         elif "heading" in item:
             blocks.append(("heading", {"text": item["heading"], "size": "h2"}))
         elif "paragraph" in item:

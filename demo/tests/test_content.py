@@ -79,7 +79,8 @@ def test_every_reference_in_the_files_points_at_something_defined_before_it():
         seen.add(course["code"])
         for lesson in _lessons(course):
             for block in lesson["body"]:
-                assert len(block.keys() & {"heading", "paragraph", "cite", "callout", "image", "document"}) == 1, block
+                assert len(block.keys() & {"heading", "paragraph", "cite", "callout", "image", "document",
+                                                  "practice"}) == 1, block
                 assert block.get("cite", next(iter(numbers))) in numbers, block
     assert all(row["replaced_by"] in numbers for row in content.regulations() if row["replaced_by"])
     assert {question["bank"] for question in content.question_banks()["questions"]} == banks
