@@ -291,7 +291,7 @@ class ModelDocument(index.Indexed, models.Model):
     no personal data, so the file lives in Wagtail's public documents library."""
 
     title = models.CharField(_("title"), max_length=255)
-    category = models.CharField(_("category"), max_length=16, choices=ModelDocumentCategory.choices)
+    category = models.CharField(_("document type"), max_length=16, choices=ModelDocumentCategory.choices)
     description = models.TextField(_("description"), blank=True, help_text=_("When to use it, what to fill in"))
     document = models.ForeignKey("wagtaildocs.Document", verbose_name=_("file"), on_delete=models.PROTECT,
                                  related_name="+")

@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('category', models.CharField(choices=[('plan', 'Plan'), ('decision', 'Decision'), ('outline', 'Reporting outline'), ('minutes', 'Minutes'), ('report', 'Report'), ('notice', 'Notice or conclusion'), ('submission', 'Submission (tờ trình)'), ('form', 'Form or register')], max_length=16, verbose_name='category')),
+                ('category', models.CharField(choices=[('plan', 'Plan'), ('decision', 'Decision'), ('outline', 'Reporting outline'), ('minutes', 'Minutes'), ('report', 'Report'), ('notice', 'Notice or conclusion'), ('submission', 'Submission (tờ trình)'), ('form', 'Form or register')], max_length=16, verbose_name='document type')),
                 ('description', models.TextField(blank=True, help_text='When to use it, what to fill in', verbose_name='description')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wagtaildocs.document', verbose_name='file')),

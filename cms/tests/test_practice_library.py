@@ -219,3 +219,19 @@ def test_trainers_manage_model_documents_in_the_admin_and_cadres_cannot(client):
     assert not cadre.has_perm("cms.add_modeldocument")
     client.force_login(trainer)
     assert client.get(reverse("wagtailsnippets_cms_modeldocument:list")).status_code == 200
+
+
+def test_a_lesson_block_links_to_write_ups_and_model_documents(library, units):
+    from courses.blocks import LessonBodyBlock
+
+    practice = _practice(library, units["a"], "Sổ theo dõi giám sát chung")
+    draft = _practice(library, units["a"], "Bản nháp chưa duyệt", live=False)
+    template = _model_document("Mẫu sổ theo dõi giám sát thường xuyên", "form")
+    block = LessonBodyBlock().child_blocks["practice"]
+    value = block.to_python({"title": "", "practices": [practice.pk, draft.pk], "documents": [template.pk]})
+
+    html = block.render(value)
+
+    assert "Good practice and model documents" in html
+    assert f'href="{practice.url}"' in html and "Bản nháp chưa duyệt" not in html  # only live write-ups
+    assert f'href="{template.document.url}"' in html and "(DOCX)" in html
