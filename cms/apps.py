@@ -10,3 +10,4 @@ class CmsConfig(AppConfig):
         from . import routing
 
         routing.connect_receivers()
+        from . import signals  # noqa: F401

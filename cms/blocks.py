@@ -163,3 +163,44 @@ class RegulationCitationBlock(blocks.StructBlock):
             "note": "Mọi tổ chức đảng và đảng viên đều là đối tượng kiểm tra, giám sát.",
         }
         preview_description = _("Quotes an article of a regulation; flagged when the regulation is replaced")
+
+
+class PracticeBodyBlock(blocks.StreamBlock):
+    """The content of a good-practice write-up: the shared content blocks."""
+
+    heading = HeadingBlock()
+    paragraph = SafeRichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES)
+    image = ImageBlock()
+    document = DocumentBlock()
+    citation = RegulationCitationBlock()
+    callout = CalloutBlock()
+
+
+class ModelDocumentChooserBlock(SnippetChooserBlock):
+    """Chooses a model document; loads its file with it, so a list of them costs one query."""
+
+    def __init__(self, **kwargs):
+        super().__init__("cms.ModelDocument", **kwargs)
+
+    def bulk_to_python(self, values):
+        ids = [value for value in values if value is not None]
+        found = self.model_class.objects.select_related("document").in_bulk(ids)
+        return [found.get(value) for value in values]
+
+
+class PracticeLinksBlock(blocks.StructBlock):
+    """Links from a lesson to good-practice write-ups and model documents of the two libraries."""
+
+    title = blocks.CharBlock(label=_("Title"), required=False, max_length=200,
+                             help_text=_("Empty = “Good practice and model documents”"))
+    practices = blocks.ListBlock(blocks.PageChooserBlock(page_type="cms.PracticePage", label=_("Write-up")),
+                                 label=_("Good-practice write-ups"), default=[])
+    documents = blocks.ListBlock(ModelDocumentChooserBlock(label=_("Model document")),
+                                 label=_("Model documents"), default=[])
+
+    class Meta:
+        icon = "link"
+        label = _("Good practice and model documents")
+        template = "cms/blocks/practice_links.html"
+        preview_value = {"title": "Kinh nghiệm hay và mẫu văn bản"}
+        preview_description = _("Links to write-ups of the good-practice library and to model documents")

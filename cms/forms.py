@@ -36,3 +36,4 @@ class DocumentForm(BaseDocumentForm):
                     % {"name": upload.name, "ext": extension.upper()}
                 )
         return upload
+

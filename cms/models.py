@@ -5,9 +5,12 @@ import posixpath
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -16,6 +19,8 @@ from lms.private_files import PrivateFileField
 from lms.uploads import UploadKind, validate_upload
 from organization.selectors import cadre_for_user
 
+from .blocks import PracticeBodyBlock
+from .page_forms import PracticePageForm
 from .routing import CachedViewRestrictionsMixin
 
 
@@ -211,3 +216,133 @@ def _seal_readable(user, settings_row) -> bool:
 
 
 private_files.register("cms.officialdocumentsettings", _seal_readable)
+
+
+# --- Shared practice and model documents (Chương trình hành động III.1.2(3), III.3(4), III.4.3(4)) --------------
+
+
+PRACTICE_PAGE_SIZE = 10
+MODEL_DOCUMENT_PAGE_SIZE = 20
+
+
+class PracticeTag(TaggedItemBase):
+    content_object = ParentalKey("cms.PracticePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class PracticeLibraryPage(CachedViewRestrictionsMixin, Page):
+    """The library of good-practice write-ups: lists its live write-ups, newest first, filtered by
+    topic (tag), unit and a search, paginated."""
+
+    intro = models.TextField(_("intro"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.PracticePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("good-practice library")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import practice_library
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(practice_library(library=self, params=request.GET))
+        return context
+
+
+class PracticePage(CachedViewRestrictionsMixin, Page):
+    """A unit's write-up of a way of working that others can reuse, approved through the workflow
+    before it is published."""
+
+    unit = models.ForeignKey("organization.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="practice_pages", help_text=_("The unit whose practice this is"))
+    summary = models.TextField(_("summary"), max_length=600,
+                               help_text=_("Two or three sentences shown in the library's list"))
+    body = StreamField(PracticeBodyBlock(), verbose_name=_("content"))
+    tags = ClusterTaggableManager(through=PracticeTag, blank=True, verbose_name=_("topics"),
+                                  help_text=_("Topics such as giám sát thường xuyên, tài chính đảng"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("unit"),
+        FieldPanel("summary"),
+        FieldPanel("tags"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["cms.PracticeLibraryPage"]
+    subpage_types = []
+    base_form_class = PracticePageForm
+
+    class Meta:
+        verbose_name = _("good-practice write-up")
+        verbose_name_plural = _("good-practice write-ups")
+
+
+class ModelDocumentCategory(models.TextChoices):
+    PLAN = "plan", _("Plan")
+    DECISION = "decision", _("Decision")
+    OUTLINE = "outline", _("Reporting outline")
+    MINUTES = "minutes", _("Minutes")
+    REPORT = "report", _("Report")
+    NOTICE = "notice", _("Notice or conclusion")
+    SUBMISSION = "submission", _("Submission (tờ trình)")
+    FORM = "form", _("Form or register")
+
+
+class ModelDocument(index.Indexed, models.Model):
+    """A model document or template (mẫu văn bản) that units download and fill in. Templates carry
+    no personal data, so the file lives in Wagtail's public documents library."""
+
+    title = models.CharField(_("title"), max_length=255)
+    category = models.CharField(_("document type"), max_length=16, choices=ModelDocumentCategory.choices)
+    description = models.TextField(_("description"), blank=True, help_text=_("When to use it, what to fill in"))
+    document = models.ForeignKey("wagtaildocs.Document", verbose_name=_("file"), on_delete=models.PROTECT,
+                                 related_name="+")
+    regulation = models.ForeignKey(Regulation, verbose_name=_("legal basis"), on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="model_documents")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("category"),
+        FieldPanel("description"),
+        FieldPanel("document"),
+        FieldPanel("regulation"),
+    ]
+    search_fields = [
+        index.SearchField("title"),
+        index.SearchField("description"),
+        index.AutocompleteField("title"),
+        index.FilterField("category"),
+    ]
+
+    class Meta:
+        ordering = ["category", "title"]
+        verbose_name = _("model document")
+        verbose_name_plural = _("model documents")
+
+    def __str__(self):
+        return self.title
+
+
+class ModelDocumentLibraryPage(CachedViewRestrictionsMixin, Page):
+    """The library of model documents and templates: every ModelDocument, filtered by category and
+    a search, paginated, each with its download link."""
+
+    intro = models.TextField(_("intro"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("model documents library")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import model_document_library
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(model_document_library(params=request.GET))
+        return context

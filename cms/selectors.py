@@ -63,3 +63,74 @@ def affected_by_change(regulation: Regulation) -> tuple[list[Regulation], int]:
     if not concerned:
         return [], 0
     return concerned, pages_citing(regulation_ids=[r.pk for r in concerned]).count()
+
+
+# --- The good-practice and model-document libraries ------------------------------------------------------------
+
+
+def _page_number(params) -> str:
+    return params.get("page") or "1"
+
+
+def _query(filters: dict) -> str:
+    """The filters as a query string for the pagination links (empty ones left out)."""
+    from urllib.parse import urlencode
+
+    return urlencode({key: value for key, value in filters.items() if value})
+
+
+def practice_library(*, library, params) -> dict:
+    """The library page's list: live write-ups under it, newest first, filtered by `tag` (slug),
+    `unit` (id) and `q` (title, summary or unit name); 10 a page; the topics and units in use for
+    the filters. A fixed number of queries whatever the page size."""
+    from django.core.paginator import Paginator
+    from django.db.models import Count, Q
+    from taggit.models import Tag
+
+    from organization.models import Unit
+
+    from .models import PRACTICE_PAGE_SIZE, PracticePage
+
+    pages = PracticePage.objects.live().descendant_of(library).select_related("unit")
+    tag = (params.get("tag") or "").strip()
+    unit = (params.get("unit") or "").strip()
+    query = (params.get("q") or "").strip()
+    if tag:
+        pages = pages.filter(tagged_items__tag__slug=tag)
+    if unit.isdigit():
+        pages = pages.filter(unit_id=int(unit))
+    if query:
+        pages = pages.filter(Q(title__icontains=query) | Q(summary__icontains=query) | Q(unit__name__icontains=query))
+    pages = pages.order_by("-first_published_at", "-pk").distinct()
+    page_obj = Paginator(pages.prefetch_related("tags"), PRACTICE_PAGE_SIZE).get_page(_page_number(params))
+    live = PracticePage.objects.live().descendant_of(library)
+    topics = (Tag.objects.filter(cms_practicetag_items__content_object__in=live)
+              .annotate(n=Count("cms_practicetag_items", distinct=True)).order_by("name"))
+    units = Unit.objects.filter(pk__in=live.values("unit_id")).order_by("name")
+    filters = {"tag": tag, "unit": unit, "q": query}
+    return {"practices": page_obj, "page_obj": page_obj, "topics": topics, "units": units, "filters": filters,
+            "query": _query(filters)}
+
+
+def model_document_library(*, params) -> dict:
+    """The model documents, filtered by `category` and `q` (title or description), 20 a page,
+    each with its file. A fixed number of queries."""
+    from django.core.paginator import Paginator
+    from django.db.models import Q
+
+    from .models import MODEL_DOCUMENT_PAGE_SIZE, ModelDocument, ModelDocumentCategory
+
+    items = ModelDocument.objects.select_related("document", "regulation")
+    category = (params.get("category") or "").strip()
+    query = (params.get("q") or "").strip()
+    if category in ModelDocumentCategory.values:
+        items = items.filter(category=category)
+    else:
+        category = ""
+    if query:
+        items = items.filter(Q(title__icontains=query) | Q(description__icontains=query))
+    page_obj = Paginator(items.order_by("category", "title", "pk"), MODEL_DOCUMENT_PAGE_SIZE).get_page(
+        _page_number(params))
+    filters = {"category": category, "q": query}
+    return {"model_documents": page_obj, "page_obj": page_obj, "categories": ModelDocumentCategory.choices,
+            "filters": filters, "query": _query(filters)}

@@ -15,6 +15,7 @@ from cms.blocks import (
     DocumentBlock,
     HeadingBlock,
     ImageBlock,
+    PracticeLinksBlock,
     RegulationCitationBlock,
     SafeRichTextBlock,
 )
@@ -66,3 +67,4 @@ class LessonBodyBlock(blocks.StreamBlock):
     citation = RegulationCitationBlock()
     callout = CalloutBlock()
     quiz = QuizBlock()
+    practice = PracticeLinksBlock()

@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from ..models import Regulation
+from ..models import ModelDocument, Regulation
 from ..selectors import affected_by_change
 
 
@@ -29,6 +29,27 @@ class RegulationViewSet(SnippetViewSet):
     filterset_class = RegulationFilterSet
     search_fields = ["number", "title"]
     ordering = ["-issued_on", "number"]
+
+
+class ModelDocumentFilterSet(WagtailFilterSet):
+    class Meta:
+        model = ModelDocument
+        fields = ["category"]
+
+
+class ModelDocumentViewSet(SnippetViewSet):
+    """The model documents and templates library (mẫu văn bản): a file from the documents library,
+    a category and what it is for; listed on the site by the model documents library page."""
+
+    model = ModelDocument
+    icon = "doc-empty-inverse"
+    menu_label = _("Model documents")
+    menu_order = 260
+    add_to_admin_menu = True
+    list_display = ["title", "category", "regulation", "updated_at"]
+    filterset_class = ModelDocumentFilterSet
+    search_fields = ["title", "description"]
+    ordering = ["category", "title"]
 
 
 def warn_about_citations(request, regulation):

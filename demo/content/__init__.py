@@ -7,7 +7,19 @@
   with its modules and lessons. A lesson's ``body`` is a list of blocks, each one of
   ``{"heading": text}``, ``{"paragraph": html}``,
   ``{"cite": regulation number, "article", "quote", "note"}`` or
-  ``{"callout": "note" | "tip" | "warning" | "example", "title", "text": html}``.
+  ``{"callout": "note" | "tip" | "warning" | "example", "title", "text": html}``,
+  ``{"image": {"kind": "flow" | "tree", "title", "alt", "caption", ...}}`` (a diagram drawn at load
+  time by ``demo.content.media``), ``{"document": title}`` (the course's PDF handout, made at load
+  time from the course file) or ``{"practice": {"practices": [slug], "documents": [title]}}``
+  (links to the good-practice write-ups and model documents of ``practice.json``).
+  ``competencies`` maps codes of the demo competency framework to the level the course builds
+  (linked by the ``demo.steps.course_competencies`` step).
+- ``practice.json``: the good-practice library page, its write-ups (``unit`` is a key of
+  ``demo.steps.cms.PRACTICE_UNITS``, ``status`` ``published`` or ``submitted``, ``body`` in the
+  lessons' block format), the model documents library page and its model documents (``header``,
+  ``heading`` and ``lines`` of the Word file made at load time; ``**…**`` lines are bold).
+- ``action_program.txt``: the source document, the province's action program implementing
+  Conclusion 34-KL/TW (its quotes in the lessons are checked against it by the tests).
 - ``question_banks.json``: the banks (key, name, description, keywords used to find a competency) and
   their questions: ``kind`` is ``mc``, ``mc_multi`` (``options`` and the 1-based ``right`` ones),
   ``tf`` (``correct``) or ``essay``.
@@ -45,6 +57,10 @@ def curriculum() -> dict:
 
 def courses() -> tuple[dict, ...]:
     return tuple(_read(f"courses/{path.name}") for path in sorted((CONTENT_DIR / "courses").glob("*.json")))
+
+
+def practice() -> dict:
+    return _read("practice.json")
 
 
 def question_banks() -> dict:

@@ -5,13 +5,26 @@ prints them. Passwords are fixed so a newcomer can log in; they are long enough 
 project's password validators. Never used outside the demo (load_demo refuses production).
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
-from wagtail.models import Site
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.models import Page, Site
 
-from cms.models import OfficialDocumentSettings
+from cms.models import (
+    HomePage,
+    ModelDocument,
+    ModelDocumentLibraryPage,
+    OfficialDocumentSettings,
+    PracticeLibraryPage,
+    PracticePage,
+)
+from demo import content
+from demo.content import media
 from demo.steps import organization as organization_demo
 from organization import roles
 from organization.models import Cadre, Unit, UserProfile
@@ -83,6 +96,7 @@ def load(*, stdout, rng, today) -> None:
             Cadre.objects.filter(code=organization_demo.LEARNER_CADRE_CODE, user__isnull=True).update(user=user)
     stdout.write(f"Demo logins: {created} created, {len(DEMO_LOGINS) - created} already there.\n")
     _official_documents_signers()
+    _libraries(stdout=stdout, today=today)
 
 
 # The demo's (fictitious) signers: the model's defaults are the demo province's header and leave
@@ -100,3 +114,77 @@ def _official_documents_signers() -> None:
         setattr(row, name, DEMO_SIGNERS[name])
     if changed:
         row.save(update_fields=changed)
+
+
+# --- The good-practice and model-document libraries (demo/content/practice.json) -----------------------------
+
+# Which unit each write-up is by: a manager's body, or the first grassroots unit under it.
+PRACTICE_UNITS = {
+    "manager": (organization_demo.MANAGER_UNIT_CODE, False),
+    "manager-grassroots": (organization_demo.MANAGER_UNIT_CODE, True),
+    "manager2": (organization_demo.MANAGER2_UNIT_CODE, False),
+    "manager2-grassroots": (organization_demo.MANAGER2_UNIT_CODE, True),
+}
+PRACTICE_AUTHORS = {"manager": "manager", "manager-grassroots": "manager", "manager2": "manager2",
+                    "manager2-grassroots": "manager2"}
+
+
+def _unit(key: str) -> Unit:
+    code, below = PRACTICE_UNITS[key]
+    unit = Unit.objects.get(code=code)
+    return (unit.get_children().order_by("path").first() or unit) if below else unit
+
+
+def _libraries(*, stdout, today) -> None:
+    """The two library pages under the home page, the write-ups (published as the approvers would,
+    one left waiting in the approval workflow) and the model documents (Word files made now).
+    Idempotent: pages are looked up by slug, model documents by title."""
+    from demo.steps.courses import _body, _regulations  # the courses step's block builder and library
+
+    home = HomePage.objects.first()
+    if home is None:
+        return
+    data = content.practice()
+    regulations = _regulations()
+    users = {u.username: u for u in get_user_model().objects.filter(username__in={"admin", "manager", "manager2"})}
+    library = PracticeLibraryPage.objects.filter(slug=data["practice_library"]["slug"]).first()
+    if library is None:
+        library = PracticeLibraryPage(**data["practice_library"])
+        Page.objects.get(pk=home.pk).add_child(instance=library)
+        library.save_revision(user=users.get("admin"), log_action=False).publish(log_action=False)
+    documents_page = ModelDocumentLibraryPage.objects.filter(slug=data["model_document_library"]["slug"]).first()
+    if documents_page is None:
+        documents_page = ModelDocumentLibraryPage(**data["model_document_library"])
+        Page.objects.get(pk=home.pk).add_child(instance=documents_page)
+        documents_page.save_revision(user=users.get("admin"), log_action=False).publish(log_action=False)
+    existing = set(PracticePage.objects.values_list("slug", flat=True))
+    written = 0
+    for item in data["practices"]:
+        if item["slug"] in existing:
+            continue
+        author = users.get(PRACTICE_AUTHORS[item["unit"]])
+        page = PracticePage(title=item["title"], slug=item["slug"], unit=_unit(item["unit"]), summary=item["summary"],
+                            body=_body(item["body"], regulations), owner=author, live=False)
+        page.tags.add(*item["tags"])
+        Page.objects.get(pk=library.pk).add_child(instance=page)
+        revision = page.save_revision(user=author, log_action=False)
+        if item["status"] == "published":  # approved in the workflow: published as the approver would
+            revision.publish(log_action=False)
+            day = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=item["days_ago"]), dt.time(9)))
+            PracticePage.objects.filter(pk=page.pk).update(first_published_at=day, last_published_at=day)
+        else:  # submitted by its author, waiting for the approvers
+            library.get_workflow().start(page, author)
+        written += 1
+    titles = set(ModelDocument.objects.values_list("title", flat=True))
+    made = 0
+    for item in data["model_documents"]:
+        if item["title"] in titles:
+            continue
+        document = get_document_model()(title=item["title"])
+        document.file.save(f"{item['file']}.docx", ContentFile(media.template_docx(item)), save=False)
+        document._set_document_file_metadata()
+        document.save()
+        ModelDocument.objects.create(title=item["title"], category=item["category"], description=item["description"],
+                                     document=document, regulation=regulations.get(item["regulation"]))
+        made += 1
+    stdout.write(f"Libraries: {written} good-practice write-ups, {made} model documents.\n")

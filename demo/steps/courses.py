@@ -13,19 +13,27 @@ written only when no demo course has an enrollment yet.
 """
 
 import datetime as dt
+import functools
+import io
 import secrets
 from decimal import Decimal
 
+from anyascii import anyascii
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat, ExtractYear, LPad
 from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 
 from cms.api import official_documents
-from cms.models import HomePage, Regulation
+from cms.models import HomePage, ModelDocument, PracticePage, Regulation
 from courses import services
 from courses.models import (
     Attendance,
@@ -46,6 +54,7 @@ from courses.models import (
     TrainingClass,
 )
 from demo import content
+from demo.content import media
 from demo.steps import organization as organization_demo
 from organization.models import Cadre, CadreStatus, Position, Unit
 
@@ -110,10 +119,43 @@ def _publish(parent: Page, page: Page, owner) -> Page:
     return page
 
 
-def _body(items, regulations) -> list:
+def _image(spec: dict, code: str):
+    """The diagram of a lesson's image block, drawn now and stored as a Wagtail image."""
+    name = f"{code.lower()}-{slugify(anyascii(spec['title']))[:60]}.png"
+    image = get_image_model()(title=spec["title"], file=ImageFile(io.BytesIO(media.diagram_png(spec)), name=name))
+    image._set_image_file_metadata()
+    image.save()
+    return image
+
+
+def _handout(data: dict, regulations):
+    """The course's handout (PDF), made from its file, stored as a Wagtail document."""
+    document = get_document_model()(title=f"Tài liệu tham khảo khóa {data['code']}: {data['title']}")
+    document.file.save(f"{data['code'].lower()}-tai-lieu-tham-khao.pdf",
+                       ContentFile(media.handout_pdf(data, regulations)), save=False)
+    document._set_document_file_metadata()
+    document.save()
+    return document
+
+
+def _body(items, regulations, *, course=None, handout=None) -> list:
     blocks = []
     for item in items:
-        if "heading" in item:
+        if "image" in item:
+            spec = item["image"]
+            blocks.append(("image", {"image": _image(spec, course["code"] if course else "demo"),
+                                     "alt_text": spec["alt"], "caption": spec.get("caption", "")}))
+        elif "document" in item:
+            blocks.append(("document", {"document": handout(), "title": item["document"]}))
+        elif "practice" in item:  # links to the libraries the cms step built
+            links = item["practice"]
+            blocks.append(("practice", {
+                "title": links.get("title", ""),
+                "practices": list(PracticePage.objects.filter(slug__in=links.get("practices", [])).order_by("title")),
+                "documents": list(ModelDocument.objects.filter(title__in=links.get("documents", []))
+                                  .order_by("category", "title")),
+            }))
+        elif "heading" in item:
             blocks.append(("heading", {"text": item["heading"], "size": "h2"}))
         elif "paragraph" in item:
             blocks.append(("paragraph", RichText(item["paragraph"])))
@@ -148,12 +190,14 @@ def _curriculum(regulations, *, owner) -> dict[str, CoursePage]:
         course.prerequisites = [courses[code] for code in data["prerequisites"]]
         course = _publish(curriculum, course, owner)
         courses[data["code"]] = course
+        handout = functools.cache(lambda data=data: _handout(data, regulations))
         for module_data in data["modules"]:
             module = _publish(course, ModulePage(title=module_data["title"], intro=module_data["intro"]), owner)
             for lesson in module_data["lessons"]:
                 _publish(module, LessonPage(
                     title=lesson["title"], summary=lesson["summary"], estimated_minutes=lesson["minutes"],
-                    required=lesson["required"], body=_body(lesson["body"], regulations)), owner)
+                    required=lesson["required"],
+                    body=_body(lesson["body"], regulations, course=data, handout=handout)), owner)
     return courses
 
 

@@ -41,6 +41,8 @@ STEPS = (
     # Before assessments: the quiz banks are linked to the framework's competencies, and passed
     # sittings become competency evidence, only when the framework exists.
     "demo.steps.competency",
+    # After the framework: the demo courses' competencies, so a cadre's gap recommends a course.
+    "demo.steps.course_competencies",
     "demo.steps.assessments",
     "demo.steps.course_quizzes",
     "demo.steps.rotation",
