@@ -2,6 +2,7 @@
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from wagtail.signals import workflow_approved
 
 from assessments.signals import quiz_passed
 from lms import outbox
@@ -41,3 +42,11 @@ def grant_editorial_on_new_curriculum(sender, instance, created, raw=False, **kw
     from .editorial import curriculum_grant_editorial
 
     curriculum_grant_editorial(instance)
+
+
+@receiver(workflow_approved, dispatch_uid="courses_publish_course_descendants")
+def publish_course_descendants_on_approval(sender, instance, user=None, **kwargs):
+    """One approval for a whole course: its waiting modules and lessons go live with it."""
+    from .editorial import course_workflow_approved
+
+    course_workflow_approved(instance, user=user)
