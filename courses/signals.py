@@ -2,7 +2,7 @@
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from wagtail.signals import workflow_approved
+from wagtail.signals import page_published, page_unpublished, workflow_approved
 
 from assessments.signals import quiz_passed
 from lms import outbox
@@ -50,3 +50,15 @@ def publish_course_descendants_on_approval(sender, instance, user=None, **kwargs
     from .editorial import course_workflow_approved
 
     course_workflow_approved(instance, user=user)
+
+
+@receiver(page_published, dispatch_uid="courses_quiz_attachments_on_publish")
+@receiver(page_unpublished, dispatch_uid="courses_quiz_attachments_on_unpublish")
+def refresh_quiz_attachments(sender, instance, **kwargs):
+    """Cadres see a quiz once a published course holds it: recount when a curriculum page changes state."""
+    from .models import CoursePage, CurriculumPage, LessonPage, ModulePage
+
+    if isinstance(instance, (CurriculumPage, CoursePage, ModulePage, LessonPage)):
+        from .services import quiz_attachments_refresh
+
+        quiz_attachments_refresh()
