@@ -142,3 +142,29 @@ def test_the_course_editor_lists_what_the_approval_publishes(client, trainer, dr
     assert "approving the course publishes them together" in page
     for item in (module, *lessons):
         assert item.title in page
+
+
+# --- a quiz shows to cadres once a published course holds it ----------------------------------------
+
+
+def test_a_quiz_in_a_lesson_shows_to_cadres_once_the_course_is_approved(client, trainer, approver, draft_course,
+                                                                      cadre_user):
+    from assessments.models import Quiz
+    from assessments.tests import builders as quiz_builders
+
+    course, _module, lessons = draft_course
+    quiz, _questions = quiz_builders.quiz_with_mc(2, draft=False, open_to_all=False, owner=trainer)
+    lesson = LessonPage.objects.get(pk=lessons[1].pk)
+    lesson.body = [("quiz", {"quiz": quiz, "intro": "", "final_test": True})]
+    lesson.save_revision(user=trainer)
+    client.force_login(cadre_user.user)
+    assert client.get(quiz.get_absolute_url()).status_code == 404  # in a course nobody approved yet
+
+    _submit(client, trainer, course)
+    _task_for(approver)[0].approve(user=approver)
+    assert Quiz.objects.get(pk=quiz.pk).attached
+    assert client.get(quiz.get_absolute_url()).status_code == 200
+    assert quiz.title in client.get(reverse("assessments:quiz_list")).content.decode()
+
+    CoursePage.objects.get(pk=course.pk).unpublish()
+    assert client.get(quiz.get_absolute_url()).status_code == 404  # its course withdrawn
