@@ -168,3 +168,14 @@ def test_a_quiz_in_a_lesson_shows_to_cadres_once_the_course_is_approved(client, 
 
     CoursePage.objects.get(pk=course.pk).unpublish()
     assert client.get(quiz.get_absolute_url()).status_code == 404  # its course withdrawn
+
+
+def test_recounting_quiz_attachments_takes_four_queries_whatever_the_number_of_lessons(
+        django_assert_max_num_queries, draft_course, trainer):
+    from courses.services import quiz_attachments_refresh
+
+    course, module, _lessons = draft_course
+    for i in range(10):
+        _draft(module, LessonPage(title=f"Bài thêm {i}", live=True), trainer)
+    with django_assert_max_num_queries(4):
+        quiz_attachments_refresh()
