@@ -49,7 +49,7 @@ user.groups.add(groups[roles.CADRE])
 cadre = Cadre.objects.create(code="SMOKE000001", full_name="Nguyễn Văn Thử", unit=root, position=position, user=user)
 PositionAssignment.objects.create(cadre=cadre, unit=root, position=position, start_date=datetime.date(2020, 1, 1))
 
-quiz = Quiz.objects.create(title="Kiểm tra nhanh (smoke)", url="smoke-quiz", pass_mark=50)
+quiz = Quiz.objects.create(title="Kiểm tra nhanh (smoke)", url="smoke-quiz", pass_mark=50, open_to_all=True)
 question = MCQuestion.objects.create(content="Ủy ban Kiểm tra do cấp ủy nào bầu?")
 right = Answer.objects.create(question=question, content="Cấp ủy cùng cấp", correct=True)
 Answer.objects.create(question=question, content="Đại hội đảng viên", correct=False)

@@ -11,14 +11,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.models import Orderable
 
 from lms import private_files, uploads
 from lms.private_files import PrivateFileField
+from lms.slugs import ascii_slug
 from organization.models import Cadre
 
 
@@ -81,7 +86,8 @@ RESERVED_QUIZ_URLS = {"mine", "marking", "sitting"}
 class Quiz(ClusterableModel):
     title = models.CharField(_("title"), max_length=200)
     url = models.SlugField(
-        _("URL"), max_length=120, unique=True, help_text=_("The quiz's address: /quiz/<url>/ (letters, digits, -)")
+        _("URL"), max_length=120, unique=True, blank=True,
+        help_text=_("The quiz's address: /quiz/<url>/ (letters, digits, -). Empty = made from the title"),
     )
     description = models.TextField(_("description"), blank=True)
     category = models.ForeignKey(
@@ -109,6 +115,13 @@ class Quiz(ClusterableModel):
     success_text = models.TextField(_("success text"), blank=True)
     fail_text = models.TextField(_("fail text"), blank=True)
     draft = models.BooleanField(_("draft"), default=False, help_text=_("Only trainers can see a draft quiz"))
+    # Cadres see a published quiz only when it is placed in a live lesson of a live course (`attached`,
+    # kept by the courses app) or opened to everyone.
+    open_to_all = models.BooleanField(
+        _("open to all cadres"), default=False,
+        help_text=_("List the quiz for every cadre even when no published course contains it"),
+    )
+    attached = models.BooleanField(_("in a published course"), default=False, editable=False)
 
     time_limit_minutes = models.PositiveSmallIntegerField(
         _("time limit (minutes)"), null=True, blank=True, validators=[MinValueValidator(1)],
@@ -149,7 +162,24 @@ class Quiz(ClusterableModel):
     def __str__(self):
         return self.title
 
+    def _fill_url(self):
+        """An empty URL is made from the title, ASCII ("Kỷ luật Đảng" → "ky-luat-dang"), unique."""
+        if self.url or not self.title:
+            return
+        base = ascii_slug(self.title, max_length=110) or "bai-kiem-tra"
+        taken = set(Quiz.objects.exclude(pk=self.pk).filter(url__startswith=base).values_list("url", flat=True))
+        taken |= RESERVED_QUIZ_URLS
+        url, n = base, 2
+        while url in taken:
+            url, n = f"{base}-{n}", n + 1
+        self.url = url
+
+    def save(self, *args, **kwargs):
+        self._fill_url()
+        super().save(*args, **kwargs)
+
     def clean(self):
+        self._fill_url()
         if self.url in RESERVED_QUIZ_URLS:
             raise ValidationError({"url": _("This address is reserved; choose another.")})
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
@@ -159,6 +189,11 @@ class Quiz(ClusterableModel):
 
     def get_absolute_url(self):
         return reverse("assessments:quiz_detail", kwargs={"slug": self.url})
+
+    @property
+    def listed_for_cadres(self) -> bool:
+        """Published, and placed in a published course or opened to every cadre."""
+        return not self.draft and (self.attached or self.open_to_all)
 
     @property
     def attempt_limit(self) -> int | None:
@@ -295,6 +330,102 @@ class EssayQuestion(Question):
         super().save(*args, **kwargs)
 
 
+class InlineCorrect(models.TextChoices):
+    OPTION_1 = "1", _("Option 1")
+    OPTION_2 = "2", _("Option 2")
+    OPTION_3 = "3", _("Option 3")
+    OPTION_4 = "4", _("Option 4")
+    TRUE = "true", _("True")
+    FALSE = "false", _("False")
+
+
+class InlineQuestion(Orderable):
+    """A question written inside the quiz editor (InlinePanel) rather than in a bank. Saving it keeps a
+    real bank question in step (`question`: a multiple choice or true/false question of the quiz's
+    category, linked to the quiz), so sittings, marking and statistics treat both kinds alike. Answers
+    are updated in place, never replaced, so sittings that chose them keep pointing at them."""
+
+    quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="inline_questions")
+    kind = models.CharField(_("type"), max_length=8, default=QuestionKind.MC,
+                            choices=[(QuestionKind.MC, _("Multiple choice")), (QuestionKind.TF, _("True / false"))])
+    content = models.TextField(_("question"), max_length=2000)
+    option_1 = models.CharField(_("option 1"), max_length=1000, blank=True)
+    option_2 = models.CharField(_("option 2"), max_length=1000, blank=True)
+    option_3 = models.CharField(_("option 3"), max_length=1000, blank=True)
+    option_4 = models.CharField(_("option 4"), max_length=1000, blank=True)
+    correct = models.CharField(_("right answer"), max_length=5, choices=InlineCorrect.choices, default="1",
+                               help_text=_("Multiple choice: the right option; true / false: whether the "
+                                           "statement is true"))
+    explanation = models.TextField(_("explanation"), max_length=2000, blank=True)
+    question = models.OneToOneField(Question, on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+                                    related_name="inline_source")
+
+    panels = [
+        FieldPanel("kind"),
+        FieldPanel("content"),
+        FieldRowPanel([FieldPanel("option_1"), FieldPanel("option_2")]),
+        FieldRowPanel([FieldPanel("option_3"), FieldPanel("option_4")]),
+        FieldPanel("correct"),
+        FieldPanel("explanation"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("question written in the quiz")
+        verbose_name_plural = _("questions written in the quiz")
+
+    def __str__(self):
+        return self.content[:80]
+
+    def options(self) -> list[str]:
+        return [o.strip() for o in (self.option_1, self.option_2, self.option_3, self.option_4) if o.strip()]
+
+    def clean(self):
+        if self.kind == QuestionKind.MC:
+            if len(self.options()) < 2:
+                raise ValidationError({"option_2": _("Give at least two options.")})
+            if self.correct not in ("1", "2", "3", "4") or not getattr(self, f"option_{self.correct}").strip():
+                raise ValidationError({"correct": _("Choose the option that is right (an option you filled in).")})
+        elif self.correct not in ("true", "false"):
+            raise ValidationError({"correct": _("A true / false question is right when “True” or “False”.")})
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._sync_question()
+
+    def _sync_question(self):
+        question = self.question
+        if question is not None and question.kind != self.kind:
+            question.quiz.remove(self.quiz)  # the old question keeps its sittings, out of the quiz
+            question = None
+        common = {"content": self.content, "explanation": self.explanation, "category": self.quiz.category}
+        if self.kind == QuestionKind.MC:
+            mc = MCQuestion.objects.get(pk=question.pk) if question else MCQuestion()
+            for field, value in common.items():
+                setattr(mc, field, value)
+            mc.save()
+            texts = self.options()
+            right = [o.strip() for o in (self.option_1, self.option_2, self.option_3, self.option_4)][
+                int(self.correct) - 1] if self.correct.isdigit() else ""
+            answers = list(Answer.objects.filter(question=mc).order_by("sort_order", "id"))
+            for i, text in enumerate(texts):
+                answer = answers[i] if i < len(answers) else Answer(question=mc)
+                answer.content, answer.correct, answer.sort_order = text, text == right, i
+                answer.save()
+            Answer.objects.filter(pk__in=[a.pk for a in answers[len(texts):]]).delete()
+            question = mc
+        else:
+            tf = TFQuestion.objects.get(pk=question.pk) if question else TFQuestion()
+            for field, value in common.items():
+                setattr(tf, field, value)
+            tf.correct = self.correct == "true"
+            tf.save()
+            question = tf
+        question.quiz.add(self.quiz)
+        if self.question_id != question.pk:
+            InlineQuestion.objects.filter(pk=self.pk).update(question=question)
+            self.question_id = question.pk
+
+
 class SittingEnd(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     TIME_UP = "time_up", _("Time limit reached")
@@ -409,6 +540,13 @@ def _question_figure_readable(user, question) -> bool:
     if any(user.has_perm(f"assessments.change_{model}") for model in ("mcquestion", "tfquestion", "essayquestion")):
         return True
     return Sitting.objects.filter(user=user, quiz__questions=question).exists()
+
+
+@receiver(post_delete, sender=InlineQuestion, dispatch_uid="assessments_inline_question_removed")
+def _inline_question_removed(sender, instance, **kwargs):
+    """A question removed from the quiz editor leaves the quiz; the bank question stays for its sittings."""
+    if instance.question_id:
+        Quiz.questions.through.objects.filter(quiz_id=instance.quiz_id, question_id=instance.question_id).delete()
 
 
 for _label in ("assessments.question", "assessments.mcquestion", "assessments.tfquestion", "assessments.essayquestion"):

@@ -33,11 +33,19 @@ def passed_quiz_ids(*, user, quiz_ids) -> set[int]:
     )
 
 
+def quizzes_listed_for_cadres() -> QuerySet[Quiz]:
+    """Published quizzes placed in a published course, or opened to every cadre."""
+    return Quiz.objects.filter(draft=False).filter(Q(attached=True) | Q(open_to_all=True))
+
+
+def quiz_is_listed(quiz: Quiz) -> bool:
+    return quiz.listed_for_cadres
+
+
 def quizzes_open_to(user) -> QuerySet[Quiz]:
-    """Published quizzes, plus drafts the user edits."""
-    published = Quiz.objects.filter(draft=False)
-    editable = quizzes_editable_by(user).filter(draft=True)
-    return (published | editable).distinct()
+    """The quizzes listed for cadres, plus every quiz the user edits (a trainer previews drafts and
+    quizzes not yet in a course)."""
+    return (quizzes_listed_for_cadres() | quizzes_editable_by(user)).distinct()
 
 
 @dataclass

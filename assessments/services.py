@@ -140,8 +140,10 @@ def sitting_start(*, by, quiz: Quiz, now: datetime.datetime | None = None,
     """
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
-    if quiz.draft and not can_edit_quiz(by, quiz):
-        raise QuizUnavailable(_("This quiz is not published yet."))
+    if not quiz.listed_for_cadres and not can_edit_quiz(by, quiz):
+        if quiz.draft:
+            raise QuizUnavailable(_("This quiz is not published yet."))
+        raise QuizUnavailable(_("This quiz is not in a published course yet."))
 
     for _attempt in range(2):
         current = Sitting.objects.filter(user=by, quiz=quiz, complete=False).first()
@@ -514,3 +516,12 @@ def sittings_close_expired(*, now: datetime.datetime | None = None) -> int:
         sitting = Sitting.objects.select_related("quiz").get(pk=sitting_id)
         sitting_submit(sitting_id=sitting_id, now=now, ended_by=_ended_by_for_expiry(sitting))
     return len(ids)
+
+
+def quizzes_set_attached(quiz_ids) -> int:
+    """Mark exactly these quizzes as placed in a published course (called by the courses app whenever
+    its pages are published or unpublished). Returns how many quizzes changed."""
+    quiz_ids = set(quiz_ids)
+    changed = Quiz.objects.filter(pk__in=quiz_ids, attached=False).update(attached=True)
+    changed += Quiz.objects.exclude(pk__in=quiz_ids).filter(attached=True).update(attached=False)
+    return changed

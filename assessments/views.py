@@ -31,7 +31,7 @@ def _wants_json(request) -> bool:
 
 def _open_quiz(request, slug) -> Quiz:
     quiz = get_object_or_404(Quiz, url=slug)
-    if quiz.draft and not can_edit_quiz(request.user, quiz):
+    if not selectors.quiz_is_listed(quiz) and not can_edit_quiz(request.user, quiz):
         raise Http404(_("No such quiz."))
     return quiz
 

@@ -101,7 +101,7 @@ def build_data(args):
     quiz = Quiz.objects.filter(url=quiz_url).first()
     if quiz is None:
         quiz = Quiz.objects.create(title=f"Bench quiz ({args.questions} câu)", url=quiz_url, pass_mark=60,
-                                   time_limit_minutes=60, random_order=True)
+                                   time_limit_minutes=60, random_order=True, open_to_all=True)
         category, _ = Category.objects.get_or_create(category="Bench")
         for i in range(args.questions):
             if i % 4 == 3:

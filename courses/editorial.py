@@ -15,7 +15,7 @@ curriculum. Both are idempotent; the second runs automatically whenever a curric
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import models, transaction
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -81,3 +81,63 @@ def curriculum_grant_editorial(curriculum: Page) -> None:
             permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=f"{action}_page")
             GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
     WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": setup.workflow})
+
+
+# --- One approval for a whole course ------------------------------------------------------------------
+#
+# A trainer submits the course once; the approver approves it once. The modules and lessons under it
+# that are not live, or have unpublished changes, are published with it: each at its latest revision
+# saved before the course was submitted (what the approver could review). A lesson edited after the
+# course was approved, like any page, is a draft until it is approved in turn (on its own, or with the
+# course submitted again). Rejection publishes nothing.
+
+
+def pages_pending_under(course: Page, *, until=None) -> list[tuple]:
+    """(page, revision) for each page under the course that publishing the course would publish: not
+    live or with unpublished changes, at its latest revision saved no later than `until` (all if None);
+    in tree order, so a module comes before its lessons."""
+    from wagtail.models import Revision
+
+    pages = list(
+        Page.objects.descendant_of(course)
+        .filter(models.Q(live=False) | models.Q(has_unpublished_changes=True))
+        .filter(expired=False)
+        .order_by("path")
+    )
+    if not pages:
+        return []
+    revisions = Revision.page_revisions.filter(object_id__in=[str(p.pk) for p in pages])
+    if until is not None:
+        revisions = revisions.filter(created_at__lte=until)
+    latest: dict[str, Revision] = {}
+    for revision in revisions.order_by("created_at", "pk"):
+        latest[revision.object_id] = revision
+    pending = []
+    for page in pages:
+        revision = latest.get(str(page.pk))
+        if revision is not None and (not page.live or revision.pk != page.live_revision_id):
+            pending.append((page, revision))
+    return pending
+
+
+def course_workflow_approved(workflow_state, user=None) -> list[Page]:
+    """Publish, with the approved course, the pages under it that were waiting (see pages_pending_under).
+    Their own workflows, if any were in progress, are closed as approved with the course."""
+    from wagtail.models import WorkflowState
+
+    from .models import CoursePage
+
+    course = workflow_state.content_object
+    if not isinstance(course, Page) or not isinstance(course.specific, CoursePage):
+        return []
+    submitted = workflow_state.current_task_state.revision if workflow_state.current_task_state_id else None
+    until = submitted.created_at if submitted is not None else None
+    published = []
+    with transaction.atomic():
+        for page, revision in pages_pending_under(course, until=until):
+            for state in WorkflowState.objects.active().filter(base_content_type=page.get_base_content_type(),
+                                                                object_id=str(page.pk)):
+                state.cancel(user=user)
+            revision.publish(user=user, skip_permission_checks=True)
+            published.append(page)
+    return published

@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from assessments.selectors import passed_quiz_ids
 from cms.api import official_documents
@@ -32,12 +33,14 @@ from .models import (
     Completion,
     CompletionSource,
     CoursePage,
+    CurriculumPage,
     Enrollment,
     EnrollmentSource,
     EnrollmentStatus,
     ExternalTraining,
     LessonPage,
     LessonProgress,
+    ModulePage,
     Notice,
     TrainingClass,
 )
@@ -785,3 +788,25 @@ def personal_data_erase(*, cadre: Cadre) -> None:
     for training in ExternalTraining.objects.filter(cadre=cadre).exclude(file=""):
         training.file.delete(save=False)
         training.save(update_fields=["file"])
+
+
+def quiz_ids_in_published_courses() -> set[int]:
+    """Quizzes placed in a live lesson whose course (and curriculum) are live too. Reads the lessons'
+    raw StreamField data, so no quiz is loaded."""
+    hidden = [path for path in Page.objects.type(CurriculumPage, CoursePage, ModulePage).not_live()
+              .values_list("path", flat=True)]
+    ids = set()
+    for path, body in LessonPage.objects.live().values_list("path", "body"):
+        if any(path.startswith(prefix) for prefix in hidden):
+            continue
+        for block in (body.raw_data if hasattr(body, "raw_data") else body) or []:
+            if block.get("type") == "quiz" and (block.get("value") or {}).get("quiz"):
+                ids.add(int(block["value"]["quiz"]))
+    return ids
+
+
+def quiz_attachments_refresh() -> int:
+    """Tell assessments which quizzes are in a published course (cadres see those, and quizzes opened to all)."""
+    from assessments.services import quizzes_set_attached
+
+    return quizzes_set_attached(quiz_ids_in_published_courses())

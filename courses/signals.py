@@ -2,6 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.signals import page_published, page_unpublished, workflow_approved
 
 from assessments.models import Quiz
 from assessments.signals import quiz_passed
@@ -51,3 +52,23 @@ def quiz_changed_renews_rendered_lessons(sender, instance, raw=False, **kwargs):
     """A lesson's cached body shows its quizzes' titles and rules (cms.routing caches rendered content)."""
     if not raw:
         content_changed()
+
+
+@receiver(workflow_approved, dispatch_uid="courses_publish_course_descendants")
+def publish_course_descendants_on_approval(sender, instance, user=None, **kwargs):
+    """One approval for a whole course: its waiting modules and lessons go live with it."""
+    from .editorial import course_workflow_approved
+
+    course_workflow_approved(instance, user=user)
+
+
+@receiver(page_published, dispatch_uid="courses_quiz_attachments_on_publish")
+@receiver(page_unpublished, dispatch_uid="courses_quiz_attachments_on_unpublish")
+def refresh_quiz_attachments(sender, instance, **kwargs):
+    """Cadres see a quiz once a published course holds it: recount when a curriculum page changes state."""
+    from .models import CoursePage, CurriculumPage, LessonPage, ModulePage
+
+    if isinstance(instance, (CurriculumPage, CoursePage, ModulePage, LessonPage)):
+        from .services import quiz_attachments_refresh
+
+        quiz_attachments_refresh()

@@ -1,10 +1,13 @@
 """Registration only: the labels of the audit trail's actions (lms.audit) in Wagtail's log registry."""
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.forms.models import register_form_field_override
 from wagtail.log_actions import LogFormatter
 
 from .audit import ACTIONS
+from .slugs import VietnameseSlugInput
 
 LABELS = {
     "ktlearn.enrollment.create": _("Enrolment: created"),
@@ -48,3 +51,7 @@ class AuditFormatter(LogFormatter):
 def register_audit_actions(actions):
     for action, label in LABELS.items():
         actions.register_action(action)(type("_AuditFormatter", (AuditFormatter,), {"label": label}))
+
+
+# ASCII slugs in every admin form (pages' slug, quizzes' URL), Vietnamese letters folded in the editor.
+register_form_field_override(models.SlugField, override={"widget": VietnameseSlugInput})

@@ -6,7 +6,14 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TitleFieldPanel,
+)
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import (
@@ -46,6 +53,11 @@ class MCQuestionForm(WagtailAdminModelForm):
 
 
 class QuizForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk and "draft" in self.fields:
+            self.fields["draft"].initial = True  # a new quiz is a draft until its author publishes it
+
     def clean(self):
         cleaned = super().clean()
         level = cleaned.get("attests_level")
@@ -199,8 +211,8 @@ class QuizViewSet(AssessmentsSnippetViewSet):
     model = Quiz
     icon = "tasks"
     menu_label = _("Quizzes")
-    list_display = ["title", "url", "pass_mark", "draft"]
-    list_filter = ["draft"]
+    list_display = ["title", "url", "pass_mark", "draft", "attached", "open_to_all"]
+    list_filter = ["draft", "attached", "open_to_all"]
     search_fields = ["title", "description"]
     index_view_class = QuizIndexView
     add_view_class = QuizCreateView
@@ -208,7 +220,7 @@ class QuizViewSet(AssessmentsSnippetViewSet):
     delete_view_class = QuizDeleteView
     edit_handler = ObjectList(
         [
-            FieldPanel("title"),
+            TitleFieldPanel("title", targets=["url"]),
             FieldPanel("url"),
             FieldPanel("description"),
             FieldPanel("category"),
@@ -216,6 +228,9 @@ class QuizViewSet(AssessmentsSnippetViewSet):
                 [
                     FieldRowPanel([FieldPanel("random_order"), FieldPanel("max_questions")]),
                     FieldPanel("layout"),
+                    InlinePanel("inline_questions", label=_("Question"), heading=_("Questions written here"),
+                                help_text=_("Write questions straight into the quiz; questions from the banks "
+                                            "are added by ticking this quiz on the question")),
                     InlinePanel("blueprint", label=_("Blueprint draw (instead of the questions ticked in the bank)")),
                 ],
                 heading=_("Questions"),
@@ -235,7 +250,7 @@ class QuizViewSet(AssessmentsSnippetViewSet):
                 heading=_("Results and review"),
             ),
             FieldPanel("editors"),
-            FieldPanel("draft"),
+            MultiFieldPanel([FieldPanel("draft"), FieldPanel("open_to_all")], heading=_("Who sees it")),
         ],
         base_form_class=QuizForm,
     )

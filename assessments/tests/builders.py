@@ -43,6 +43,7 @@ def quiz(**fields) -> Quiz:
     n = next(_seq)
     fields.setdefault("title", f"Bài kiểm tra {n}")
     fields.setdefault("url", f"bai-kiem-tra-{n}")
+    fields.setdefault("open_to_all", True)  # listed for cadres without being placed in a course
     return Quiz.objects.create(**fields)
 
 

@@ -79,6 +79,8 @@ def test_a_new_quiz_belongs_to_its_author(client):
         "review_available": "submit", "exam_paper": "on",
         "blueprint-TOTAL_FORMS": "0", "blueprint-INITIAL_FORMS": "0", "blueprint-MIN_NUM_FORMS": "0",
         "blueprint-MAX_NUM_FORMS": "1000",
+        "inline_questions-TOTAL_FORMS": "0", "inline_questions-INITIAL_FORMS": "0",
+        "inline_questions-MIN_NUM_FORMS": "0", "inline_questions-MAX_NUM_FORMS": "1000",
     })
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Quiz.objects.get(url="kiem-tra-qd-296").owner == me
@@ -90,8 +92,11 @@ def test_reserved_quiz_address_is_refused(client):
         "title": "X", "url": "marking", "pass_mark": "60", "layout": "all", "review_available": "submit",
         "blueprint-TOTAL_FORMS": "0", "blueprint-INITIAL_FORMS": "0", "blueprint-MIN_NUM_FORMS": "0",
         "blueprint-MAX_NUM_FORMS": "1000",
+        "inline_questions-TOTAL_FORMS": "0", "inline_questions-INITIAL_FORMS": "0",
+        "inline_questions-MIN_NUM_FORMS": "0", "inline_questions-MAX_NUM_FORMS": "1000",
     })
     assert response.status_code == 200 and not Quiz.objects.filter(url="marking").exists()
+    assert "This address is reserved" in response.content.decode()
 
 
 def test_item_analysis_hand_computed():

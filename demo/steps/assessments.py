@@ -136,6 +136,8 @@ def _ensure_quizzes(categories: dict, trainer) -> list[Quiz]:
         no_essays = spec.pop("no_essays", False)
         quiz = Quiz.objects.filter(url=spec["url"]).first()
         if quiz is None:
+            # A quiz no demo course holds is opened to every cadre (course quizzes show once placed).
+            spec.setdefault("open_to_all", spec["url"] not in COURSE_QUIZZES.values())
             quiz = Quiz.objects.create(owner=trainer, review_available=ReviewAvailable.SUBMIT, **spec)
             if blueprint:
                 QuizBlueprint.objects.bulk_create([

@@ -203,6 +203,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
+# Slugs are ASCII ("vi-tri-chuc-nang"), never percent-encoded Vietnamese: see lms/slugs.py.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 FORMAT_MODULE_PATH = ["lms.formats"]
 
