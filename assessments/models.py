@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
@@ -296,7 +297,7 @@ class EssayQuestion(Question):
 
 
 class SittingEnd(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("quiz sitting", "Submitted")
     TIME_UP = "time_up", _("Time limit reached")
     QUIZ_CLOSED = "closed", _("Quiz closed")
 
