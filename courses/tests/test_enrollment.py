@@ -161,7 +161,7 @@ def test_assignment_with_a_past_due_date_is_refused(two_bodies):
     assert not Enrollment.objects.exists()
 
 
-def test_assign_page_refuses_codes_of_cadres_outside_the_managers_units(client, two_bodies):
+def test_assign_page_refuses_ticked_cadres_outside_the_managers_units(client, two_bodies):
     body_a, body_b, _c = two_bodies
     manager = make_manager(body_a)
     outsider = CadreFactory(unit=body_b)
@@ -173,7 +173,7 @@ def test_assign_page_refuses_codes_of_cadres_outside_the_managers_units(client, 
     assert not Enrollment.objects.exists()
 
 
-def test_assign_page_assigns_named_cadres(client, two_bodies):
+def test_assign_page_assigns_ticked_cadres(client, two_bodies):
     body_a, _b, commune_a = two_bodies
     manager = make_manager(body_a)
     cadres = [CadreFactory(unit=commune_a), CadreFactory(unit=commune_a)]
