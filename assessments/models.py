@@ -16,6 +16,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
@@ -427,7 +428,7 @@ class InlineQuestion(Orderable):
 
 
 class SittingEnd(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("quiz sitting", "Submitted")
     TIME_UP = "time_up", _("Time limit reached")
     QUIZ_CLOSED = "closed", _("Quiz closed")
 

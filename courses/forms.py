@@ -16,25 +16,16 @@ class CourseChoiceField(forms.ModelChoiceField):
         return f"{obj.code} — {obj.title}" if obj.code else obj.title
 
 
-class AssignForm(forms.Form):
-    """Assign a course to named cadres (by code), a unit subtree, or the holders of a position."""
+class CadreCodesForm(forms.Form):
+    """Cadres named by code (a class register): `cadres` are the ones the user may name."""
 
-    course = CourseChoiceField(label=_("Course"), queryset=CoursePage.objects.none())
     cadre_codes = forms.CharField(
         label=_("Cadre codes"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One or more codes, separated by commas, spaces or new lines"),
     )
-    unit = UnitFilterField(label=_("Unit (with its sub-units)"), queryset=Unit.objects.none(), required=False)
-    position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.all(), required=False)
-    due_on = forms.DateField(label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, units=None, cadres=None, **kwargs):
+    def __init__(self, *args, cadres=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = CoursePage.objects.live().order_by("path")
-        units = units if units is not None else Unit.objects.none()
-        top = units.order_by("depth").values_list("depth", flat=True).first() or 1
-        self.fields["unit"].queryset = units
-        self.fields["unit"].display_queryset = units.filter(depth__lte=top + 1).order_by("path")
         self._cadres = cadres if cadres is not None else Cadre.objects.none()
 
     def clean_cadre_codes(self):
@@ -49,6 +40,77 @@ class AssignForm(forms.Form):
             )
         return list(found.values())
 
+
+def _style(form):
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.Select):
+            field.widget.attrs["class"] = "form-select"
+        elif not isinstance(field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.HiddenInput):
+            field.widget.attrs["class"] = "form-control"
+
+
+def _unit_field_scope(field, units, levels: int) -> None:
+    """Accept any of `units`, list only their upper `levels` (a province has thousands of units)."""
+    top = units.order_by("depth").values_list("depth", flat=True).first() or 1
+    field.queryset = units
+    field.display_queryset = units.filter(depth__lte=top + levels).order_by("path")
+
+
+class AssignFilterForm(forms.Form):
+    """The assign page's filters of the cadre list (GET), as on the team page."""
+
+    q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
+    unit = UnitFilterField(label=_("Unit (with its sub-units)"), queryset=Unit.objects.none(), required=False)
+    position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.all(), required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _unit_field_scope(self.fields["unit"], units if units is not None else Unit.objects.none(), 2)
+        _style(self)
+
+    def asks_for_hidden_unit(self) -> bool:
+        """True when the query names a unit outside the user's scope (the view answers 404)."""
+        return bool(self.data.get("unit")) and "unit" in self.errors
+
+    def cleaned_filters(self) -> dict:
+        data = self.cleaned_data
+        return {"search": data.get("q") or "", "unit": data.get("unit"), "position": data.get("position")}
+
+
+class AssignTarget:
+    TICKED = "ticked"
+    RULE = "rule"
+
+
+class AssignForm(forms.Form):
+    """Assign a course to the cadres ticked in the list, or by rule to every active cadre of a unit
+    subtree and/or holding a position. `cadres` accepts only the cadres the user may assign (a forged id
+    makes the form invalid); `units` the units they may assign within."""
+
+    course = CourseChoiceField(label=_("Course"), queryset=CoursePage.objects.none())
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    target = forms.ChoiceField(
+        label=_("Assign to"), initial=AssignTarget.TICKED,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        choices=[(AssignTarget.TICKED, _("The cadres ticked in the list")),
+                 (AssignTarget.RULE, _("Every active cadre of the unit and/or position below"))],
+    )
+    cadres = forms.ModelMultipleChoiceField(
+        label=_("Cadres"), queryset=Cadre.objects.none(), required=False,
+        error_messages={"invalid_choice": _("A chosen cadre is not one of your units' cadres.")},
+    )
+    unit = UnitFilterField(label=_("Unit (with its sub-units)"), queryset=Unit.objects.none(), required=False,
+                           error_messages={"invalid_choice": _("This unit is not one of your units.")})
+    position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.all(), required=False)
+
+    def __init__(self, *args, units=None, cadres=None, **kwargs):
+        kwargs.setdefault("auto_id", "assign-%s")  # the filter form above has its own unit and position
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = CoursePage.objects.live().order_by("path")
+        self.fields["cadres"].queryset = cadres if cadres is not None else Cadre.objects.none()
+        _unit_field_scope(self.fields["unit"], units if units is not None else Unit.objects.none(), 2)
+        _style(self)
+
     def clean_due_on(self):
         due_on = self.cleaned_data.get("due_on")
         if due_on and due_on < timezone.localdate():
@@ -57,11 +119,18 @@ class AssignForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not (data.get("cadre_codes") or data.get("unit") or data.get("position")):
-            raise forms.ValidationError(_("Choose the cadres, a unit or a position to assign the course to."))
-        if data.get("cadre_codes") and (data.get("unit") or data.get("position")):
-            raise forms.ValidationError(_("Give either cadre codes or a unit/position, not both."))
+        if data.get("target") == AssignTarget.TICKED and "cadres" not in self.errors and not data.get("cadres"):
+            self.add_error("cadres", _("Tick at least one cadre."))
+        if data.get("target") == AssignTarget.RULE and not (data.get("unit") or data.get("position")):
+            self.add_error(None, _("Choose a unit or a position for the rule."))
         return data
+
+    def assignment(self) -> dict:
+        """The keyword arguments of services.enrollment_assign naming whom to assign."""
+        data = self.cleaned_data
+        if data["target"] == AssignTarget.TICKED:
+            return {"cadres": list(data["cadres"])}
+        return {"unit": data.get("unit"), "position": data.get("position")}
 
 
 class SearchForm(forms.Form):

@@ -749,3 +749,51 @@ def training_record(*, cadre: Cadre, today: datetime.date | None = None) -> dict
         "overdue_count": sum(1 for e in enrollments if e.overdue),
         "today": today,
     }
+
+
+# --- assigning a course -------------------------------------------------------------------------------
+
+
+def cadres_with_course_state(cadres: QuerySet[Cadre], course: CoursePage, today: datetime.date) -> QuerySet[Cadre]:
+    """`cadres` annotated with `_enrolled` (an active enrolment in the course) and `_completed` (a valid
+    completion of it): the two reasons an assignment skips a cadre."""
+    enrolled = Enrollment.objects.filter(cadre=OuterRef("pk"), course=course, status=EnrollmentStatus.ACTIVE)
+    completed = Completion.objects.filter(valid_completion_q(today), cadre=OuterRef("pk"), course=course)
+    return cadres.annotate(_enrolled=Exists(enrolled), _completed=Exists(completed))
+
+
+def assignable_cadres(*, user, search: str = "", unit: Unit | None = None, position=None) -> QuerySet[Cadre]:
+    """The active cadres a user may assign courses to (organization.selectors.cadres_editable_by),
+    filtered by name or code, unit subtree and position, in Vietnamese name order."""
+    qs = cadres_editable_by(user).filter(status=CadreStatus.ACTIVE).select_related("unit", "position")
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if position is not None:
+        qs = qs.filter(position=position)
+    if search:
+        qs = qs.filter(Q(full_name__icontains=search) | Q(code__icontains=search))
+    return qs.order_by("name_sort_key", "code")
+
+
+@dataclass
+class AssignmentPreview:
+    """Whom an assignment would reach: `total` cadres, of whom `new` would be enrolled and the others
+    skipped (`enrolled` already, or `completed` with a valid completion). Without a course, only `total`."""
+
+    total: int = 0
+    new: int = 0
+    enrolled: int = 0
+    completed: int = 0
+
+
+def assignment_preview(*, targets: QuerySet[Cadre], course: CoursePage | None,
+                       today: datetime.date | None = None) -> AssignmentPreview:
+    """The counts of AssignmentPreview for `targets` (the cadres a rule or a selection names), in one
+    query whatever their number — what services.enrollment_assign would do, without writing."""
+    if course is None:
+        return AssignmentPreview(total=targets.count())
+    counts = cadres_with_course_state(targets.order_by(), course, today or _today()).aggregate(
+        total=Count("pk"), enrolled=Count("pk", filter=Q(_enrolled=True)),
+        completed=Count("pk", filter=Q(_enrolled=False, _completed=True)),
+    )
+    return AssignmentPreview(new=counts["total"] - counts["enrolled"] - counts["completed"], **counts)

@@ -134,10 +134,9 @@ class AssignmentResult:
 
 
 def _pending_for_course(cadres: QuerySet[Cadre], course: CoursePage, today: datetime.date) -> QuerySet[Cadre]:
-    """Cadres without an active enrollment in, or a valid completion of, the course."""
-    enrolled = Enrollment.objects.filter(cadre=OuterRef("pk"), course=course, status=EnrollmentStatus.ACTIVE)
-    completed = Completion.objects.filter(selectors.valid_completion_q(today), cadre=OuterRef("pk"), course=course)
-    return cadres.annotate(_enrolled=Exists(enrolled), _completed=Exists(completed))
+    """Cadres annotated with an active enrollment in (`_enrolled`), or a valid completion of (`_completed`),
+    the course — the same annotation the assign page's live count reads."""
+    return selectors.cadres_with_course_state(cadres, course, today)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("notices/", views.notices, name="notices"),
     path("assign/", views.assign, name="assign"),
+    path("assign/preview/", views.assign_preview, name="assign_preview"),
     path("course/<int:page_id>/enrol/", views.enrol, name="enrol"),
     path("course/<int:page_id>/continue/", views.continue_course, name="continue"),
     path("lesson/<int:page_id>/done/", views.lesson_done, name="lesson_done"),

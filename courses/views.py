@@ -5,10 +5,13 @@ selector, and render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -16,10 +19,11 @@ from django.views.decorators.http import require_GET, require_POST
 from cms.routing import request_scope, site_for_request
 from lms import private_files
 from organization import roles
+from organization.models import CadreStatus
 from organization.selectors import cadres_editable_by, cadres_visible_to, units_editable_by
 
 from . import selectors, services
-from .forms import AssignForm, SearchForm
+from .forms import AssignFilterForm, AssignForm, AssignTarget, SearchForm
 from .models import Certificate, CoursePage, LessonPage, Notice
 
 
@@ -123,22 +127,44 @@ def lesson_activity(request, page_id: int):
     return HttpResponse(status=204)
 
 
-@login_required
-def assign(request):
-    user = request.user
+ASSIGN_PAGE_SIZE = 50
+
+
+def _require_assigner(user):
     if not (roles.is_unit_manager(user) or roles.is_administrator(user)):
         raise PermissionDenied
+
+
+def _assign_filters(request):
+    """The list's filter form and the filtered assignable cadres; a unit outside the user's scope is 404."""
+    form = AssignFilterForm(request.GET or None, units=units_editable_by(request.user))
+    valid = form.is_valid()
+    if form.asks_for_hidden_unit():
+        raise Http404
+    filters = form.cleaned_filters() if valid else {}
+    return form, filters, selectors.assignable_cadres(user=request.user, **filters)
+
+
+@login_required
+def assign(request):
+    """Choose cadres from the filtered list (or a unit/position rule) and assign them a course; the
+    live count (assign_preview) says whom it will reach. Nothing is written unless the whole form is valid."""
+    user = request.user
+    _require_assigner(user)
+    filter_form, filters, cadres = _assign_filters(request)
     editable = cadres_editable_by(user)
-    form = AssignForm(request.POST or None, units=units_editable_by(user), cadres=editable)
+    initial = {"unit": filters.get("unit"), "position": filters.get("position")}
+    if request.GET.get("course"):
+        initial["course"] = request.GET["course"]
+    form = AssignForm(request.POST or None, initial=initial, units=units_editable_by(user),
+                      cadres=editable.filter(status=CadreStatus.ACTIVE))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            result = services.enrollment_assign(
-                by=user, course=data["course"], cadres=data["cadre_codes"] or None, unit=data["unit"],
-                position=data["position"], due_on=data["due_on"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
+            result = services.enrollment_assign(by=user, course=data["course"], due_on=data["due_on"],
+                                                **form.assignment())
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, " ".join(getattr(error, "messages", None) or [str(error)]))
         else:
             messages.success(request, ngettext(
                 "%(count)d cadre assigned “%(course)s”.", "%(count)d cadres assigned “%(course)s”.",
@@ -147,8 +173,50 @@ def assign(request):
                 messages.info(request, _(
                     "Skipped: %(enrolled)d already enrolled, %(completed)d holding a valid completion."
                 ) % {"enrolled": result.already_enrolled, "completed": result.already_completed})
-            return redirect("courses:assign")
-    return render(request, "courses/assign.html", {"form": form})
+            return redirect(f"{reverse('team:team')}?{urlencode({'course': data['course'].pk})}")
+    page = Paginator(cadres, ASSIGN_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    ticked = {str(pk) for pk in request.POST.getlist("cadres")}
+    return render(request, "courses/assign.html", {
+        "filter_form": filter_form, "form": form, "page_obj": page, "query": query.urlencode(),
+        "full_query": request.GET.urlencode(), "ticked": ticked,
+        "preview": _preview(request, form.data if form.is_bound else {}, initial),
+    })
+
+
+def _preview(request, data, initial=None) -> dict:
+    """Whom the assign form, as filled in `data`, would reach (the fragment's context)."""
+    initial = initial or {}
+    form = AssignForm(data or None, units=units_editable_by(request.user),
+                      cadres=cadres_editable_by(request.user).filter(status=CadreStatus.ACTIVE))
+    form.is_valid()  # partial data is expected while the form is being filled in: read what is clean
+    clean = getattr(form, "cleaned_data", {})
+    course = clean.get("course") or (CoursePage.objects.live().filter(pk=initial["course"]).first()
+                                     if str(initial.get("course", "")).isdigit() else None)
+    target = clean.get("target") or AssignTarget.TICKED
+    if "cadres" in form.errors:
+        return {"error": form.errors["cadres"][0]}
+    if target == AssignTarget.TICKED:
+        chosen = clean.get("cadres")
+        if not chosen:
+            return {"course": course, "target": target, "preview": None}
+        targets = cadres_editable_by(request.user).filter(pk__in=[c.pk for c in chosen])
+    else:
+        unit, position = clean.get("unit") or initial.get("unit"), clean.get("position") or initial.get("position")
+        if not (unit or position):
+            return {"course": course, "target": target, "preview": None}
+        targets = selectors.assignable_cadres(user=request.user, unit=unit, position=position)
+    return {"course": course, "target": target,
+            "preview": selectors.assignment_preview(targets=targets, course=course)}
+
+
+@login_required
+@require_GET
+def assign_preview(request):
+    """The live count of the assign page (htmx fragment): who will be assigned, who already is."""
+    _require_assigner(request.user)
+    return render(request, "courses/includes/assign_preview.html", _preview(request, request.GET))
 
 
 @login_required

@@ -10,6 +10,9 @@ class OrganizationConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (connects the receivers)
+        from .admin import sidebar
+
+        sidebar.install()  # the admin sidebar greets users by their given name
 
 
 class UsersAppConfig(WagtailUsersAppConfig):

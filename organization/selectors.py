@@ -228,13 +228,14 @@ def cadre_history(cadre: Cadre):
 def personal_data(cadre: Cadre) -> list:
     """The cadre's profile and position history, for their own download (lms.personal_data)."""
     from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
 
     from lms.personal_data import model_section
 
     profile = model_section(_("Profile"), [cadre], [
         "code", "full_name", "gender", "date_of_birth", ("unit.name", _("Unit")),
         ("position.name", _("Position")), "grade", "theory_level", "appointed_on", "status", "email",
-        ("user.username", _("Login")),
+        ("user.username", pgettext("account", "Login")),
     ], model=Cadre)
     assignments = cadre.assignments.select_related("unit", "position").order_by("start_date")
     history = model_section(_("Position history"), assignments, [

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
@@ -14,6 +15,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TitleFieldPanel,
 )
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import (
@@ -170,11 +172,16 @@ class SubCategoryViewSet(AssessmentsSnippetViewSet):
     search_fields = ["sub_category"]
 
 
+def _boolean_column(model, name: str) -> BooleanColumn:
+    """A yes/no field as a tick or a cross (a plain column printed "True"/"False", in English)."""
+    return BooleanColumn(name, label=capfirst(model._meta.get_field(name).verbose_name), sort_key=name)
+
+
 class MCQuestionViewSet(AssessmentsSnippetViewSet):
     model = MCQuestion
     icon = "list-ul"
     menu_label = _("Multiple choice")
-    list_display = ["content", "category", "multiple"]
+    list_display = ["content", "category", _boolean_column(MCQuestion, "multiple")]
     list_filter = ["category"]
     search_fields = ["content"]
     edit_handler = ObjectList(
@@ -191,7 +198,7 @@ class TFQuestionViewSet(AssessmentsSnippetViewSet):
     model = TFQuestion
     icon = "tick-inverse"
     menu_label = _("True / false")
-    list_display = ["content", "category", "correct"]
+    list_display = ["content", "category", _boolean_column(TFQuestion, "correct")]
     list_filter = ["category"]
     search_fields = ["content"]
     panels = [*_question_panels, FieldPanel("correct")]

@@ -31,12 +31,12 @@ from organization.admin.scoped import (
     forbidden_as_403,
 )
 from organization.forms import UnitFilterField
-from organization.models import Cadre, Unit
+from organization.models import Unit
 from organization.selectors import cadres_editable_by
 
 from .. import services
 from ..attendance import session_heading, sheet_for
-from ..forms import AssignForm
+from ..forms import CadreCodesForm
 from ..models import Attendance, CoursePage, ExternalTraining, TrainingClass
 from ..permission_policies import class_permission_policy, external_permission_policy
 from ..selectors import class_units_for, classes_editable_by, classes_visible_to, external_visible_to
@@ -197,14 +197,8 @@ class ExternalTrainingViewSet(OrganizationViewSet):
 # --- The attendance page -----------------------------------------------------------------------------
 
 
-class RegisterForm(forms.Form):
-    cadre_codes = AssignForm.base_fields["cadre_codes"]
-
-    def __init__(self, *args, cadres=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._cadres = cadres if cadres is not None else Cadre.objects.none()
-
-    clean_cadre_codes = AssignForm.clean_cadre_codes
+class RegisterForm(CadreCodesForm):
+    """Register cadres in a class by their codes."""
 
 
 class ImportForm(forms.Form):

@@ -161,25 +161,25 @@ def test_assignment_with_a_past_due_date_is_refused(two_bodies):
     assert not Enrollment.objects.exists()
 
 
-def test_assign_page_refuses_codes_of_cadres_outside_the_managers_units(client, two_bodies):
+def test_assign_page_refuses_ticked_cadres_outside_the_managers_units(client, two_bodies):
     body_a, body_b, _c = two_bodies
     manager = make_manager(body_a)
     outsider = CadreFactory(unit=body_b)
     course = builders.course()
     client.force_login(manager)
-    response = client.post("/learn/assign/", {"course": course.pk, "cadre_codes": outsider.code})
+    response = client.post("/learn/assign/", {"course": course.pk, "target": "ticked", "cadres": [outsider.pk]})
     assert response.status_code == 200
-    assert f"Unknown cadre codes, or cadres outside your units: {outsider.code}" in response.content.decode()
+    assert "A chosen cadre is not one of your units" in response.content.decode()
     assert not Enrollment.objects.exists()
 
 
-def test_assign_page_assigns_named_cadres(client, two_bodies):
+def test_assign_page_assigns_ticked_cadres(client, two_bodies):
     body_a, _b, commune_a = two_bodies
     manager = make_manager(body_a)
     cadres = [CadreFactory(unit=commune_a), CadreFactory(unit=commune_a)]
     client.force_login(manager)
     response = client.post("/learn/assign/", {
-        "course": builders.course().pk, "cadre_codes": f"{cadres[0].code}, {cadres[1].code}"})
+        "course": builders.course().pk, "target": "ticked", "cadres": [cadres[0].pk, cadres[1].pk]})
     assert response.status_code == 302
     assert set(Enrollment.objects.values_list("cadre_id", flat=True)) == {c.pk for c in cadres}
 

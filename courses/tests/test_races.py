@@ -47,7 +47,8 @@ def test_ten_parallel_assignments_of_one_cadre_give_one_enrolment_and_no_error()
     cadre = CadreFactory(unit=unit, code="CB-1")
     course = builders.course(title="Nghiệp vụ kiểm tra")
 
-    statuses = _in_parallel(manager, 10, "/learn/assign/", {"course": course.pk, "cadre_codes": cadre.code})
+    form = {"course": course.pk, "target": "ticked", "cadres": [cadre.pk]}
+    statuses = _in_parallel(manager, 10, "/learn/assign/", form)
 
     assert sorted(statuses) == [302] * 10
     assert Enrollment.objects.filter(cadre=cadre, course=course).count() == 1

@@ -198,7 +198,9 @@ OTP_TOTP_ISSUER = env("KTLEARN_OTP_ISSUER", default="KTLearn")
 # Vietnamese first, English second.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue first (makemessages writes there, and it wins), then the Vietnamese of Wagtail's
+# admin screens (written for KTLearn, never touched by makemessages): both win over the apps' catalogues.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "lms" / "locale_wagtail"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
