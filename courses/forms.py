@@ -4,10 +4,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from competency.models import Competency
 from organization.forms import UnitFilterField
 from organization.models import Cadre, Position, Unit
 
-from .models import CoursePage
+from .models import CoursePage, CurriculumPage
 from .selectors import CellStatus
 
 
@@ -143,3 +144,40 @@ class TeamBulkForm(forms.Form):
         if data.get("due_on") and data["due_on"] < timezone.localdate():
             self.add_error("due_on", _("The due date cannot be in the past."))
         return data
+
+
+class CatalogueForm(forms.Form):
+    """The catalogue's filters (GET). A value that is not one of the choices is an error shown next to
+    its field; the other filters still apply."""
+
+    DURATIONS = {
+        "short": (None, 4),  # up to 4 hours
+        "day": (4, 8),  # more than 4, up to 8
+        "days": (8, 24),
+        "long": (24, None),
+    }
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    curriculum = forms.ModelChoiceField(label=_("Curriculum"), queryset=CurriculumPage.objects.none(),
+                                        required=False, empty_label=_("All curricula"))
+    competency = forms.ModelChoiceField(label=_("Competency"), queryset=Competency.objects.none(), required=False,
+                                        empty_label=_("Any competency"))
+    duration = forms.ChoiceField(label=_("Duration"), required=False, choices=[
+        ("", _("Any duration")), ("short", _("Up to 4 hours")), ("day", _("4 to 8 hours")),
+        ("days", _("8 to 24 hours")), ("long", _("More than 24 hours")),
+    ])
+    required = forms.BooleanField(label=_("Required for me"), required=False)
+
+    def __init__(self, *args, curricula=None, competencies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["curriculum"].queryset = curricula if curricula is not None else CurriculumPage.objects.none()
+        self.fields["competency"].queryset = (competencies if competencies is not None
+                                              else Competency.objects.none())
+
+    def filters(self) -> dict:
+        """The valid filters, by name (an invalid one is left out)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        hours = self.DURATIONS.get(data.get("duration") or "")
+        return {"q": (data.get("q") or "").strip(), "curriculum": data.get("curriculum"),
+                "competency": data.get("competency"), "hours": hours, "required": bool(data.get("required"))}
