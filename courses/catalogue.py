@@ -81,11 +81,12 @@ class CatalogueEntry:
     completed_on: datetime.date | None = None
 
 
-def catalogue(*, cadre: Cadre | None, filters: dict, page: str | int | None = 1,
+def catalogue(*, cadre: Cadre | None, filters: dict, curricula: list[CurriculumPage], page: str | int | None = 1,
               today: datetime.date | None = None):
-    """One page of the catalogue: live courses in the curricula's order, filtered (`filters` from
-    forms.CatalogueForm.filters). Returns (page_obj, entries, curricula). For a cadre, each entry says
-    whether the course is required of them, their active enrolment and their valid completion."""
+    """One page of the catalogue: live courses in the curricula's order (`curricula`: the live ones,
+    catalogue_curricula()), filtered (`filters` from forms.CatalogueForm.filters). Returns (page_obj,
+    entries). For a cadre, each entry says whether the course is required of them, their active
+    enrolment and their valid completion."""
     today = today or _today()
     courses = CoursePage.objects.live().order_by("path")
     if filters.get("q"):
@@ -108,7 +109,7 @@ def catalogue(*, cadre: Cadre | None, filters: dict, page: str | int | None = 1,
         courses = courses.filter(pk__in=required) if cadre is not None else courses.none()
     page_obj = Paginator(courses, CATALOGUE_PAGE_SIZE).get_page(page)
     items = list(page_obj.object_list)
-    curricula = {c.path: c for c in catalogue_curricula()}
+    by_path = {c.path: c for c in curricula}
     ids = [c.pk for c in items]
     links: dict[int, list] = {}
     for link in CourseCompetency.objects.filter(course_id__in=ids).select_related("competency").order_by(
@@ -121,11 +122,11 @@ def catalogue(*, cadre: Cadre | None, filters: dict, page: str | int | None = 1,
         completed = dict(Completion.objects.filter(valid_completion_q(today), cadre=cadre, course_id__in=ids)
                          .order_by("course_id", "completed_on").values_list("course_id", "completed_on"))
     entries = [
-        CatalogueEntry(course=c, curriculum=curricula.get(c.path[:-STEPLEN]), competencies=links.get(c.pk, []),
+        CatalogueEntry(course=c, curriculum=by_path.get(c.path[:-STEPLEN]), competencies=links.get(c.pk, []),
                        required=c.pk in required, enrollment=enrolled.get(c.pk), completed_on=completed.get(c.pk))
         for c in items
     ]
-    return page_obj, entries, list(curricula.values())
+    return page_obj, entries
 
 
 # --- The logged-in cadre's home page ------------------------------------------------------------------------

@@ -4,11 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from competency.models import Competency
 from organization.forms import UnitFilterField
 from organization.models import Cadre, Position, Unit
 
-from .models import CoursePage, CurriculumPage
+from .models import CoursePage
 from .selectors import CellStatus
 
 
@@ -158,26 +157,28 @@ class CatalogueForm(forms.Form):
     }
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    curriculum = forms.ModelChoiceField(label=_("Curriculum"), queryset=CurriculumPage.objects.none(),
-                                        required=False, empty_label=_("All curricula"))
-    competency = forms.ModelChoiceField(label=_("Competency"), queryset=Competency.objects.none(), required=False,
-                                        empty_label=_("Any competency"))
+    curriculum = forms.TypedChoiceField(label=_("Curriculum"), coerce=int, required=False, empty_value=None)
+    competency = forms.TypedChoiceField(label=_("Competency"), coerce=int, required=False, empty_value=None)
     duration = forms.ChoiceField(label=_("Duration"), required=False, choices=[
         ("", _("Any duration")), ("short", _("Up to 4 hours")), ("day", _("4 to 8 hours")),
         ("days", _("8 to 24 hours")), ("long", _("More than 24 hours")),
     ])
     required = forms.BooleanField(label=_("Required for me"), required=False)
 
-    def __init__(self, *args, curricula=None, competencies=None, **kwargs):
+    def __init__(self, *args, curricula=(), competencies=(), **kwargs):
+        """`curricula` and `competencies`: the choices, already fetched (lists), so validating and
+        drawing the form costs no query."""
         super().__init__(*args, **kwargs)
-        self.fields["curriculum"].queryset = curricula if curricula is not None else CurriculumPage.objects.none()
-        self.fields["competency"].queryset = (competencies if competencies is not None
-                                              else Competency.objects.none())
+        self._curricula = {c.pk: c for c in curricula}
+        self._competencies = {c.pk: c for c in competencies}
+        self.fields["curriculum"].choices = [("", _("All curricula"))] + [(c.pk, c.title) for c in curricula]
+        self.fields["competency"].choices = [("", _("Any competency"))] + [(c.pk, c.name) for c in competencies]
 
     def filters(self) -> dict:
         """The valid filters, by name (an invalid one is left out)."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         hours = self.DURATIONS.get(data.get("duration") or "")
-        return {"q": (data.get("q") or "").strip(), "curriculum": data.get("curriculum"),
-                "competency": data.get("competency"), "hours": hours, "required": bool(data.get("required"))}
+        return {"q": (data.get("q") or "").strip(), "curriculum": self._curricula.get(data.get("curriculum")),
+                "competency": self._competencies.get(data.get("competency")), "hours": hours,
+                "required": bool(data.get("required"))}

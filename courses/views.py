@@ -185,10 +185,12 @@ def catalogue(request):
     """Every live course by curriculum, with filters; open to everyone (course pages are public), with
     "required for me", enrolment and completion for a cadre."""
     cadre = selectors.cadre_of(request.user)
-    form = CatalogueForm(request.GET or None, curricula=discovery.catalogue_curricula(),
-                         competencies=discovery.catalogue_competencies())
+    curricula = list(discovery.catalogue_curricula())
+    form = CatalogueForm(request.GET or None, curricula=curricula,
+                         competencies=list(discovery.catalogue_competencies()))
     filters = form.filters() if request.GET else {}
-    page_obj, entries, _curricula = discovery.catalogue(cadre=cadre, filters=filters, page=request.GET.get("page"))
+    page_obj, entries = discovery.catalogue(cadre=cadre, filters=filters, curricula=curricula,
+                                            page=request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "courses/catalogue.html", {
