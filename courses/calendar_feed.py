@@ -115,13 +115,14 @@ def feed_ics(*, cadre: Cadre, enrollments: list[Enrollment], base_url: str, host
     now = now or timezone.now()
     stamp = now.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     with translation.override(settings.LANGUAGE_CODE):
+        name = _("KTLearn: training due dates of %(name)s") % {"name": cadre.full_name}
         lines = [
             "BEGIN:VCALENDAR",
             "VERSION:2.0",
             "PRODID:-//KTLearn//Training due dates//VI",
             "CALSCALE:GREGORIAN",
             "METHOD:PUBLISH",
-            f"X-WR-CALNAME:{_escape(_('KTLearn: training due dates of %(name)s') % {'name': cadre.full_name})}",
+            f"X-WR-CALNAME:{_escape(name)}",
         ]
         for enrollment in enrollments:
             course = enrollment.course
