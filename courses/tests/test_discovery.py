@@ -158,7 +158,8 @@ def test_the_calendar_page_gives_a_private_address_to_subscribe_to(client, cadre
     assert _feed_url(client).endswith(f"{token}.ics")  # the same address on every visit
 
 
-def test_the_feed_is_valid_icalendar_with_one_event_per_due_date(client, cadre_user, dated):
+def test_the_feed_is_valid_icalendar_with_one_event_per_due_date(client, cadre_user, dated, settings):
+    settings.LANGUAGE_CODE = "en"  # the feed is written in the site's language
     client.force_login(cadre_user.user)
     url = _feed_url(client)
     client.logout()  # calendar applications do not log in
