@@ -33,7 +33,7 @@ from .models import (
     SittingEnd,
 )
 from .permissions import can_edit_quiz
-from .signals import quiz_passed
+from .signals import quiz_passed, sitting_marked
 
 logger = logging.getLogger(__name__)
 
@@ -456,8 +456,8 @@ def essay_mark(*, answer_id: int, by, correct: bool, comment: str = "",
 
     Guarantees: only someone who can edit the quiz marks it; only answered essays of submitted
     sittings, each once; the sitting's score and pending count are recomputed from its answers;
-    when the last essay is marked the sitting passes or fails, and a pass records evidence and
-    sends quiz_passed (once).
+    when the last essay is marked the sitting passes or fails, a pass records evidence and sends
+    quiz_passed (once), and either result sends sitting_marked.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -503,6 +503,8 @@ def essay_mark(*, answer_id: int, by, correct: bool, comment: str = "",
                 .values_list("category_id", flat=True)
             )
             _on_pass(sitting, category_ids)
+        if sitting.passed is not None:
+            sitting_marked.send(sender=Quiz, sitting=sitting)
     return sitting
 
 

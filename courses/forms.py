@@ -212,3 +212,42 @@ class TeamBulkForm(forms.Form):
         if data.get("due_on") and data["due_on"] < timezone.localdate():
             self.add_error("due_on", _("The due date cannot be in the past."))
         return data
+
+
+class CatalogueForm(forms.Form):
+    """The catalogue's filters (GET). A value that is not one of the choices is an error shown next to
+    its field; the other filters still apply."""
+
+    DURATIONS = {
+        "short": (None, 4),  # up to 4 hours
+        "day": (4, 8),  # more than 4, up to 8
+        "days": (8, 24),
+        "long": (24, None),
+    }
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    curriculum = forms.TypedChoiceField(label=_("Curriculum"), coerce=int, required=False, empty_value=None)
+    competency = forms.TypedChoiceField(label=_("Competency"), coerce=int, required=False, empty_value=None)
+    duration = forms.ChoiceField(label=_("Duration"), required=False, choices=[
+        ("", _("Any duration")), ("short", _("Up to 4 hours")), ("day", _("4 to 8 hours")),
+        ("days", _("8 to 24 hours")), ("long", _("More than 24 hours")),
+    ])
+    required = forms.BooleanField(label=_("Required for me"), required=False)
+
+    def __init__(self, *args, curricula=(), competencies=(), **kwargs):
+        """`curricula` and `competencies`: the choices, already fetched (lists), so validating and
+        drawing the form costs no query."""
+        super().__init__(*args, **kwargs)
+        self._curricula = {c.pk: c for c in curricula}
+        self._competencies = {c.pk: c for c in competencies}
+        self.fields["curriculum"].choices = [("", _("All curricula"))] + [(c.pk, c.title) for c in curricula]
+        self.fields["competency"].choices = [("", _("Any competency"))] + [(c.pk, c.name) for c in competencies]
+
+    def filters(self) -> dict:
+        """The valid filters, by name (an invalid one is left out)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        hours = self.DURATIONS.get(data.get("duration") or "")
+        return {"q": (data.get("q") or "").strip(), "curriculum": self._curricula.get(data.get("curriculum")),
+                "competency": self._competencies.get(data.get("competency")), "hours": hours,
+                "required": bool(data.get("required"))}

@@ -555,10 +555,21 @@ class Attendance(models.Model):
 # --- In-site notices and the reminder log (tables created by the competency app) ---------------------
 
 
+class NoticeKind(models.TextChoices):
+    ASSIGNED = "assigned", _("Course assigned")
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+    CERTIFICATE = "certificate", _("Certificate issued")
+    MARKED = "marked", _("Marked")
+    REMINDER = "reminder", _("Reminder")
+
+
 class Notice(models.Model):
-    """A message shown to a user inside the site (reminders); the same key is never sent twice."""
+    """A message shown to a user in their notification centre; the same key is never sent twice
+    (courses.notifications writes them, one per event, e.g. ``overdue:<enrolment>:<due date>``)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ktlearn_notices")
+    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices, default=NoticeKind.REMINDER)
     key = models.CharField(max_length=120)
     text = models.TextField(_("text"))
     url = models.CharField(_("link"), max_length=300, blank=True)
@@ -571,9 +582,29 @@ class Notice(models.Model):
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notice_unique_key")]
+        # The navbar's unread badge counts (user, read_at IS NULL).
+        indexes = [models.Index(fields=["user", "read_at"], name="notice_user_unread")]
 
     def __str__(self):
         return self.text[:60]
+
+
+class CalendarFeed(models.Model):
+    """The private address of a cadre's calendar of due dates (an iCalendar feed a calendar app
+    subscribes to without logging in). Whoever knows the token reads the feed, so the cadre can
+    draw a new one; the old address then answers 404."""
+
+    cadre = models.OneToOneField(Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE,
+                                 related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return f"{self.cadre_id}"
 
 
 class ReminderLog(models.Model):

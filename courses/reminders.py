@@ -1,6 +1,7 @@
 """Daily training reminders: each cadre with training due within REMINDER_DAYS days or overdue gets
-an email (and, with a login, a notice in the site); each unit manager gets a digest for their
-subtree. A ReminderLog row per recipient and day makes a second run the same day send nothing.
+an email (the notices in the site are courses.notifications' daily due notices, one per enrolment);
+each unit manager gets a digest for their subtree. A ReminderLog row per recipient and day makes a
+second run the same day send nothing.
 A manager can also remind chosen cadres at once from the team page (reminders_send_to)."""
 
 import datetime
@@ -24,7 +25,8 @@ from organization import roles
 from organization.models import Cadre, CadreStatus
 from organization.selectors import cadres_editable_by
 
-from .models import Enrollment, EnrollmentStatus, Notice, ReminderLog
+from .models import Enrollment, EnrollmentStatus, Notice, NoticeKind, ReminderLog
+from .notifications import notices_add
 
 REMINDER_DAYS = 14
 DIGEST_LIMIT = 50
@@ -71,11 +73,11 @@ def reminders_send(*, on: datetime.date) -> dict:
     for enrollment in due:
         by_cadre[enrollment.cadre].append(enrollment)
     url = _learning_url()
-    sent = {"cadres": 0, "notices": 0, "digests": 0}
+    sent = {"cadres": 0, "digests": 0}
     with translation.override(settings.LANGUAGE_CODE):
         for cadre, items in by_cadre.items():
             email = cadre.email or (cadre.user.email if cadre.user else "")
-            if not email and not cadre.user:
+            if not email:
                 continue
             text = "\n".join([
                 _("Dear %(name)s,") % {"name": cadre.full_name}, "",
@@ -83,13 +85,8 @@ def reminders_send(*, on: datetime.date) -> dict:
                 _("Open your learning page: %(url)s") % {"url": settings.WAGTAILADMIN_BASE_URL + url},
             ])
 
-            def send(cadre=cadre, items=items, email=email, text=text):
-                if email:
-                    send_mail(_("KTLearn: training due"), text, None, [email])
-                if cadre.user:
-                    Notice.objects.create(user=cadre.user, key=f"training-due:{on.isoformat()}",
-                                          text="\n".join(_line(e, on) for e in items), url=url)
-                    sent["notices"] += 1
+            def send(email=email, text=text):
+                send_mail(_("KTLearn: training due"), text, None, [email])
 
             if _once(f"cadre:{cadre.pk}:{on.isoformat()}", on, send):
                 sent["cadres"] += 1
@@ -189,8 +186,9 @@ def reminders_send_to(*, by, cadres: list, on: datetime.date) -> ReminderResult:
 
             def send(cadre=cadre, items=items, email=email):
                 if cadre.user:
-                    Notice.objects.create(user=cadre.user, key=f"manager-reminder:{on.isoformat()}",
-                                          text="\n".join(_reminder_line(e, on) for e in items), url=url)
+                    notices_add([Notice(user=cadre.user, kind=NoticeKind.REMINDER,
+                                        key=f"manager-reminder:{on.isoformat()}",
+                                        text="\n".join(_reminder_line(e, on) for e in items), url=url)])
                 if email:
                     outbox.enqueue(REMINDER_EMAIL_TASK, cadre.pk, on.isoformat())
 

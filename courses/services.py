@@ -24,7 +24,7 @@ from lms.audit import audit_created, audit_record, snapshot
 from organization.models import Cadre, CadreStatus, Position, Unit
 from organization.selectors import cadres_editable_by, units_editable_by
 
-from . import selectors
+from . import notifications, selectors
 from .models import (
     RULE_SOURCES,
     Attendance,
@@ -41,7 +41,6 @@ from .models import (
     LessonPage,
     LessonProgress,
     ModulePage,
-    Notice,
     TrainingClass,
 )
 
@@ -195,8 +194,10 @@ def enrollment_assign(
             new.append(Enrollment(cadre=cadre, course=course, source=EnrollmentSource.ASSIGNED, due_on=due_on,
                                   assigned_by=by))
     result.created = Enrollment.objects.bulk_create(new)
-    # One insert of log entries for the whole assignment (a unit rule can reach hundreds of cadres).
+    # One insert of log entries for the whole assignment (a unit rule can reach hundreds of cadres),
+    # and one of notices for the cadres with a login.
     audit_created(instances=result.created, action="ktlearn.enrollment.create", fields=ENROLLMENT_FIELDS, user=by)
+    notifications.assigned_notices_add(enrollments=result.created)
     return result
 
 
@@ -286,6 +287,7 @@ def required_courses_assign(
         created.append(enrollment)
         audit_record(instance=enrollment, action="ktlearn.enrollment.create", user=None,
                      after=snapshot(enrollment, ENROLLMENT_FIELDS), data={"rule": source})
+    notifications.assigned_notices_add(enrollments=created)
     return created
 
 
@@ -537,6 +539,7 @@ def certificate_issue(*, completion: Completion, by=None) -> Certificate:
     certificate.save(update_fields=["number"])
     audit_record(instance=certificate, action="ktlearn.certificate.issue", user=by, cadre_id=completion.cadre_id,
                  after=snapshot(certificate, CERTIFICATE_FIELDS))
+    notifications.certificate_notice_add(certificate=certificate)
     from .tasks import certificate_render_task
 
     outbox.enqueue(certificate_render_task, certificate.pk)
@@ -764,10 +767,6 @@ def class_complete(*, training_class: TrainingClass, by, today: datetime.date | 
     training_class.save(update_fields=["completed_on"])
     return result
 
-
-def notices_mark_read(*, by) -> int:
-    """Mark the user's unread in-site notices as read; returns how many."""
-    return Notice.objects.filter(user=by, read_at__isnull=True).update(read_at=timezone.now())
 
 
 

@@ -1,11 +1,12 @@
-"""Receivers: a new position brings its required courses; a passed quiz may complete a course."""
+"""Receivers: a new position brings its required courses; a passed quiz may complete a course; a marked
+quiz attempt tells its cadre."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, workflow_approved
 
 from assessments.models import Quiz
-from assessments.signals import quiz_passed
+from assessments.signals import quiz_passed, sitting_marked
 from cms.routing import content_changed
 from lms import outbox
 from organization.models import Cadre, PositionAssignment
@@ -33,6 +34,13 @@ def check_completion_on_quiz_passed(sender, sitting, **kwargs):
         return
     for enrollment in Enrollment.objects.filter(cadre=cadre, status=EnrollmentStatus.ACTIVE).select_related("course"):
         services.course_completion_check(cadre=cadre, course=enrollment.course)
+
+
+@receiver(sitting_marked, dispatch_uid="courses_notice_on_sitting_marked")
+def notice_on_sitting_marked(sender, sitting, **kwargs):
+    from .notifications import marked_notice_add
+
+    marked_notice_add(sitting=sitting)
 
 
 @receiver(post_save, dispatch_uid="courses_curriculum_editorial")

@@ -1,7 +1,7 @@
 """Background jobs for courses. Each task takes ids, re-fetches, and calls one service.
 
 The nightly ones (required_courses_assign_all, completions_expire) and the daily reminders are
-scheduled in settings (CELERY_BEAT_SCHEDULE); all are idempotent.
+scheduled in settings (CELERY_BEAT_SCHEDULE), as are the daily due notices; all are idempotent.
 """
 
 import datetime
@@ -13,6 +13,7 @@ from organization.models import Cadre, PositionAssignment
 
 from . import services
 from .models import Certificate, EnrollmentSource
+from .notifications import due_notices_create
 from .reminders import REMINDER_EMAIL_TASK, reminder_email_send, reminders_send
 
 
@@ -58,6 +59,14 @@ def reminders_daily_task(on_iso: str | None = None) -> dict:
     on = datetime.date.fromisoformat(on_iso) if on_iso else timezone.localdate()
     return reminders_send(on=on)
 
+
+@shared_task(name="courses.due_notices_daily", acks_late=True)
+def due_notices_daily_task(on_iso: str | None = None) -> dict:
+    """Daily: a "due soon" notice for each enrolment due within two weeks and an "overdue" one for each
+    past its date, in the cadres' notification centre. Idempotent (one notice per enrolment, kind and
+    due date), hence acks_late."""
+    on = datetime.date.fromisoformat(on_iso) if on_iso else timezone.localdate()
+    return due_notices_create(on=on)
 
 
 @shared_task(name=REMINDER_EMAIL_TASK)

@@ -1,17 +1,18 @@
-"""Cadre-facing views ("My learning", enrolment, lesson progress, certificates), the manager's
-assignment form and the public certificate verification page. Views parse, call one service or
+"""Cadre-facing views ("My learning", enrolment, lesson progress, certificates, the catalogue, the
+notification centre, the calendar feed, the logged-in cadre's home page), the manager's assignment
+form and the public certificate verification page. Views parse, call one service or
 selector, and render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -22,9 +23,12 @@ from organization import roles
 from organization.models import CadreStatus
 from organization.selectors import cadres_editable_by, cadres_visible_to, units_editable_by
 
-from . import selectors, services
-from .forms import AssignFilterForm, AssignForm, AssignTarget, SearchForm
-from .models import Certificate, CoursePage, LessonPage, Notice
+from . import calendar_feed, notifications, selectors, services
+from . import catalogue as discovery
+from .forms import AssignFilterForm, AssignForm, AssignTarget, CatalogueForm, SearchForm
+from .models import Certificate, CoursePage, LessonPage
+
+NOTICES_PAGE_SIZE = 20
 
 
 def _cadre_or_404(request):
@@ -243,9 +247,113 @@ def verify(request, code: str):
                   {"code": code, "certificate": certificate, "expires_on": completion.expires_on, "expired": expired})
 
 
+# --- Discovery: the catalogue, the notification centre, the calendar feed, the cadre's home page ------------
+
+
+@require_GET
+def catalogue(request):
+    """Every live course by curriculum, with filters; open to everyone (course pages are public), with
+    "required for me", enrolment and completion for a cadre."""
+    cadre = selectors.cadre_of(request.user)
+    curricula = list(discovery.catalogue_curricula())
+    form = CatalogueForm(request.GET or None, curricula=curricula,
+                         competencies=list(discovery.catalogue_competencies()))
+    filters = form.filters() if request.GET else {}
+    page_obj, entries = discovery.catalogue(cadre=cadre, filters=filters, curricula=curricula,
+                                            page=request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "courses/catalogue.html", {
+        "form": form, "cadre": cadre, "page_obj": page_obj, "entries": entries, "query": query.urlencode(),
+        "filtered": any(filters.values()),
+    })
+
+
 @login_required
+@require_GET
 def notices(request):
-    items = list(Notice.objects.filter(user=request.user).order_by("-created_at", "-id")[:100])
-    services.notices_mark_read(by=request.user)
-    return render(request, "courses/notices.html", {"notices": items})
+    """The notification centre: the user's own notices, unread first, 20 a page. Reading the page
+    marks nothing read: the buttons do (POST)."""
+    page_obj = Paginator(notifications.notices_of(request.user), NOTICES_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "courses/notices.html", {"page_obj": page_obj, "notices": page_obj.object_list})
+
+
+def _back_to_notices(request):
+    page = request.POST.get("page", "")
+    url = reverse("courses:notices")
+    return redirect(f"{url}?page={page}" if page.isdigit() else url)
+
+
+@login_required
+@require_POST
+def notice_read(request, pk: int):
+    """Mark one of the user's notices read; with open=1, then go where it points. Another user's
+    notice answers 404."""
+    try:
+        notice = notifications.notice_mark_read(by=request.user, notice_id=pk)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    if request.POST.get("open") and notice.url and url_has_allowed_host_and_scheme(
+            notice.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(notice.url)
+    return _back_to_notices(request)
+
+
+@login_required
+@require_POST
+def notices_read_all(request):
+    count = notifications.notices_mark_all_read(by=request.user)
+    messages.success(request, ngettext("%(count)d notice marked read.", "%(count)d notices marked read.", count)
+                     % {"count": count})
+    return _back_to_notices(request)
+
+
+def _feed_urls(request, token: str) -> dict:
+    https = request.build_absolute_uri(reverse("courses:calendar_feed", args=[token]))
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
+
+
+@login_required
+@require_GET
+def calendar(request):
+    """The cadre's due dates, and the private address of their calendar feed to subscribe to."""
+    cadre = _cadre_or_404(request)
+    feed = calendar_feed.calendar_feed_of(cadre=cadre)
+    return render(request, "courses/calendar.html", {
+        "cadre": cadre, "enrollments": calendar_feed.due_enrollments(cadre=cadre), "today": timezone.localdate(),
+        "urls": _feed_urls(request, feed.token),
+    })
+
+
+@login_required
+@require_POST
+def calendar_regenerate(request):
+    cadre = _cadre_or_404(request)
+    calendar_feed.calendar_feed_regenerate(cadre=cadre)
+    messages.success(request, _("Your calendar has a new address: subscribe again with it. The old address no "
+                                "longer works."))
+    return redirect("courses:calendar")
+
+
+@require_GET
+def calendar_feed_ics(request, token: str):
+    """The feed itself, for calendar applications (no login: the token is the key)."""
+    cadre = calendar_feed.cadre_for_token(token)
+    if cadre is None:
+        raise Http404
+    body = calendar_feed.feed_ics(cadre=cadre, enrollments=calendar_feed.due_enrollments(cadre=cadre),
+                                  base_url=f"{request.scheme}://{request.get_host()}", host=request.get_host())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="ktlearn.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def cadre_home(request, page):
+    """The home page for a logged-in cadre (served instead of the public one by the before_serve_page
+    hook in wagtail_hooks.py): what is due first, then what to continue, then the latest notices."""
+    cadre = selectors.cadre_of(request.user)
+    home = discovery.cadre_home(cadre=cadre, user=request.user)
+    return render(request, "courses/cadre_home.html", {"page": page, "self": page, "cadre": cadre, "home": home})
 

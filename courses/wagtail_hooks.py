@@ -89,3 +89,18 @@ def register_courses_personal_data_erasure(cadre):
     from .services import personal_data_erase
 
     personal_data_erase(cadre=cadre)
+
+
+@hooks.register("before_serve_page")
+def serve_the_cadre_home_page(page, request, serve_args, serve_kwargs):
+    """A logged-in cadre's home page starts with what is due (courses.views.cadre_home); everyone
+    else gets the public home page, untouched."""
+    from cms.models import HomePage
+
+    from .selectors import cadre_of
+    from .views import cadre_home
+
+    if (request.method == "GET" and isinstance(page, HomePage) and request.user.is_authenticated
+            and not getattr(request, "is_preview", False) and cadre_of(request.user) is not None):
+        return cadre_home(request, page)
+    return None

@@ -35,7 +35,7 @@ def _assert_each_entry_once():
 
 
 def test_after_migrate_each_settings_entry_is_scheduled_once_and_none_of_the_old_ones():
-    assert len(settings.CELERY_BEAT_SCHEDULE) == 10  # seven jobs, outbox dispatcher, job sweep, figures refresh
+    assert len(settings.CELERY_BEAT_SCHEDULE) == 11  # eight jobs, outbox dispatcher, job sweep, figures refresh
     _assert_each_entry_once()
     assert not PeriodicTask.objects.filter(name__in=migration.OLD_NAMES).exists()
     assert PeriodicTask.objects.get(name="courses.required_courses_assign_all").crontab.schedule == crontab(

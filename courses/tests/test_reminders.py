@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from courses.models import Enrollment, EnrollmentSource, Notice
-from courses.tasks import reminders_daily_task
+from courses.tasks import due_notices_daily_task, reminders_daily_task
 from courses.tests import builders as course_builders
 from tests.factories import CadreFactory, UserFactory, add_unit, make_manager, unit_tree_root
 
@@ -46,11 +46,18 @@ def test_cadres_due_soon_or_overdue_get_an_email(setup):
     assert recipients == ["canbo@example.vn", "qua.han@example.vn"]
 
 
-def test_a_cadre_with_a_login_sees_a_notice(setup, client):
-    reminders_daily_task(on_iso=ON.isoformat())
+def test_a_cadre_with_a_login_sees_a_notice_from_the_daily_due_notices(setup, client):
+    due_notices_daily_task(on_iso=ON.isoformat())
     client.force_login(setup["user"])
     body = client.get("/learn/notices/").content.decode()
-    assert "Nghiệp vụ kiểm tra cơ bản (due 11/07/2025)" in body
+    assert "“Nghiệp vụ kiểm tra cơ bản” is due on 11/07/2025." in body
+
+
+def test_the_reminder_emails_write_no_notice_of_their_own(setup):
+    """The notification centre has one due notice per enrolment (courses.notifications), not one more
+    each day from the emails."""
+    reminders_daily_task(on_iso=ON.isoformat())
+    assert not Notice.objects.exists()
 
 
 def test_the_old_notices_address_still_leads_to_the_notices(setup, client):
@@ -70,9 +77,8 @@ def test_the_manager_gets_a_digest_of_their_subtree(setup):
 def test_running_twice_the_same_day_sends_nothing_twice(setup):
     reminders_daily_task(on_iso=ON.isoformat())
     sent = len(mail.outbox)
-    assert reminders_daily_task(on_iso=ON.isoformat()) == {"cadres": 0, "notices": 0, "digests": 0}
+    assert reminders_daily_task(on_iso=ON.isoformat()) == {"cadres": 0, "digests": 0}
     assert len(mail.outbox) == sent
-    assert Notice.objects.count() == 1
 
 
 def test_the_next_day_reminds_again(setup):

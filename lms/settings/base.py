@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "organization.context_processors.roles",
+                "courses.context_processors.notices",
             ],
         },
     },
@@ -317,6 +318,8 @@ CELERY_BEAT_SCHEDULE = {
     # Daily despite its name: it makes every ReportSchedule whose cut-off is due (monthly, 6-monthly, annual, a date).
     "competency.reports_monthly": {"task": "competency.reports_monthly", "schedule": crontab(minute="0", hour="5")},
     "competency.reminders_daily": {"task": "competency.reminders_daily", "schedule": crontab(minute="0", hour="7")},
+    # Daily: "due soon" and "overdue" notices in the cadres' notification centre (one per enrolment).
+    "courses.due_notices_daily": {"task": "courses.due_notices_daily", "schedule": crontab(minute="50", hour="6")},
     "organization.rotation_alerts_daily": {
         "task": "organization.rotation_alerts_daily",
         "schedule": crontab(minute="15", hour="7"),

@@ -20,8 +20,10 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 PAGES = {
-    "anonymous": ["/", "/accounts/login/", "/accounts/password/reset/", "/learn/search/?q=gi%C3%A1m+s%C3%A1t"],
-    "cadre": ["/learn/", "/org/me/", "/learn/search/?q=ki%E1%BB%83m+tra", "/accounts/password/"],
+    "anonymous": ["/", "/accounts/login/", "/accounts/password/reset/", "/learn/search/?q=gi%C3%A1m+s%C3%A1t",
+                  "/learn/catalogue/"],
+    "cadre": ["/", "/learn/", "/org/me/", "/learn/search/?q=ki%E1%BB%83m+tra", "/accounts/password/",
+              "/learn/catalogue/?q=ki%E1%BB%83m+tra", "/learn/notices/", "/learn/calendar/"],
     "manager": ["/org/cadres/", "/org/logins/", "/org/rotations/", "/admin/"],
     "board": ["/board/", "/org/cadres/", "/admin/reports/site-history/"],
     "trainer": ["/admin/", "/admin/pages/", "/admin/snippets/"],

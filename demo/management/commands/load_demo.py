@@ -46,6 +46,8 @@ STEPS = (
     "demo.steps.assessments",
     "demo.steps.course_quizzes",
     "demo.steps.rotation",
+    # Last: the learner's notices (an assignment by the manager, the day's due notices).
+    "demo.steps.notices",
 )
 
 
