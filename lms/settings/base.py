@@ -272,6 +272,9 @@ KTLEARN_UPLOAD_MAX_IMAGE_PIXELS = env.int("KTLEARN_UPLOAD_MAX_IMAGE_PIXELS", def
 # The intranet has no internet: the admin must not call home for a new version.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
+# The REST API (/api/v1/, lms.rest): requests per client (cache-counted; 429 with Retry-After beyond).
+KTLEARN_API_RATE = env("KTLEARN_API_RATE", default="600/min")
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Celery: eager (in-process) when no broker is configured, so `make run` needs nothing else.
