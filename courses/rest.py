@@ -194,7 +194,8 @@ def external_bulk(request, payload: ExternalTrainingBulkIn):
         errors, conflict, action = [], False, ""
         cadre = cadres.get(row.cadre_code)
         if cadre is None:
-            errors.append(_("Cadre code %(code)s is unknown or outside the units you manage.") % {"code": row.cadre_code})
+            errors.append(_("Cadre code %(code)s is unknown or outside the units you manage.")
+                          % {"code": row.cadre_code})
         if row.end_on < row.start_on:
             errors.append(_("The end date is before the start date."))
         if not errors:

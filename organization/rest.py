@@ -162,7 +162,8 @@ def _unit_rows(units: list[Unit]) -> list[dict]:
     return [{
         "id": u.pk, "code": u.code, "name": u.name, "kind": u.kind, "level": u.level.code if u.level else None,
         "level_rank": u.level.rank if u.level else None, "parent_code": _parent_code(u, by_path), "depth": u.depth,
-        "is_active": u.is_active, "closed_on": u.closed_on, "merged_into": u.merged_into.code if u.merged_into else None,
+        "is_active": u.is_active, "closed_on": u.closed_on,
+        "merged_into": u.merged_into.code if u.merged_into else None,
         "party_member_count": u.party_member_count, "updated_at": u.updated_at,
         "placements": [{"parent_code": p.parent.code if p.parent else None, "valid_from": p.valid_from,
                         "valid_to": p.valid_to} for p in u.placements.all()],
@@ -238,16 +239,6 @@ def cadre_list(request, filters: Query[ListFilters], status: str | None = None):
     qs = _since(qs, filters.updated_since).values(*CADRE_FIELDS, "unit__code", "position__code", "position__name")
     rows, cursor = page(qs, cursor=filters.cursor, limit=filters.limit, key="id")
     return respond(request, page_of(CadreOut), {"items": _cadre_values(rows), "next_cursor": cursor})
-
-
-@router.get("/cadres/{code}", response={200: CadreDetailOut, **ERRORS}, summary="One cadre with their position history")
-def cadre_detail(request, code: str):
-    rows = _cadre_values(cadres_in_scope(request).filter(code=code).values(
-        *CADRE_FIELDS, "unit__code", "position__code", "position__name"))
-    if not rows:
-        raise Http404
-    history = PositionAssignment.objects.filter(cadre_id=rows[0]["id"]).order_by("start_date", "id")
-    return respond(request, CadreDetailOut, {**rows[0], "history": _assignment_rows(history.values(*ASSIGNMENT_VALUES))})
 
 
 @router.get("/position-assignments", response={200: page_of(AssignmentOut), **ERRORS},
@@ -327,9 +318,11 @@ def _check_assignments(request, rows: list[AssignmentIn]) -> tuple[list[dict], l
         cadre, unit, position = editable_cadres.get(row.cadre_code), units.get(row.unit_code), positions.get(
             row.position_code)
         if cadre is None:
-            errors.append(_("Cadre code %(code)s is unknown or outside the units you manage.") % {"code": row.cadre_code})
+            errors.append(_("Cadre code %(code)s is unknown or outside the units you manage.")
+                          % {"code": row.cadre_code})
         if unit is None:
-            errors.append(_("Unit code %(code)s is unknown or outside the units you manage.") % {"code": row.unit_code})
+            errors.append(_("Unit code %(code)s is unknown or outside the units you manage.")
+                          % {"code": row.unit_code})
         elif not unit.is_active:
             errors.append(_("Unit %(code)s is closed and cannot receive cadres.") % {"code": row.unit_code})
         if position is None:
@@ -343,7 +336,8 @@ def _check_assignments(request, rows: list[AssignmentIn]) -> tuple[list[dict], l
                 else:
                     conflict = True
                     errors.append(_("%(code)s already holds another unit or position from %(date)s; the history "
-                                    "is never rewritten.") % {"code": cadre.code, "date": row.start_date.strftime("%d/%m/%Y")})
+                                    "is never rewritten.")
+                                  % {"code": cadre.code, "date": row.start_date.strftime("%d/%m/%Y")})
             elif cadre.pk in latest and row.start_date <= latest[cadre.pk]:
                 conflict = True
                 errors.append(_("%(code)s has a later assignment (from %(date)s): a change can only take effect "
@@ -374,5 +368,18 @@ def assignment_bulk_upsert(request, payload: AssignmentBulkIn):
                                            % {"client": request.auth.name})
         if writes:
             audit_write(request, endpoint="position-assignments/bulk", created=len(writes), updated=0,
-                         unchanged=len(results) - len(writes), keys=[r["key"] for r in results if r["action"] == "create"])
+                        unchanged=len(results) - len(writes),
+                        keys=[r["key"] for r in results if r["action"] == "create"])
     return {"created": len(writes), "updated": 0, "unchanged": len(results) - len(writes), "rows": results}
+
+
+# After /cadres/bulk: a path parameter would catch "bulk".
+@router.get("/cadres/{code}", response={200: CadreDetailOut, **ERRORS}, summary="One cadre with their position history")
+def cadre_detail(request, code: str):
+    rows = _cadre_values(cadres_in_scope(request).filter(code=code).values(
+        *CADRE_FIELDS, "unit__code", "position__code", "position__name"))
+    if not rows:
+        raise Http404
+    history = PositionAssignment.objects.filter(cadre_id=rows[0]["id"]).order_by("start_date", "id")
+    history_rows = _assignment_rows(history.values(*ASSIGNMENT_VALUES))
+    return respond(request, CadreDetailOut, {**rows[0], "history": history_rows})

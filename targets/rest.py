@@ -140,7 +140,7 @@ def target_rollup(request, code: str, query: Query[FigureQuery]):
 @router.get("/targets/{code}/missing", response={200: MissingPage, **ERRORS},
             summary="The cadres counted by the target who do not meet it, with the reasons")
 def target_missing(request, code: str, query: Query[FigureQuery], cursor: str | None = None,
-                   limit: int = Field(100, ge=1, le=MAX_LIMIT)):
+                   limit: int = 100):
     target, unit = _target(code), _unit(request, query.unit)
     figure_set = _figure_set(target, query.on or timezone.localdate())
     missing = missing_in_set(figure_set=figure_set, unit=unit)
