@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
+    "ninja",  # the REST API's docs page from its own static files (no CDN; lms.rest)
 ]
 
 MIDDLEWARE = [
