@@ -808,3 +808,24 @@ def quiz_attachments_refresh() -> int:
     from assessments.services import quizzes_set_attached
 
     return quizzes_set_attached(quiz_ids_in_published_courses())
+
+
+@transaction.atomic
+def external_training_record(*, cadre: Cadre, course_name: str, provider: str, hours, start_on: datetime.date,
+                             end_on: datetime.date, by=None) -> tuple[ExternalTraining, bool]:
+    """Record training a cadre did elsewhere (a class at the political school) and return
+    ``(training, created)``. It counts toward the cadre's hours and the targets as soon as it is saved
+    (targets.freshness marks the figures of its dates stale, as for one entered in the admin).
+    Idempotent: the same cadre, course, provider and dates again return the recorded one unchanged
+    (``created`` False). Validated (ValidationError, nothing written); audited with ``by`` as actor."""
+    existing = ExternalTraining.objects.filter(cadre=cadre, course_name=course_name, provider=provider,
+                                               start_on=start_on, end_on=end_on).first()
+    if existing is not None:
+        return existing, False
+    training = ExternalTraining(cadre=cadre, course_name=course_name, provider=provider, hours=hours,
+                                start_on=start_on, end_on=end_on, entered_by=by)
+    training.full_clean(exclude=["file"])
+    training.save()
+    audit_record(instance=training, action="ktlearn.external.create", user=by,
+                 after=snapshot(training, EXTERNAL_FIELDS))
+    return training, True

@@ -80,3 +80,29 @@ def refresh_quiz_attachments(sender, instance, **kwargs):
         from .services import quiz_attachments_refresh
 
         quiz_attachments_refresh()
+
+
+def _cadre_path(cadre_id) -> str:
+    return Cadre.objects.filter(pk=cadre_id).values_list("unit__path", flat=True).first() or ""
+
+
+def _track_deletions():
+    """The REST API's changes feed: deleted learning records become tombstones (lms.tombstones)."""
+    from lms import tombstones
+
+    from .models import Certificate, Completion, Enrollment, ExternalTraining
+
+    tombstones.track(Enrollment, resource="enrolments", key=lambda e: "", unit_path=lambda e: _cadre_path(e.cadre_id))
+    tombstones.track(Completion, resource="completions", key=lambda c: "", unit_path=lambda c: _cadre_path(c.cadre_id))
+    tombstones.track(ExternalTraining, resource="external-training", key=lambda t: "",
+                     unit_path=lambda t: _cadre_path(t.cadre_id))
+    tombstones.track(Certificate, resource="certificates", key=lambda c: c.code,
+                     unit_path=lambda c: _cadre_path(Completion.objects.filter(pk=c.completion_id)
+                                                     .values_list("cadre_id", flat=True).first()))
+
+    from assessments.models import Sitting
+
+    tombstones.track(Sitting, resource="quiz-results", key=lambda s: "", unit_path=lambda s: _cadre_path(s.cadre_id))
+
+
+_track_deletions()

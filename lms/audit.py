@@ -59,6 +59,7 @@ ACTIONS = (
     "ktlearn.import",
     "ktlearn.personal_data.export",
     "ktlearn.personal_data.anonymize",
+    "ktlearn.api.write",
 )
 
 

@@ -31,3 +31,25 @@ class OutboxMessage(models.Model):
     def __str__(self):
         state = "sent" if self.dispatched_at else "pending"
         return f"{self.task_name} #{self.pk} ({state})"
+
+
+class Tombstone(models.Model):
+    """A deleted record, kept so the REST API's changes feed can tell a nightly sync what disappeared.
+
+    Written by lms.tombstones in the deleting transaction (pre_delete), so a rolled-back deletion
+    leaves none. `unit_path` is the tree path of the unit the record belonged to (a cadre's unit, a
+    record's cadre's unit), for scoping: a client sees the tombstones of its subtree only.
+    """
+
+    resource = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+    key = models.CharField(max_length=120, blank=True)
+    unit_path = models.CharField(max_length=255, blank=True)
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["resource", "deleted_at"], name="tombstone_resource_idx")]
+
+    def __str__(self):
+        return f"{self.resource} #{self.object_id} deleted {self.deleted_at:%Y-%m-%d}"

@@ -12,6 +12,7 @@ from courses import views as courses_views
 from organization import account_views, oidc
 
 from . import private_files, views
+from .rest.api import api as rest_api
 from .site_history import SiteHistoryView
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", rest_api.urls),
     # Ahead of Wagtail's admin so that the site history's exports go through lms.spreadsheets.
     # Also scoped there: which entries each user reads (lms.audit.visible_log_entries), on the page and
     # on its results URL (what the filters fetch).

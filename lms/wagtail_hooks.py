@@ -31,6 +31,7 @@ LABELS = {
     "ktlearn.import": _("Import: confirmed"),
     "ktlearn.personal_data.export": _("Personal data: downloaded"),
     "ktlearn.personal_data.anonymize": _("Personal data: anonymized"),
+    "ktlearn.api.write": _("API: records written"),
 }
 assert set(LABELS) == set(ACTIONS), "every audited action needs a label"
 

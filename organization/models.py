@@ -67,6 +67,8 @@ class Unit(MP_Node):
         blank=True,
         related_name="merged_units",
     )
+    # The changes feed (lms.rest): the last time the row was saved (a move also stamps it).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     node_order_by = ["code"]
 
@@ -192,7 +194,8 @@ class Cadre(models.Model):
         ordering = ["name_sort_key", "code"]
         verbose_name = _("cadre")
         verbose_name_plural = _("cadres")
-        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["position", "status"])]
+        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["position", "status"]),
+                   models.Index(fields=["updated_at"], name="cadre_updated_idx")]
 
     def __str__(self):
         return f"{self.full_name} ({self.code})"
@@ -223,6 +226,8 @@ class PositionAssignment(models.Model):
         help_text=_("Elected or appointed to an inspection committee for the first time (not re-elected)."),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The changes feed (lms.rest): closing an assignment (its end date) stamps it too.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["cadre", "start_date", "id"]
@@ -305,3 +310,48 @@ class OneTimePassword(models.Model):
 
     def __str__(self):
         return f"{self.user_id} @ {self.issued_at:%Y-%m-%d}"
+
+
+class ApiAccess(models.TextChoices):
+    READ = "read", _("Read only")
+    READ_WRITE = "read_write", _("Read and write")
+
+
+class ApiClient(models.Model):
+    """A system that calls the REST API (/api/v1/) with a bearer token: the sector's inspection
+    database, the personnel records, the political school.
+
+    The client sees and edits exactly what a unit manager of `unit` would: it acts through its own
+    login (`user`, inactive so nobody can sign in with it, in the unit manager group with `unit` as
+    its managed unit), so organization.selectors scope it like any manager. Only the token's SHA-256
+    is stored; the token itself is shown once, when the client is created.
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit subtree"), on_delete=models.PROTECT, related_name="+")
+    access = models.CharField(_("access"), max_length=12, choices=ApiAccess.choices, default=ApiAccess.READ)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_prefix = models.CharField(_("token starts with"), max_length=12, editable=False)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ktlearn_api_client",
+                                editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def can_write(self) -> bool:
+        return self.access == ApiAccess.READ_WRITE
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)

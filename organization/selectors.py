@@ -283,3 +283,34 @@ def login_counts(cadres: QuerySet[Cadre]) -> dict[str, int]:
         with_login=Count("pk", filter=Q(user__isnull=False)),
         without_login=Count("pk", filter=Q(user__isnull=True) & ~Q(status__in=(CadreStatus.RETIRED, CadreStatus.LEFT))),
     )
+
+
+def api_client_for_token(token_hash: str):
+    """The usable API client (not revoked, not expired) whose token hashes to `token_hash`, with its
+    login primed as a manager of the client's unit (roles and managed unit are what the client's
+    creation made them: organization.services.api_client_create), so scoping a request costs one query."""
+    from django.utils import timezone
+
+    from .models import ApiClient
+
+    now = timezone.now()
+    client = (
+        ApiClient.objects.select_related("user", "unit")
+        .filter(token_hash=token_hash, revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .first()
+    )
+    if client is None:
+        return None
+    client.user._ktlearn_roles = {roles.UNIT_MANAGER}
+    client.user._ktlearn_unit = client.unit
+    return client
+
+
+def api_clients_visible_to(user):
+    """API clients: administrators only."""
+    from .models import ApiClient
+
+    if roles.is_administrator(user):
+        return ApiClient.objects.select_related("unit")
+    return ApiClient.objects.none()

@@ -58,7 +58,7 @@ def cadre_position_change(
         if on <= current.start_date:
             raise ValidationError(_("The change date must be after the current assignment's start date."))
         current.end_date = on - datetime.timedelta(days=1)
-        current.save(update_fields=["end_date"])
+        current.save(update_fields=["end_date", "updated_at"])
     if appointed:
         # Elected or appointed now: a first term unless the cadre held a committee position before.
         first_term = not cadre.assignments.filter(start_date__lt=on, position__is_committee_member=True).exists()
@@ -87,7 +87,7 @@ def cadre_status_set(*, cadre: Cadre, status: str, on: datetime.date | None = No
         raise ValidationError(_("Unknown status."))
     cadre.status = status
     if status in (CadreStatus.RETIRED, CadreStatus.LEFT):
-        cadre.assignments.filter(end_date__isnull=True).update(end_date=on)
+        cadre.assignments.filter(end_date__isnull=True).update(end_date=on, updated_at=timezone.now())
         cadre_login_deactivate(cadre=cadre, by=by)
     cadre.save(update_fields=["status", "updated_at"])
     # The population counts open assignments of active cadres: every day of the open one changes.
@@ -106,7 +106,7 @@ def unit_close(*, unit: Unit, on: datetime.date | None = None) -> Unit:
         raise ValidationError(_("Close or merge the unit's sub-units before closing it."))
     unit.is_active = False
     unit.closed_on = on
-    unit.save(update_fields=["is_active", "closed_on"])
+    unit.save(update_fields=["is_active", "closed_on", "updated_at"])
     return unit
 
 
@@ -133,7 +133,7 @@ def unit_merge(*, source: Unit, target: Unit, on: datetime.date | None = None) -
     source.is_active = False
     source.closed_on = on
     source.merged_into = target
-    source.save(update_fields=["is_active", "closed_on", "merged_into"])
+    source.save(update_fields=["is_active", "closed_on", "merged_into", "updated_at"])
     return source
 
 
@@ -172,6 +172,7 @@ def unit_move(*, unit: Unit, parent: Unit, on: datetime.date | None = None) -> U
     open_rows.filter(Q(valid_from__lt=on) | Q(valid_from__isnull=True)).update(valid_to=on - datetime.timedelta(days=1))
     unit.move(parent, pos="sorted-child")
     UnitPlacement.objects.create(unit=unit, parent=parent, valid_from=on)
+    Unit.objects.filter(pk=unit.pk).update(updated_at=timezone.now())  # the changes feed: a new parent
     records_changed.send(sender=Unit, on=on, target_ids=None)
     return Unit.objects.get(pk=unit.pk)
 
@@ -370,3 +371,60 @@ def cadres_anonymize_due(*, by=None, today: datetime.date | None = None, dry_run
     if not dry_run:
         due = [cadre_anonymize(cadre=cadre, by=by) for cadre in due]
     return due
+
+
+# --- API clients (lms.rest) ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_client_create(*, name: str, unit: Unit, access: str, expires_at=None, by=None):
+    """Create an API client and return ``(client, token)``: the token is in no table (only its SHA-256
+    is), so this is the one time it can be shown. The client gets its own login — inactive (nobody
+    signs in with it), in the unit manager group, managing `unit` — so every API request is scoped by
+    organization.selectors exactly as that manager's pages are. Logged in Wagtail's log."""
+    import secrets
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from wagtail.log_actions import log
+
+    from lms.rest.auth import new_token, token_hash
+
+    from . import roles
+    from .models import ApiAccess, ApiClient, UserProfile
+
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("The name is missing.")})
+    if access not in ApiAccess.values:
+        raise ValidationError({"access": _("Unknown access.")})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": _("The expiry must be in the future.")})
+    user = get_user_model().objects.create(
+        username=f"api-{secrets.token_hex(6)}", first_name=f"API: {name}"[:150], is_active=False)
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    user.groups.add(Group.objects.get_or_create(name=roles.UNIT_MANAGER)[0])
+    UserProfile.objects.create(user=user, unit=unit)
+    token = new_token()
+    client = ApiClient.objects.create(name=name, unit=unit, access=access, expires_at=expires_at,
+                                      token_hash=token_hash(token), token_prefix=token[:10], user=user,
+                                      created_by=by if getattr(by, "is_authenticated", False) else None)
+    log(instance=client, action="wagtail.create", user=by if getattr(by, "is_authenticated", False) else None)
+    return client, token
+
+
+@transaction.atomic
+def api_client_revoke(*, client, by=None):
+    """Revoke a client: its token is refused from the next request on. A second call changes nothing."""
+    from wagtail.log_actions import log
+
+    from .models import ApiClient
+
+    client = ApiClient.objects.select_for_update().get(pk=client.pk)
+    if client.revoked_at is None:
+        client.revoked_at = timezone.now()
+        client.save(update_fields=["revoked_at"])
+        log(instance=client, action="wagtail.edit", user=by if getattr(by, "is_authenticated", False) else None,
+            data={"revoked": True})
+    return client

@@ -26,3 +26,28 @@ def _logged_in(sender, request, user, **kwargs):
     two_factor.session_mark(request, user)
     if must_change_password(user):
         request.session[MUST_CHANGE_PASSWORD] = True
+
+
+# The REST API's changes feed: deletions become tombstones (lms.tombstones), scoped by unit path.
+def _unit_path(unit_id) -> str:
+    return Unit.objects.filter(pk=unit_id).values_list("path", flat=True).first() or ""
+
+
+def _cadre_path(cadre_id) -> str:
+    from .models import Cadre
+
+    return Cadre.objects.filter(pk=cadre_id).values_list("unit__path", flat=True).first() or ""
+
+
+def _track_deletions():
+    from lms import tombstones
+
+    from .models import Cadre, PositionAssignment
+
+    tombstones.track(Unit, resource="units", key=lambda u: u.code, unit_path=lambda u: u.path)
+    tombstones.track(Cadre, resource="cadres", key=lambda c: c.code, unit_path=lambda c: _unit_path(c.unit_id))
+    tombstones.track(PositionAssignment, resource="position-assignments",
+                     key=lambda a: f"{a.start_date.isoformat()}", unit_path=lambda a: _cadre_path(a.cadre_id))
+
+
+_track_deletions()

@@ -11,6 +11,7 @@ from .permission_policies import cadre_permission_policy, unit_permission_policy
 register_permission_policy(Unit, unit_permission_policy, exact_class=True)
 register_permission_policy(Cadre, cadre_permission_policy, exact_class=True)
 
+from .admin import api_clients as admin_api_clients  # noqa: E402
 from .admin import users as admin_users  # noqa: E402
 from .admin import views as admin_views  # noqa: E402
 from .admin.scoped import forbidden_as_403  # noqa: E402
@@ -40,6 +41,12 @@ def register_cadre_import_urls():
             forbidden_as_403(admin_users.TwoFactorResetView.as_view()),
             name="organization_two_factor_reset",
         ),
+        path("organization/api-clients/", forbidden_as_403(admin_api_clients.ApiClientIndexView.as_view()),
+             name="organization_api_clients"),
+        path("organization/api-clients/add/", forbidden_as_403(admin_api_clients.ApiClientCreateView.as_view()),
+             name="organization_api_client_add"),
+        path("organization/api-clients/<int:pk>/revoke/",
+             forbidden_as_403(admin_api_clients.ApiClientRevokeView.as_view()), name="organization_api_client_revoke"),
         path(
             "organization/cadre-import/<str:token>/",
             forbidden_as_403(admin_views.CadreImportPreviewView.as_view()),
@@ -90,3 +97,16 @@ def register_account_log_actions(actions):
 @hooks.register("register_user_listing_buttons")
 def register_two_factor_reset_button(user, request_user):
     return admin_users.two_factor_reset_button(user, request_user)
+
+
+class ApiClientsMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .roles import is_administrator
+
+        return is_administrator(request.user)
+
+
+@hooks.register("register_settings_menu_item")
+def register_api_clients_menu_item():
+    return ApiClientsMenuItem(_("API clients"), reverse("organization_api_clients"), icon_name="key",
+                              name="api-clients", order=700)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
+    "ninja",  # the REST API's docs page from its own static files (no CDN; lms.rest)
 ]
 
 MIDDLEWARE = [
@@ -276,6 +277,9 @@ KTLEARN_UPLOAD_MAX_BYTES = env.int("KTLEARN_UPLOAD_MAX_BYTES", default=10 * 1024
 KTLEARN_UPLOAD_MAX_IMAGE_PIXELS = env.int("KTLEARN_UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
 # The intranet has no internet: the admin must not call home for a new version.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# The REST API (/api/v1/, lms.rest): requests per client (cache-counted; 429 with Retry-After beyond).
+KTLEARN_API_RATE = env("KTLEARN_API_RATE", default="600/min")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Sessions are read from the cache (written through to the database, kept in the cache 5 minutes at
