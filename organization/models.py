@@ -12,6 +12,8 @@ from .vnsort import name_sort_key
 class UnitKind(models.TextChoices):
     PROVINCE = "province", _("Province")
     BODY = "body", _("Body under the province")
+    # Since 01/07/2025: a ward, commune or special-zone Party committee directly under the province.
+    COMMUNE_LEVEL = "commune_level", _("Commune-level Party committee (ward, commune, special zone)")
     COMMUNE = "commune", _("Commune (grassroots)")
     WARD = "ward", _("Ward (grassroots)")
     AGENCY = "agency", _("Agency (grassroots)")
@@ -20,8 +22,22 @@ class UnitKind(models.TextChoices):
 
 
 GRASSROOTS_KINDS = (UnitKind.COMMUNE, UnitKind.WARD, UnitKind.AGENCY, UnitKind.ENTERPRISE)
-# QĐ 22-QĐ/TW: a grassroots committee with this many members needs a full-time deputy chair.
+# The full-time deputy chair rule, as the source document words it (Chương trình hành động thực hiện
+# Kết luận 34-KL/TW, mục III.4.1(3)): "bố trí phó chủ nhiệm chuyên trách tại ủy ban kiểm tra đảng ủy
+# cơ sở xã, phường, thị trấn, những tổ chức cơ sở đảng trong cơ quan và doanh nghiệp có từ 300 đảng
+# viên trở lên theo Quy định số 22-QĐ/TW, ngày 28/7/2021 của Ban Chấp hành Trung ương". Every commune
+# or ward committee (since 01/07/2025 the commune-level committees, special zones included) needs one
+# whatever its size; an agency's or an enterprise's grassroots committee from 300 members.
 FULLTIME_DEPUTY_THRESHOLD = 300
+FULLTIME_DEPUTY_ALWAYS_KINDS = (UnitKind.COMMUNE, UnitKind.WARD, UnitKind.COMMUNE_LEVEL)
+FULLTIME_DEPUTY_FROM_300_KINDS = (UnitKind.AGENCY, UnitKind.ENTERPRISE)
+FULLTIME_DEPUTY_RULE = _(
+    "Every commune, ward or special-zone Party committee, and every agency or enterprise grassroots committee "
+    "with 300 party members or more, has a full-time deputy chair of its inspection committee."
+)
+FULLTIME_DEPUTY_BASIS = (
+    "Chương trình hành động thực hiện Kết luận 34-KL/TW, mục III.4.1(3); Quy định số 22-QĐ/TW ngày 28/7/2021"
+)
 
 
 class UnitLevel(models.Model):
@@ -84,7 +100,10 @@ class Unit(MP_Node):
 
     @property
     def needs_fulltime_deputy_threshold(self) -> bool:
-        return self.is_grassroots and self.party_member_count >= FULLTIME_DEPUTY_THRESHOLD
+        """The full-time deputy chair rule (FULLTIME_DEPUTY_RULE) names this unit."""
+        if self.kind in FULLTIME_DEPUTY_ALWAYS_KINDS:
+            return True
+        return self.kind in FULLTIME_DEPUTY_FROM_300_KINDS and self.party_member_count >= FULLTIME_DEPUTY_THRESHOLD
 
 
 class UnitPlacement(models.Model):

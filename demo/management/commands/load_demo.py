@@ -38,6 +38,9 @@ STEPS = (
     ORGANIZATION_STEP,
     "demo.steps.cms",
     "demo.steps.courses",
+    # After the courses (it tops up their completions with the in-person training since 2020) and
+    # before the targets' snapshots (demo.steps.competency).
+    "demo.steps.history",
     # Before assessments: the quiz banks are linked to the framework's competencies, and passed
     # sittings become competency evidence, only when the framework exists.
     "demo.steps.competency",
