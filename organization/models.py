@@ -6,14 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from .reference_data import COMMUNE_LEVEL
 from .vnsort import name_sort_key
 
 
 class UnitKind(models.TextChoices):
     PROVINCE = "province", _("Province")
     BODY = "body", _("Body under the province")
-    # Since 01/07/2025: a ward, commune or special-zone Party committee directly under the province.
-    COMMUNE_LEVEL = "commune_level", _("Commune-level Party committee (ward, commune, special zone)")
     COMMUNE = "commune", _("Commune (grassroots)")
     WARD = "ward", _("Ward (grassroots)")
     AGENCY = "agency", _("Agency (grassroots)")
@@ -27,9 +26,11 @@ GRASSROOTS_KINDS = (UnitKind.COMMUNE, UnitKind.WARD, UnitKind.AGENCY, UnitKind.E
 # cơ sở xã, phường, thị trấn, những tổ chức cơ sở đảng trong cơ quan và doanh nghiệp có từ 300 đảng
 # viên trở lên theo Quy định số 22-QĐ/TW, ngày 28/7/2021 của Ban Chấp hành Trung ương". Every commune
 # or ward committee (since 01/07/2025 the commune-level committees, special zones included) needs one
-# whatever its size; an agency's or an enterprise's grassroots committee from 300 members.
+# whatever its size; an agency's or an enterprise's grassroots committee from 300 members. The
+# commune-level committees are bodies (kind "body") on the commune level (reference_data.COMMUNE_LEVEL).
 FULLTIME_DEPUTY_THRESHOLD = 300
-FULLTIME_DEPUTY_ALWAYS_KINDS = (UnitKind.COMMUNE, UnitKind.WARD, UnitKind.COMMUNE_LEVEL)
+FULLTIME_DEPUTY_ALWAYS_KINDS = (UnitKind.COMMUNE, UnitKind.WARD)
+FULLTIME_DEPUTY_ALWAYS_LEVELS = (COMMUNE_LEVEL,)
 FULLTIME_DEPUTY_FROM_300_KINDS = (UnitKind.AGENCY, UnitKind.ENTERPRISE)
 FULLTIME_DEPUTY_RULE = _(
     "Every commune, ward or special-zone Party committee, and every agency or enterprise grassroots committee "
@@ -102,6 +103,8 @@ class Unit(MP_Node):
     def needs_fulltime_deputy_threshold(self) -> bool:
         """The full-time deputy chair rule (FULLTIME_DEPUTY_RULE) names this unit."""
         if self.kind in FULLTIME_DEPUTY_ALWAYS_KINDS:
+            return True
+        if self.kind == UnitKind.BODY and self.level_id and self.level.code in FULLTIME_DEPUTY_ALWAYS_LEVELS:
             return True
         return self.kind in FULLTIME_DEPUTY_FROM_300_KINDS and self.party_member_count >= FULLTIME_DEPUTY_THRESHOLD
 

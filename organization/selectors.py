@@ -119,10 +119,17 @@ def _has_fulltime_deputy():
 def with_needs_fulltime_deputy(units: QuerySet[Unit]) -> QuerySet[Unit]:
     """Annotate `needs_fulltime_deputy` (the same rule as units_needing_fulltime_deputy) in the
     same query, so a list of units shows the flag without a query per row."""
-    from .models import FULLTIME_DEPUTY_ALWAYS_KINDS, FULLTIME_DEPUTY_FROM_300_KINDS, FULLTIME_DEPUTY_THRESHOLD
+    from .models import (
+        FULLTIME_DEPUTY_ALWAYS_KINDS,
+        FULLTIME_DEPUTY_ALWAYS_LEVELS,
+        FULLTIME_DEPUTY_FROM_300_KINDS,
+        FULLTIME_DEPUTY_THRESHOLD,
+        UnitKind,
+    )
 
     rule = Q(is_active=True) & (
         Q(kind__in=FULLTIME_DEPUTY_ALWAYS_KINDS)
+        | Q(kind=UnitKind.BODY, level__code__in=FULLTIME_DEPUTY_ALWAYS_LEVELS)
         | Q(kind__in=FULLTIME_DEPUTY_FROM_300_KINDS, party_member_count__gte=FULLTIME_DEPUTY_THRESHOLD)
     )
     return units.annotate(

@@ -32,6 +32,7 @@ from organization.models import (
     UnitLevel,
     UnitPlacement,
 )
+from organization.reference_data import COMMUNE_LEVEL as COMMUNE_LEVEL_CODE
 from organization.reference_data import LEVELS, POSITIONS, REFORM_DAY, level_defaults, position_defaults
 from organization.vnsort import name_sort_key
 
@@ -146,6 +147,7 @@ def _commune_level():
 
 COMMUNE_LEVEL = _commune_level()
 # Every body directly under the province today (sectors first): code, name.
+COMMUNE_LEVEL_CODES = frozenset(c[0] for c in COMMUNE_LEVEL)
 BODIES = tuple((code, name) for code, name, *_ in SECTORS) + tuple((c[0], c[1]) for c in COMMUNE_LEVEL)
 CLOSED_DISTRICTS = tuple((code, name) for code, name, _ in DISTRICTS)
 
@@ -421,7 +423,7 @@ def _build_tree(*, grassroots: int, levels, rng) -> _Tree:
     }
     old_per_new = max(1, min(OLD_COMMUNES_PER_NEW, round(OLD_COMMUNES_PER_NEW * grassroots / 700)))
     for code, name, word, place, district_code in COMMUNE_LEVEL:
-        body = UnitSpec(Unit(code=code, name=name, kind=UnitKind.COMMUNE_LEVEL, level=levels["truc-thuoc-tinh"]))
+        body = UnitSpec(Unit(code=code, name=name, kind=UnitKind.BODY, level=levels[COMMUNE_LEVEL_CODE]))
         profile = "ward" if word == "phường" else "commune"
         for number, (unit_name, kind, members) in enumerate(_grassroots_for(profile, counts[code], rng), start=1):
             unit_code = f"{code}-{number:03d}"
@@ -505,7 +507,7 @@ def _current_slots(province: Unit, tree: _Tree, rng) -> list[_Slot]:
     slots = _province_slots(province)
     for body in tree.sectors + tree.communes:
         slots += _body_slots(body.unit, rng)
-        if body.unit.kind == UnitKind.COMMUNE_LEVEL and rng.random() < 0.1:
+        if body.unit.code in COMMUNE_LEVEL_CODES and rng.random() < 0.1:
             # A commune-level committee still without its full-time deputy chair (III.4.1(3)).
             slots = [s if not (s.unit is body.unit and s.position == DEPUTY_FT) else
                      _Slot(s.unit, s.tier, DEPUTY_PT, 1) for s in slots]
@@ -635,7 +637,7 @@ class _People:
         )
 
     def _start(self, slot: _Slot) -> dt.date:
-        if slot.tier == "body" and slot.unit.kind == UnitKind.COMMUNE_LEVEL:
+        if slot.tier == "body" and slot.unit.code in COMMUNE_LEVEL_CODES:
             return REFORM_DAY  # appointed when the committee was formed
         return min(self.today, _between(self.rng, *CONGRESS[slot.tier]))
 
@@ -659,7 +661,7 @@ class _People:
                              status=status)
         else:
             cadre.appointed_on = self._start(slot)
-            commune_level = slot.unit.kind == UnitKind.COMMUNE_LEVEL
+            commune_level = slot.unit.code in COMMUNE_LEVEL_CODES
             if previous and roll < (0.8 if commune_level else 0.65):
                 wanted = PREVIOUS_POSITION[slot.position] if not commune_level else slot.position
                 old = next((s for s in previous if s.position == wanted), None) or previous[0]
@@ -800,7 +802,7 @@ def load(*, stdout, rng, today: dt.date, grassroots: int = DEFAULT_GRASSROOTS, c
     district_of = {code: district for code, _n, _w, _p, district in COMMUNE_LEVEL}
     old_of = {new: [old for old, n in tree.merged.items() if n == new] for new in district_of}
     for slot in chosen:
-        if slot.unit.kind == UnitKind.COMMUNE_LEVEL:
+        if slot.unit.code in COMMUNE_LEVEL_CODES:
             code = slot.unit.code
             if slot.position in (CHAIR, DEPUTY_FT, MEMBER_FT, STAFF):
                 sources = [district_of[code], *old_of[code]]
@@ -815,13 +817,13 @@ def load(*, stdout, rng, today: dt.date, grassroots: int = DEFAULT_GRASSROOTS, c
             people.former_holder(slot)
     everyone = [learner, *people.people]
     _save_people(everyone)
-    counts = Counter(spec.unit.kind for spec in bodies)
+    counts = Counter("commune" if spec.unit.code in COMMUNE_LEVEL_CODES else "sector" for spec in bodies)
     active_grassroots = len(grassroots_units)
     cells = Unit.objects.filter(kind=UnitKind.CELL, is_active=True).count()
     former = sum(1 for person in everyone if person.cadre.status != CadreStatus.ACTIVE)
     stdout.write(
-        f"{PROVINCE_NAME}: {inserted + 1} units; today {counts[UnitKind.BODY]} sector and "
-        f"{counts[UnitKind.COMMUNE_LEVEL]} commune-level committees, {active_grassroots} grassroots units, "
+        f"{PROVINCE_NAME}: {inserted + 1} units; today {counts['sector']} sector and "
+        f"{counts['commune']} commune-level committees, {active_grassroots} grassroots units, "
         f"{cells} cells; 2020–2025: {len(tree.districts)} district committees and {len(tree.merged)} commune "
         f"committees closed on {REFORM_EVE:%d/%m/%Y}, {len(tree.moves)} grassroots units moved; "
         f"{len(everyone) - former} cadres in post, {former} former holders.\n"

@@ -270,18 +270,19 @@ def _promotions(register: _Register, *, pool: list[Cadre], today: dt.date) -> li
     full-time seat of a commune-level committee (strengthening the committees formed in 2025): the
     new post requires courses the old one did not (the full-time course), so rotation-aware training
     assigns them. Their current post is closed the day before and the new one opened."""
-    from organization.models import Position, UnitKind
+    from organization.models import Position
 
     rng = register.rng
     fulltime = Position.objects.filter(code=organization_demo.MEMBER_FT).first()
-    targets = list(Unit.objects.filter(kind=UnitKind.COMMUNE_LEVEL, is_active=True).order_by("code"))
+    targets = list(Unit.objects.filter(code__in=organization_demo.COMMUNE_LEVEL_CODES, is_active=True).order_by("code"))
     if fulltime is None or not targets:
         return []
     chosen = []
     for cadre in pool:
         if len(chosen) >= PROMOTIONS:
             break
-        if cadre.position.code != organization_demo.MEMBER_PT or cadre.unit.kind == UnitKind.COMMUNE_LEVEL:
+        if (cadre.position.code != organization_demo.MEMBER_PT
+                or cadre.unit.code in organization_demo.COMMUNE_LEVEL_CODES):
             continue
         start = today - dt.timedelta(days=rng.randint(20, RECENT_DAYS - 10))
         if start <= cadre.held_since + dt.timedelta(days=30):

@@ -101,7 +101,8 @@ def test_the_two_managers_look_after_two_different_bodies_under_the_province():
     manager2 = UserProfile.objects.get(user__username="manager2").unit
 
     # A ward's commune-level committee (since 01/07/2025) and a sector committee.
-    assert manager.kind == UnitKind.COMMUNE_LEVEL and manager2.kind == UnitKind.BODY
+    assert manager.kind == UnitKind.BODY and manager2.kind == UnitKind.BODY
+    assert (manager.level.code, manager2.level.code) == (reference_data.COMMUNE_LEVEL, "truc-thuoc-tinh")
     assert manager != manager2
     assert manager.get_parent().code == organization_demo.PROVINCE_CODE
     assert manager2.get_parent().code == organization_demo.PROVINCE_CODE
@@ -208,8 +209,8 @@ def test_full_size_demo_is_shaped_like_the_source_province():
         kind__in=[UnitKind.COMMUNE, UnitKind.WARD, UnitKind.AGENCY, UnitKind.ENTERPRISE], is_active=True)
     # Quảng Ninh today: 54 commune-level committees and the sector committees; ~700 grassroots units,
     # ~5,000 cells, ~3,000 cadres in post (the 2020–2025 term's former holders come on top).
-    assert bodies.filter(kind=UnitKind.COMMUNE_LEVEL).count() == 54
-    assert bodies.filter(kind=UnitKind.BODY).count() == 6
+    assert bodies.filter(kind=UnitKind.BODY, level__code=reference_data.COMMUNE_LEVEL).count() == 54
+    assert bodies.filter(kind=UnitKind.BODY, level__code="truc-thuoc-tinh").count() == 6
     assert grassroots.count() == 700
     assert 4500 < Unit.objects.filter(kind=UnitKind.CELL, is_active=True).count() < 5500
     assert Cadre.objects.filter(status="active").count() == 3000

@@ -13,6 +13,7 @@ from courses.models import ExternalTraining
 from demo.steps import history as history_demo
 from demo.steps import organization as organization_demo
 from organization.models import Cadre, Position, PositionAssignment, Unit, UnitKind, UnitPlacement
+from organization.reference_data import COMMUNE_LEVEL
 from organization.selectors import units_needing_fulltime_deputy
 from targets.figures import figures_compute, subtree_rows, unit_row
 from targets.models import Criterion, PopulationAt
@@ -51,7 +52,7 @@ def _children(figure_set, province):
 def test_today_the_province_has_sector_and_commune_level_committees_and_the_districts_are_closed(province):
     children = province.get_children()
     assert children.filter(kind=UnitKind.BODY, is_active=True).count() == len(organization_demo.SECTORS) == 6
-    commune_level = children.filter(kind=UnitKind.COMMUNE_LEVEL, is_active=True)
+    commune_level = children.filter(level__code=COMMUNE_LEVEL, kind=UnitKind.BODY, is_active=True)
     assert commune_level.count() == 54
     assert {name.split()[2] for name in commune_level.values_list("name", flat=True)} == {"phường", "xã", "đặc"}
     assert commune_level.filter(name__startswith="Đảng bộ đặc khu").count() == 2  # Vân Đồn, Cô Tô
@@ -62,7 +63,7 @@ def test_today_the_province_has_sector_and_commune_level_committees_and_the_dist
     old_communes = Unit.objects.filter(kind__in=[UnitKind.COMMUNE, UnitKind.WARD], is_active=False,
                                        closed_on=datetime.date(2025, 6, 30))
     assert old_communes.exists()
-    assert all(unit.merged_into.kind == UnitKind.COMMUNE_LEVEL for unit in old_communes)
+    assert all(unit.merged_into.level.code == COMMUNE_LEVEL for unit in old_communes)
     assert Unit.find_problems() == ([], [], [], [], [])
 
 
@@ -107,13 +108,13 @@ def test_position_history_starts_at_the_2020_congresses(province):
     moved = PositionAssignment.objects.filter(end_date=datetime.date(2025, 6, 30),
                                               unit__level__code="huyen").values_list("cadre", flat=True)
     assert PositionAssignment.objects.filter(cadre__in=moved, start_date=datetime.date(2025, 7, 1),
-                                             unit__kind=UnitKind.COMMUNE_LEVEL).exists()
+                                             unit__level__code=COMMUNE_LEVEL).exists()
 
 
 def test_the_fulltime_deputy_rule_names_every_commune_level_committee(province):
-    flagged = set(units_needing_fulltime_deputy().values_list("kind", flat=True))
-    assert UnitKind.COMMUNE_LEVEL in flagged  # some committees formed in 2025 still lack one
-    assert all(unit.needs_fulltime_deputy_threshold for unit in Unit.objects.filter(kind=UnitKind.COMMUNE_LEVEL))
+    flagged = set(units_needing_fulltime_deputy().values_list("level__code", flat=True))
+    assert COMMUNE_LEVEL in flagged  # some committees formed in 2025 still lack one
+    assert all(unit.needs_fulltime_deputy_threshold for unit in Unit.objects.filter(level__code=COMMUNE_LEVEL))
 
 
 def test_the_training_history_reaches_the_hours_for_most_and_names_the_shortfalls(province):

@@ -1,7 +1,8 @@
 import datetime
 
 from organization import roles, selectors
-from organization.models import CadreStatus, Unit, UnitKind
+from organization.models import CadreStatus, Unit, UnitKind, UnitLevel
+from organization.reference_data import COMMUNE_LEVEL
 from tests.factories import CadreFactory, UserFactory, add_unit
 
 
@@ -72,7 +73,8 @@ def test_agencies_under_300_members_cells_and_closed_units_are_not_flagged_small
     add_unit(province.b, "B3", kind=UnitKind.CELL, party_member_count=400)
     add_unit(province.b, "B4", kind=UnitKind.ENTERPRISE, party_member_count=500, is_active=False)
     b5 = add_unit(province.b, "B5", kind=UnitKind.ENTERPRISE, party_member_count=300)
-    b6 = add_unit(province.b, "B6", kind=UnitKind.COMMUNE_LEVEL, party_member_count=40)
+    b6 = add_unit(province.b, "B6", kind=UnitKind.BODY, party_member_count=40,
+                  level=UnitLevel.objects.get(code=COMMUNE_LEVEL))
     assert _codes(selectors.units_needing_fulltime_deputy()) == ["A1", "B1", b5.code, b6.code]
 
 
