@@ -74,8 +74,8 @@ class Command(BaseCommand):
         refuse_production_settings(
             "load_demo", "it writes demo users with published passwords", force=force
         )
-        if grassroots < len(organization_demo.BODIES):
-            raise CommandError(f"--grassroots must be at least {len(organization_demo.BODIES)}.")
+        if grassroots < organization_demo.MIN_GRASSROOTS:
+            raise CommandError(f"--grassroots must be at least {organization_demo.MIN_GRASSROOTS}.")
         if cadres < organization_demo.MIN_CADRES:
             raise CommandError(f"--cadres must be at least {organization_demo.MIN_CADRES}.")
         started = time.monotonic()
