@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from .reference_data import COMMUNE_LEVEL
 from .vnsort import name_sort_key
 
 
@@ -20,8 +21,24 @@ class UnitKind(models.TextChoices):
 
 
 GRASSROOTS_KINDS = (UnitKind.COMMUNE, UnitKind.WARD, UnitKind.AGENCY, UnitKind.ENTERPRISE)
-# QĐ 22-QĐ/TW: a grassroots committee with this many members needs a full-time deputy chair.
+# The full-time deputy chair rule, as the source document words it (Chương trình hành động thực hiện
+# Kết luận 34-KL/TW, mục III.4.1(3)): "bố trí phó chủ nhiệm chuyên trách tại ủy ban kiểm tra đảng ủy
+# cơ sở xã, phường, thị trấn, những tổ chức cơ sở đảng trong cơ quan và doanh nghiệp có từ 300 đảng
+# viên trở lên theo Quy định số 22-QĐ/TW, ngày 28/7/2021 của Ban Chấp hành Trung ương". Every commune
+# or ward committee (since 01/07/2025 the commune-level committees, special zones included) needs one
+# whatever its size; an agency's or an enterprise's grassroots committee from 300 members. The
+# commune-level committees are bodies (kind "body") on the commune level (reference_data.COMMUNE_LEVEL).
 FULLTIME_DEPUTY_THRESHOLD = 300
+FULLTIME_DEPUTY_ALWAYS_KINDS = (UnitKind.COMMUNE, UnitKind.WARD)
+FULLTIME_DEPUTY_ALWAYS_LEVELS = (COMMUNE_LEVEL,)
+FULLTIME_DEPUTY_FROM_300_KINDS = (UnitKind.AGENCY, UnitKind.ENTERPRISE)
+FULLTIME_DEPUTY_RULE = _(
+    "Every commune, ward or special-zone Party committee, and every agency or enterprise grassroots committee "
+    "with 300 party members or more, has a full-time deputy chair of its inspection committee."
+)
+FULLTIME_DEPUTY_BASIS = (
+    "Chương trình hành động thực hiện Kết luận 34-KL/TW, mục III.4.1(3); Quy định số 22-QĐ/TW ngày 28/7/2021"
+)
 
 
 class UnitLevel(models.Model):
@@ -86,7 +103,12 @@ class Unit(MP_Node):
 
     @property
     def needs_fulltime_deputy_threshold(self) -> bool:
-        return self.is_grassroots and self.party_member_count >= FULLTIME_DEPUTY_THRESHOLD
+        """The full-time deputy chair rule (FULLTIME_DEPUTY_RULE) names this unit."""
+        if self.kind in FULLTIME_DEPUTY_ALWAYS_KINDS:
+            return True
+        if self.kind == UnitKind.BODY and self.level_id and self.level.code in FULLTIME_DEPUTY_ALWAYS_LEVELS:
+            return True
+        return self.kind in FULLTIME_DEPUTY_FROM_300_KINDS and self.party_member_count >= FULLTIME_DEPUTY_THRESHOLD
 
 
 class UnitPlacement(models.Model):

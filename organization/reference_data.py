@@ -9,12 +9,15 @@ administrator may rename them). Adding or changing a row therefore needs a new d
 import datetime as dt
 
 REFORM_DAY = dt.date(2025, 7, 1)  # the district level ended on 30/06/2025
+COMMUNE_LEVEL = "xa"  # the level code of the commune-level Party committees since REFORM_DAY
 
 LEVELS = (
     # code, name, rank, valid_from, valid_to
     ("tinh", "Cấp tỉnh", 0, None, None),
     ("huyen", "Cấp huyện", 1, None, dt.date(2025, 6, 30)),
     ("truc-thuoc-tinh", "Cấp trực thuộc tỉnh", 1, REFORM_DAY, None),
+    # The ward, commune and special-zone Party committees directly under the province (migration 0013).
+    (COMMUNE_LEVEL, "Cấp xã (phường, xã, đặc khu)", 1, REFORM_DAY, None),
     ("co-so", "Cấp cơ sở", 2, None, None),
     ("chi-bo", "Chi bộ", 3, None, None),
 )

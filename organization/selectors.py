@@ -98,7 +98,9 @@ def cadre_list(*, user, search: str = "", unit: Unit | None = None, position=Non
 
 
 def units_needing_fulltime_deputy(units: QuerySet[Unit] | None = None) -> QuerySet[Unit]:
-    """Active grassroots units with ≥ 300 party members and no active full-time deputy chair."""
+    """Active units the full-time deputy chair rule names (organization.models.FULLTIME_DEPUTY_RULE:
+    every commune, ward or commune-level committee; agency and enterprise committees from 300
+    members) with no active full-time deputy chair."""
     units = Unit.objects.all() if units is None else units
     return with_needs_fulltime_deputy(units).filter(needs_fulltime_deputy=True)
 
@@ -117,9 +119,19 @@ def _has_fulltime_deputy():
 def with_needs_fulltime_deputy(units: QuerySet[Unit]) -> QuerySet[Unit]:
     """Annotate `needs_fulltime_deputy` (the same rule as units_needing_fulltime_deputy) in the
     same query, so a list of units shows the flag without a query per row."""
-    from .models import FULLTIME_DEPUTY_THRESHOLD, GRASSROOTS_KINDS
+    from .models import (
+        FULLTIME_DEPUTY_ALWAYS_KINDS,
+        FULLTIME_DEPUTY_ALWAYS_LEVELS,
+        FULLTIME_DEPUTY_FROM_300_KINDS,
+        FULLTIME_DEPUTY_THRESHOLD,
+        UnitKind,
+    )
 
-    rule = Q(is_active=True, kind__in=GRASSROOTS_KINDS, party_member_count__gte=FULLTIME_DEPUTY_THRESHOLD)
+    rule = Q(is_active=True) & (
+        Q(kind__in=FULLTIME_DEPUTY_ALWAYS_KINDS)
+        | Q(kind=UnitKind.BODY, level__code__in=FULLTIME_DEPUTY_ALWAYS_LEVELS)
+        | Q(kind__in=FULLTIME_DEPUTY_FROM_300_KINDS, party_member_count__gte=FULLTIME_DEPUTY_THRESHOLD)
+    )
     return units.annotate(
         needs_fulltime_deputy=ExpressionWrapper(rule & ~_has_fulltime_deputy(), output_field=BooleanField())
     )

@@ -197,13 +197,16 @@ def load(*, stdout, rng, today: dt.date) -> None:
         used.add(cadre.pk)
 
     _alerts(register, today)
+    promoted = _promotions(register, pool=[c for c in pool if c.pk not in used], today=today)
     Rotation.objects.bulk_create(register.rotations, batch_size=organization_demo.BATCH_SIZE)
     PositionAssignment.objects.bulk_create(register.history, batch_size=organization_demo.BATCH_SIZE)
+    _promotions_apply(promoted)
 
     # The training rule for the cadres rotated in lately (the nightly courses sweep has long covered
     # the earlier ones): their post's courses, due counted from the rotation's start.
     rotated_in = Rotation.objects.filter(
-        cadre__in=demo_cadres, direction=RotationDirection.INTO, status=RotationStatus.IN_PROGRESS,
+        cadre__in=demo_cadres, direction__in=(RotationDirection.INTO, RotationDirection.WITHIN),
+        status=RotationStatus.IN_PROGRESS,
         start_date__gte=today - dt.timedelta(days=RECENT_DAYS),
     ).select_related("to_position")
     assigned = sum(len(services.rotation_training_assign(rotation=r, today=today)) for r in rotated_in)
@@ -257,6 +260,50 @@ def _past_rotation(register: _Register, cadre: Cadre, *, direction, start: dt.da
                                 from_post_title=_outside_post(rng, cadre.unit), to_unit=cadre.unit,
                                 to_position=cadre.position)
     register.entry(cadre, cadre.unit, cadre.position, start, before, _reason(rotation, "Luân chuyển"))
+
+
+PROMOTIONS = 12  # part-time grassroots members rotated into full-time seats of commune-level committees lately
+
+
+def _promotions(register: _Register, *, pool: list[Cadre], today: dt.date) -> list[tuple[Cadre, Rotation]]:
+    """Recent rotations within the sector from a part-time seat of a grassroots committee into a
+    full-time seat of a commune-level committee (strengthening the committees formed in 2025): the
+    new post requires courses the old one did not (the full-time course), so rotation-aware training
+    assigns them. Their current post is closed the day before and the new one opened."""
+    from organization.models import Position
+
+    rng = register.rng
+    fulltime = Position.objects.filter(code=organization_demo.MEMBER_FT).first()
+    targets = list(Unit.objects.filter(code__in=organization_demo.COMMUNE_LEVEL_CODES, is_active=True).order_by("code"))
+    if fulltime is None or not targets:
+        return []
+    chosen = []
+    for cadre in pool:
+        if len(chosen) >= PROMOTIONS:
+            break
+        if (cadre.position.code != organization_demo.MEMBER_PT
+                or cadre.unit.code in organization_demo.COMMUNE_LEVEL_CODES):
+            continue
+        start = today - dt.timedelta(days=rng.randint(20, RECENT_DAYS - 10))
+        if start <= cadre.held_since + dt.timedelta(days=30):
+            continue
+        to_unit = rng.choice(targets)
+        rotation = register.add(cadre, direction=RotationDirection.WITHIN, start=start,
+                                status=RotationStatus.IN_PROGRESS, from_unit=cadre.unit,
+                                from_position=cadre.position, to_unit=to_unit, to_position=fulltime)
+        chosen.append((cadre, rotation))
+    return chosen
+
+
+def _promotions_apply(promoted: list[tuple[Cadre, Rotation]]) -> None:
+    for cadre, rotation in promoted:
+        PositionAssignment.objects.filter(cadre=cadre, end_date__isnull=True).update(
+            end_date=rotation.start_date - dt.timedelta(days=1), reason=_reason(rotation, "Luân chuyển"))
+        PositionAssignment.objects.create(cadre=cadre, unit=rotation.to_unit, position=rotation.to_position,
+                                          start_date=rotation.start_date, first_term=False,
+                                          reason=_reason(rotation, "Luân chuyển"))
+        Cadre.objects.filter(pk=cadre.pk).update(unit=rotation.to_unit, position=rotation.to_position,
+                                                 appointed_on=rotation.start_date)
 
 
 def _alerts(register: _Register, today: dt.date) -> None:

@@ -100,7 +100,9 @@ def test_the_two_managers_look_after_two_different_bodies_under_the_province():
     manager = UserProfile.objects.get(user__username="manager").unit
     manager2 = UserProfile.objects.get(user__username="manager2").unit
 
+    # A ward's commune-level committee (since 01/07/2025) and a sector committee.
     assert manager.kind == UnitKind.BODY and manager2.kind == UnitKind.BODY
+    assert (manager.level.code, manager2.level.code) == (reference_data.COMMUNE_LEVEL, "truc-thuoc-tinh")
     assert manager != manager2
     assert manager.get_parent().code == organization_demo.PROVINCE_CODE
     assert manager2.get_parent().code == organization_demo.PROVINCE_CODE
@@ -202,12 +204,16 @@ def test_full_size_demo_is_shaped_like_the_source_province():
     load_demo(grassroots=organization_demo.DEFAULT_GRASSROOTS, cadres=organization_demo.DEFAULT_CADRES)
 
     province = Unit.objects.get(code=organization_demo.PROVINCE_CODE)
-    bodies = province.get_children().filter(kind=UnitKind.BODY)
-    grassroots = Unit.objects.filter(kind__in=[UnitKind.COMMUNE, UnitKind.WARD, UnitKind.AGENCY, UnitKind.ENTERPRISE])
-    assert bodies.filter(is_active=True).count() == 20
-    assert grassroots.count() == 400
-    assert Unit.objects.filter(kind=UnitKind.CELL).count() > 1000
-    assert Cadre.objects.count() == 3000
+    bodies = province.get_children().filter(is_active=True)
+    grassroots = Unit.objects.filter(
+        kind__in=[UnitKind.COMMUNE, UnitKind.WARD, UnitKind.AGENCY, UnitKind.ENTERPRISE], is_active=True)
+    # Quảng Ninh today: 54 commune-level committees and the sector committees; ~700 grassroots units,
+    # ~5,000 cells, ~3,000 cadres in post (the 2020–2025 term's former holders come on top).
+    assert bodies.filter(kind=UnitKind.BODY, level__code=reference_data.COMMUNE_LEVEL).count() == 54
+    assert bodies.filter(kind=UnitKind.BODY, level__code="truc-thuoc-tinh").count() == 6
+    assert grassroots.count() == 700
+    assert 4500 < Unit.objects.filter(kind=UnitKind.CELL, is_active=True).count() < 5500
+    assert Cadre.objects.filter(status="active").count() == 3000
     assert set(grassroots.values_list("kind", flat=True)) == {"commune", "ward", "agency", "enterprise"}
 
 
@@ -228,10 +234,15 @@ def test_closed_district_committees_keep_their_history():
     load_demo()
 
     closed = Unit.objects.filter(level__code="huyen")
+    old_communes = Unit.objects.filter(merged_into__isnull=False)
 
-    assert closed.count() == len(organization_demo.CLOSED_DISTRICTS)
+    assert closed.count() == len(organization_demo.CLOSED_DISTRICTS) == 13
     assert not closed.filter(is_active=True).exists()
-    assert all(unit.merged_into.is_active and unit.closed_on for unit in closed)
+    assert all(unit.closed_on for unit in closed)
+    # Their old commune committees were merged into the commune-level committees formed on 01/07/2025.
+    assert old_communes.exists()
+    assert all(unit.merged_into.is_active and unit.closed_on and unit.get_parent().level.code == "huyen"
+               for unit in old_communes)
 
 
 def test_cadre_names_are_vietnamese_with_diacritics():

@@ -84,3 +84,19 @@ def _board():
     from tests.factories import UserFactory
 
     return UserFactory(username="board-demo", role=roles.BOARD)
+
+
+def test_recent_rotations_into_full_time_seats_change_the_cadres_post(demo):
+    """The rotations that trigger rotation-aware training: part-time grassroots members rotated lately
+    into a full-time seat of a commune-level committee, their post changed on the rotation's start."""
+    promoted = Rotation.objects.filter(direction=RotationDirection.WITHIN, status=RotationStatus.IN_PROGRESS,
+                                       to_position__code=organization_demo.MEMBER_FT,
+                                       start_date__gte=TODAY - datetime.timedelta(days=rotation_demo.RECENT_DAYS))
+    assert promoted.count() == rotation_demo.PROMOTIONS
+    for rotation in promoted.select_related("cadre"):
+        cadre = rotation.cadre
+        assert (cadre.unit_id, cadre.position_id) == (rotation.to_unit_id, rotation.to_position_id)
+        assert rotation.from_position.code == organization_demo.MEMBER_PT
+        current = cadre.assignments.get(end_date__isnull=True)
+        assert current.start_date == rotation.start_date and not current.first_term
+        assert cadre.assignments.filter(end_date=rotation.start_date - datetime.timedelta(days=1)).exists()

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
@@ -24,7 +24,17 @@ from wagtail.log_actions import log
 
 from .. import exports, selectors, services
 from ..forms import CadreAdminForm, ShortListIterator, UnitAdminForm, UnitCloseForm, UnitMergeForm
-from ..models import Cadre, CadreStatus, Grade, Position, Unit, UnitKind, UnitLevel
+from ..models import (
+    FULLTIME_DEPUTY_BASIS,
+    FULLTIME_DEPUTY_RULE,
+    Cadre,
+    CadreStatus,
+    Grade,
+    Position,
+    Unit,
+    UnitKind,
+    UnitLevel,
+)
 from .scoped import (
     OrganizationViewSet,
     ScopedActionView,
@@ -45,7 +55,8 @@ class UnitFilterSet(WagtailFilterSet):
     level = django_filters.ModelChoiceFilter(label=gettext_lazy("level"), queryset=UnitLevel.objects.all())
     is_active = django_filters.BooleanFilter(label=gettext_lazy("active"))
     needs_fulltime_deputy = django_filters.BooleanFilter(
-        label=gettext_lazy("Needs a full-time deputy chair"), method="filter_needs_fulltime_deputy"
+        label=gettext_lazy("Needs a full-time deputy chair"), method="filter_needs_fulltime_deputy",
+        help_text=format_lazy("{} ({})", FULLTIME_DEPUTY_RULE, FULLTIME_DEPUTY_BASIS),
     )
 
     class Meta:

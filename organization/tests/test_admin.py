@@ -101,11 +101,12 @@ def test_the_fulltime_deputy_flag_is_shown_and_filterable(client, province, boar
     client.force_login(board_user)
     page = client.get(UNITS, {"parent": province.a.pk})
     assert page.text.count("data-needs-fulltime-deputy") == 1
-    assert sorted(_listed_units(client.get(UNITS, {"needs_fulltime_deputy": "true"}))) == ["A1", "B5"]
+    assert sorted(_listed_units(client.get(UNITS, {"needs_fulltime_deputy": "true"}))) == ["A1", "B1", "B5"]
 
 
 def test_a_fulltime_deputy_clears_the_flag_in_the_list(client, province, board_user):
     CadreFactory(unit=province.a1, position=province.deputy)
+    CadreFactory(unit=province.b1, position=province.deputy)
     client.force_login(board_user)
     assert _listed_units(client.get(UNITS, {"needs_fulltime_deputy": "true"})) == []
 

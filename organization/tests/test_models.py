@@ -1,6 +1,7 @@
 import datetime
 
 from organization.models import Cadre, UnitKind, UnitLevel
+from organization.reference_data import COMMUNE_LEVEL
 from organization.vnsort import name_sort_key
 from tests.factories import CadreFactory, add_unit
 
@@ -16,11 +17,16 @@ def test_renaming_with_update_fields_refreshes_the_sort_key(province, cadre_a):
     assert Cadre.objects.get(pk=cadre_a.pk).name_sort_key == name_sort_key("Nguyễn Văn Ân")
 
 
-def test_only_grassroots_units_of_300_members_reach_the_deputy_threshold(province):
+def test_the_deputy_rule_names_every_commune_and_ward_and_agencies_from_300_members(province):
+    # III.4.1(3) of the action programme, Regulation 22-QĐ/TW.
     assert province.a1.needs_fulltime_deputy_threshold  # commune, 350
     assert not province.a1c.needs_fulltime_deputy_threshold  # a cell
-    small = add_unit(province.b, "B9", kind=UnitKind.WARD, party_member_count=299)
-    assert not small.needs_fulltime_deputy_threshold
+    assert add_unit(province.b, "B9", kind=UnitKind.WARD, party_member_count=40).needs_fulltime_deputy_threshold
+    commune_level = UnitLevel.objects.get(code=COMMUNE_LEVEL)
+    assert add_unit(province.b, "B8", kind=UnitKind.BODY, level=commune_level).needs_fulltime_deputy_threshold
+    assert not add_unit(province.b, "B5", kind=UnitKind.BODY).needs_fulltime_deputy_threshold  # a sector
+    assert not add_unit(province.b, "B7", kind=UnitKind.AGENCY, party_member_count=299).needs_fulltime_deputy_threshold
+    assert add_unit(province.b, "B6", kind=UnitKind.ENTERPRISE, party_member_count=300).needs_fulltime_deputy_threshold
 
 
 def test_a_unit_level_is_valid_between_its_dates():

@@ -1,7 +1,8 @@
 import datetime
 
 from organization import roles, selectors
-from organization.models import CadreStatus, Unit, UnitKind
+from organization.models import CadreStatus, Unit, UnitKind, UnitLevel
+from organization.reference_data import COMMUNE_LEVEL
 from tests.factories import CadreFactory, UserFactory, add_unit
 
 
@@ -52,33 +53,36 @@ def test_cadre_list_is_in_vietnamese_name_order(province, admin_user):
     assert names == ["Nguyễn Văn An", "Trần Thị Ánh", "Lê Văn Bình", "Vũ Đức Dũng", "Phạm Thu Đào"]
 
 
-def test_a_big_grassroots_unit_without_a_fulltime_deputy_is_flagged(province):
-    assert list(selectors.units_needing_fulltime_deputy()) == [province.a1]
+def test_units_the_rule_names_without_a_fulltime_deputy_are_flagged(province):
+    # III.4.1(3): a commune of 300+ members (A1) and a ward of any size (B1).
+    assert list(selectors.units_needing_fulltime_deputy().order_by("code")) == [province.a1, province.b1]
 
 
 def test_an_active_fulltime_deputy_clears_the_flag(province):
     CadreFactory(unit=province.a1, position=province.deputy)
-    assert not selectors.units_needing_fulltime_deputy().exists()
+    assert _codes(selectors.units_needing_fulltime_deputy()) == ["B1"]
 
 
 def test_a_deputy_who_left_does_not_clear_the_flag(province):
     CadreFactory(unit=province.a1, position=province.deputy, status=CadreStatus.LEFT)
-    assert list(selectors.units_needing_fulltime_deputy()) == [province.a1]
+    assert _codes(selectors.units_needing_fulltime_deputy()) == ["A1", "B1"]
 
 
-def test_units_under_300_members_cells_and_closed_units_are_not_flagged(province):
+def test_agencies_under_300_members_cells_and_closed_units_are_not_flagged_small_wards_are(province):
     add_unit(province.b, "B2", kind=UnitKind.AGENCY, party_member_count=299)
     add_unit(province.b, "B3", kind=UnitKind.CELL, party_member_count=400)
     add_unit(province.b, "B4", kind=UnitKind.ENTERPRISE, party_member_count=500, is_active=False)
     b5 = add_unit(province.b, "B5", kind=UnitKind.ENTERPRISE, party_member_count=300)
-    assert _codes(selectors.units_needing_fulltime_deputy()) == ["A1", b5.code]
+    b6 = add_unit(province.b, "B6", kind=UnitKind.BODY, party_member_count=40,
+                  level=UnitLevel.objects.get(code=COMMUNE_LEVEL))
+    assert _codes(selectors.units_needing_fulltime_deputy()) == ["A1", "B1", b5.code, b6.code]
 
 
 def test_the_flag_annotation_agrees_with_the_selector(province):
     add_unit(province.b, "B5", kind=UnitKind.WARD, party_member_count=301)
     annotated = {u.code: u.needs_fulltime_deputy for u in selectors.with_needs_fulltime_deputy(Unit.objects.all())}
     flagged = set(selectors.units_needing_fulltime_deputy().values_list("code", flat=True))
-    assert {code for code, flag in annotated.items() if flag} == flagged == {"A1", "B5"}
+    assert {code for code, flag in annotated.items() if flag} == flagged == {"A1", "B1", "B5"}
 
 
 def test_the_tree_top_is_the_root_for_the_board_and_the_own_unit_for_a_manager(province, board_user, manager_a):

@@ -38,6 +38,9 @@ STEPS = (
     ORGANIZATION_STEP,
     "demo.steps.cms",
     "demo.steps.courses",
+    # After the courses (it tops up their completions with the in-person training since 2020) and
+    # before the targets' snapshots (demo.steps.competency).
+    "demo.steps.history",
     # Before assessments: the quiz banks are linked to the framework's competencies, and passed
     # sittings become competency evidence, only when the framework exists.
     "demo.steps.competency",
@@ -75,8 +78,8 @@ class Command(BaseCommand):
         refuse_production_settings(
             "load_demo", "it writes demo users with published passwords", force=force
         )
-        if grassroots < len(organization_demo.BODIES):
-            raise CommandError(f"--grassroots must be at least {len(organization_demo.BODIES)}.")
+        if grassroots < organization_demo.MIN_GRASSROOTS:
+            raise CommandError(f"--grassroots must be at least {organization_demo.MIN_GRASSROOTS}.")
         if cadres < organization_demo.MIN_CADRES:
             raise CommandError(f"--cadres must be at least {organization_demo.MIN_CADRES}.")
         started = time.monotonic()
