@@ -210,7 +210,7 @@ def start_gunicorn(args, env):
     base = f"http://127.0.0.1:{args.port}"
     for _ in range(300):
         try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:  # noqa: S310 (our own http URL)
                 if r.status == 200:
                     return proc, base
         except OSError:
@@ -243,7 +243,7 @@ class Recorder:
             async with coro_factory() as response:
                 body = await response.read()
                 status, headers = response.status, response.headers
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (aiohttp.ClientError, TimeoutError) as exc:
             self.error(name, repr(exc))
             return None
         self.times[name].append(time.perf_counter() - started)
@@ -404,10 +404,11 @@ def main():
     total = sum(len(v) for v in rec.times.values())
     n_errors = sum(rec.errors.values())
     print(f"\nrun: {len(sessions)} cadres, {args.questions} questions, think {args.think} s, ramp {args.ramp} s, "
-          f"gunicorn {args.workers}×{args.threads} gthread; {duration:.0f} s, {total} requests ({total / duration:.0f}/s)")
+          f"gunicorn {args.workers}×{args.threads} gthread; {duration:.0f} s, {total} requests "
+          f"({total / duration:.0f}/s)")
     print(f"machine: {os.cpu_count()} CPUs, load average (1 min) before {load_before[0]:.2f}, during the run "
-          f"min {min(loads, default=0):.2f} / mean {sum(loads) / max(1, len(loads)):.2f} / max {max(loads, default=0):.2f}"
-          f" — other work on the machine counts in it")
+          f"min {min(loads, default=0):.2f} / mean {sum(loads) / max(1, len(loads)):.2f} / "
+          f"max {max(loads, default=0):.2f} — other work on the machine counts in it")
     print(f"errors: {n_errors} {dict(rec.errors) if rec.errors else ''}")
     for sample in rec.error_samples:
         print(f"  {sample}")
