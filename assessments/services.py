@@ -21,6 +21,7 @@ from competency.services import evidence_record
 from lms.audit import audit_record
 from organization.models import Cadre
 
+from . import xapi
 from .models import (
     Answer,
     Category,
@@ -387,6 +388,7 @@ def sitting_submit(*, sitting_id: int, by=None, now: datetime.datetime | None = 
         progress_recompute(user_id=sitting.user_id, category_ids=category_ids)
         if passed:
             _on_pass(sitting, category_ids)
+        xapi.sitting_result_queue(sitting)
     return sitting
 
 
@@ -510,6 +512,8 @@ def essay_mark(*, answer_id: int, by, correct: bool, comment: str = "",
                 .values_list("category_id", flat=True)
             )
             _on_pass(sitting, category_ids)
+        if not tally["pending"]:
+            xapi.sitting_result_queue(sitting)  # the last essay marked: the result is final
     return sitting
 
 
