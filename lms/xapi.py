@@ -97,6 +97,8 @@ def statement_queue(data: dict):
     """Queue the statement for the LRS in the caller's transaction; None when xAPI is off."""
     if not enabled():
         return None
+    from . import tasks  # noqa: F401 -- registers lms.xapi_send before an in-process run looks it up
+
     return outbox.enqueue(SEND_TASK, data)
 
 
