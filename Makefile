@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 # Two install stamps: running the site needs only the runtime set; tests and lint add the dev tools.
 STAMP := $(VENV)/.installed
 STAMP_DEV := $(VENV)/.installed-dev
+LRS_STAMP := .venv-lrs/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -16,9 +17,15 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-$(STAMP_DEV): $(STAMP) requirements-dev.txt
+$(STAMP_DEV): $(STAMP) requirements-dev.txt $(LRS_STAMP)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP_DEV)
+
+# Ralph, the Learning Record Store the xAPI test starts (tests/test_xapi.py), in a virtualenv of its own.
+$(LRS_STAMP): requirements-lrs.txt
+	test -x .venv-lrs/bin/python || $(PYTHON) -m venv .venv-lrs
+	.venv-lrs/bin/python -m pip install --quiet -r requirements-lrs.txt
+	touch $(LRS_STAMP)
 
 setup: $(STAMP)
 

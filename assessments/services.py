@@ -21,6 +21,7 @@ from competency.services import evidence_record
 from lms.audit import audit_record
 from organization.models import Cadre
 
+from . import xapi
 from .models import (
     Answer,
     Category,
@@ -187,22 +188,6 @@ def sitting_start(*, by, quiz: Quiz, now: datetime.datetime | None = None,
 # Answer
 
 
-def _lock_open_sitting(*, sitting_id: int, by, now: datetime.datetime) -> Sitting | None:
-    """The user's open sitting, locked for the current transaction. Refuses a submitted sitting; closes
-    and scores an expired one and returns None (the caller refuses once that is committed)."""
-    sitting = Sitting.objects.select_for_update(of=("self",)).select_related("quiz").filter(
-        pk=sitting_id, user=by
-    ).first()
-    if sitting is None:
-        raise SittingNotFound(_("This attempt does not exist or is not yours."))
-    if sitting.complete:
-        raise SittingClosed(_("This attempt has already been submitted; answers can no longer change."))
-    if _is_expired(sitting, now):
-        sitting_submit(sitting_id=sitting.pk, now=now, ended_by=_ended_by_for_expiry(sitting))
-        return None
-    return sitting
-
-
 TIME_UP_MESSAGE = gettext_lazy(
     "Time is up: this attempt has been closed and scored with the answers saved before the deadline."
 )
@@ -243,35 +228,60 @@ def sitting_answer(*, sitting_id: int, by, question_id, choice_ids=None, tf_answ
     Guarantees: the sitting is the user's and still open (an answer after the deadline is refused
     and the sitting is closed and scored); the question belongs to the sitting; chosen answers
     belong to the question (one only unless the question allows several); an essay is stored as
-    plain text. Nothing is written when the answer is refused. Four queries whatever the quiz size.
+    plain text. Nothing is written when the answer is refused.
+
+    The answer a cadre saves is the busiest write of a province-wide exam (bench/quiz_load.py), so it
+    costs three queries whatever the quiz size: the sitting, locked (a submission racing with it
+    either scores this answer or makes it refused, never acknowledged and then ignored); the question
+    with its options' ids in one join; the upsert. It joins the caller's transaction without a
+    savepoint of its own (the view runs outside ATOMIC_REQUESTS, so this block is the transaction),
+    and a refusal is raised only after the block, with nothing written.
     """
     now = now or timezone.now()
     try:
         question_id = int(question_id)
     except (TypeError, ValueError):
         raise InvalidAnswer(_("The question id is not a number.")) from None
-    with transaction.atomic():
-        sitting = _lock_open_sitting(sitting_id=sitting_id, by=by, now=now)
-        if sitting is not None:
-            if question_id not in sitting.question_order:
-                raise InvalidAnswer(_("This question is not part of your attempt."))
-            found = Question.objects.filter(pk=question_id).values_list("kind", "mcquestion__multiple").first()
-            if found is None:
-                raise InvalidAnswer(_("This question no longer exists."))
-            kind, multiple = found
-            valid_ids: set[int] = set()
-            if kind == QuestionKind.MC:
-                valid_ids = set(Answer.objects.filter(question_id=question_id).values_list("id", flat=True))
-            response = _validated_response(kind=kind, multiple=bool(multiple), valid_answer_ids=valid_ids,
-                                           choice_ids=choice_ids, tf_answer=tf_answer, essay_text=essay_text)
-            row = SittingAnswer(sitting=sitting, question_id=question_id, answered_at=now, **response)
-            SittingAnswer.objects.bulk_create(
-                [row], update_conflicts=True, unique_fields=["sitting", "question"],
-                update_fields=["choice_ids", "tf_answer", "essay_text", "answered_at"],
-            )
-            return row
-    # Outside the block so the closing of the expired sitting is kept.
-    raise SittingClosed(str(TIME_UP_MESSAGE))
+    refusal: AssessmentError | None = None
+    expired = None
+    with transaction.atomic(savepoint=False):
+        sitting = Sitting.objects.select_for_update(of=("self",)).select_related("quiz").filter(
+            pk=sitting_id, user=by
+        ).first()
+        if sitting is None:
+            refusal = SittingNotFound(_("This attempt does not exist or is not yours."))
+        elif sitting.complete:
+            refusal = SittingClosed(_("This attempt has already been submitted; answers can no longer change."))
+        elif _is_expired(sitting, now):
+            expired = sitting
+        elif question_id not in sitting.question_order:
+            refusal = InvalidAnswer(_("This question is not part of your attempt."))
+        else:
+            rows = list(Question.objects.filter(pk=question_id).values_list(
+                "kind", "mcquestion__multiple", "mcquestion__answers__id"))
+            if not rows:
+                refusal = InvalidAnswer(_("This question no longer exists."))
+            else:
+                kind, multiple = rows[0][0], bool(rows[0][1])
+                valid_ids = {aid for _k, _m, aid in rows if aid is not None}
+                try:
+                    response = _validated_response(kind=kind, multiple=multiple, valid_answer_ids=valid_ids,
+                                                   choice_ids=choice_ids, tf_answer=tf_answer,
+                                                   essay_text=essay_text)
+                except InvalidAnswer as exc:
+                    refusal = exc
+                else:
+                    row = SittingAnswer(sitting=sitting, question_id=question_id, answered_at=now, **response)
+                    SittingAnswer.objects.bulk_create(
+                        [row], update_conflicts=True, unique_fields=["sitting", "question"],
+                        update_fields=["choice_ids", "tf_answer", "essay_text", "answered_at"],
+                    )
+                    return row
+    if expired is not None:
+        # Closed and scored in a transaction of its own, kept whatever the caller does with the refusal.
+        sitting_submit(sitting_id=expired.pk, now=now, ended_by=_ended_by_for_expiry(expired))
+        refusal = SittingClosed(str(TIME_UP_MESSAGE))
+    raise refusal
 
 
 # ---------------------------------------------------------------------------------------------
@@ -380,6 +390,7 @@ def sitting_submit(*, sitting_id: int, by=None, now: datetime.datetime | None = 
         progress_recompute(user_id=sitting.user_id, category_ids=category_ids)
         if passed:
             _on_pass(sitting, category_ids)
+        xapi.sitting_result_queue(sitting)
     return sitting
 
 
@@ -505,6 +516,8 @@ def essay_mark(*, answer_id: int, by, correct: bool, comment: str = "",
             _on_pass(sitting, category_ids)
         if sitting.passed is not None:
             sitting_marked.send(sender=Quiz, sitting=sitting)
+        if not tally["pending"]:
+            xapi.sitting_result_queue(sitting)  # the last essay marked: the result is final
     return sitting
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -106,10 +107,14 @@ def sitting_take(request, pk):
     return render(request, "assessments/sitting_take.html", context)
 
 
+@transaction.non_atomic_requests
 @login_required
 @require_POST
 def sitting_answer(request, pk):
-    """Save one answer. JSON for the page's script; a redirect (with a message) without it."""
+    """Save one answer. JSON for the page's script; a redirect (with a message) without it.
+
+    Outside ATOMIC_REQUESTS: the service's block is the whole transaction (no savepoint), so an
+    answer costs five queries with the session and the user (bench/quiz_load.py)."""
     try:
         row = services.sitting_answer(
             sitting_id=pk, by=request.user, question_id=request.POST.get("question"),

@@ -24,7 +24,7 @@ from lms.audit import audit_created, audit_record, snapshot
 from organization.models import Cadre, CadreStatus, Position, Unit
 from organization.selectors import cadres_editable_by, units_editable_by
 
-from . import notifications, selectors
+from . import notifications, selectors, xapi
 from .models import (
     RULE_SOURCES,
     Attendance,
@@ -508,6 +508,7 @@ def completion_record(
             obtained_on=completed_on, expires_on=completion.expires_on, source_ref=f"completion:{completion.pk}",
             note=course.title, by=by,
         )
+    xapi.completion_queue(completion)
     certificate_issue(completion=completion, by=by)
     return completion
 
@@ -543,6 +544,7 @@ def certificate_issue(*, completion: Completion, by=None) -> Certificate:
     from .tasks import certificate_render_task
 
     outbox.enqueue(certificate_render_task, certificate.pk)
+    xapi.certificate_queue(certificate)
     return certificate
 
 

@@ -50,6 +50,12 @@ def enqueue(task, *args, **kwargs) -> OutboxMessage:
     return message
 
 
+def defer(task, *args, **kwargs) -> OutboxMessage:
+    """Write a message for the dispatcher only, with no attempt after the commit: a task that cannot
+    finish now (its remote end is down) and runs without a worker puts its work back this way."""
+    return OutboxMessage.objects.create(task_name=_task_name(task), args=list(args), kwargs=kwargs)
+
+
 def _broker_backing_off() -> bool:
     return time.monotonic() < _broker_down_until
 

@@ -366,6 +366,16 @@ KTLEARN_ROLLUP_STATEMENT_TIMEOUT = datetime.timedelta(
 KTLEARN_ROLLUP_WORK_MEM = env.str("KTLEARN_ROLLUP_WORK_MEM", default="64MB")
 CELERY_TIMEZONE = TIME_ZONE
 
+# xAPI 1.0.3 statements (completions, quiz results, certificates) to a Learning Record Store:
+# off unless the endpoint is set (docs/xapi.md). The endpoint is the LRS's xAPI base, e.g.
+# https://lrs.example.vn/xAPI (statements go to <endpoint>/statements); key and secret are HTTP Basic.
+KTLEARN_XAPI_ENDPOINT = env("KTLEARN_XAPI_ENDPOINT", default="")
+KTLEARN_XAPI_KEY = env("KTLEARN_XAPI_KEY", default="")
+KTLEARN_XAPI_SECRET = env("KTLEARN_XAPI_SECRET", default="")
+KTLEARN_XAPI_TIMEOUT_SECONDS = env.int("KTLEARN_XAPI_TIMEOUT_SECONDS", default=5)
+# The actors' account home page and the activities' ids start with this (default: WAGTAILADMIN_BASE_URL).
+KTLEARN_XAPI_HOMEPAGE = env("KTLEARN_XAPI_HOMEPAGE", default="")
+
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="KTLearn <no-reply@ktlearn.local>")
 

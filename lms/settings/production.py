@@ -33,6 +33,11 @@ CACHES = {
     }
 }
 
+# Sessions are read from the cache (Redis) and written through to the database: a request of a
+# logged-in user costs no session query, and a Redis outage falls back to the database (lms.cache
+# fails soft) without logging anyone out. Measured with 2,000 cadres in a quiz: bench/README.md.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
