@@ -64,7 +64,7 @@ class RalphLRS:
 
     def start(self):
         self.proc = subprocess.Popen(
-            [str(_lrs_python()), "-m", "uvicorn", "ralph.api:app", "--host", "127.0.0.1", "--port", str(self.port)],
+            [str(_lrs_python()), str(Path(__file__).with_name("ralph_lrs.py")), str(self.port)],
             env=self.env, stdout=subprocess.DEVNULL, stderr=open(self.dir / "ralph.log", "w"),  # noqa: SIM115
         )
         for _ in range(200):
