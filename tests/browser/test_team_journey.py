@@ -3,7 +3,7 @@ sees them in the matrix, then reminds them — in Vietnamese, with the page's ow
 
 from django.core import mail
 
-from courses.models import Enrollment, Notice
+from courses.models import Enrollment, Notice, NoticeKind
 from courses.tests import builders
 from organization import roles
 from organization.models import UnitKind
@@ -49,7 +49,9 @@ def test_manager_assigns_three_cadres_sees_them_in_the_matrix_then_reminds_them(
     with page.expect_navigation():
         page.get_by_role("button", name="Thực hiện").click()
     assert "Đã nhắc nhở 3 cán bộ." in page.locator(".alert-success").inner_text()
-    assert Notice.objects.filter(user__in=[c.user for c in cadres]).count() == 3
+    notices = Notice.objects.filter(user__in=[c.user for c in cadres])
+    assert notices.filter(kind=NoticeKind.ASSIGNED).count() == 3  # told when assigned
+    assert notices.filter(kind=NoticeKind.REMINDER).count() == 3  # and reminded once each
     assert sorted(m.to[0] for m in mail.outbox) == ["cb0@example.vn", "cb1@example.vn", "cb2@example.vn"]
 
     with page.expect_navigation():
