@@ -70,8 +70,8 @@ def test_today_the_province_has_sector_and_commune_level_committees_and_the_dist
 
 def test_a_grassroots_unit_moved_on_the_reform_day_from_its_district_to_its_new_committee(province):
     moved = Unit.objects.get(code="HD07-001")  # under Đảng bộ phường Bạch Đằng today
-    placements = list(UnitPlacement.objects.filter(unit=moved).order_by(F("valid_from").asc(nulls_first=True)).values_list(
-        "parent__code", "valid_from", "valid_to"))
+    placements = list(UnitPlacement.objects.filter(unit=moved).order_by(F("valid_from").asc(nulls_first=True))
+                      .values_list("parent__code", "valid_from", "valid_to"))
     assert placements == [("HDH01", None, datetime.date(2025, 6, 30)), ("HD07", datetime.date(2025, 7, 1), None)]
     assert moved.get_parent().code == "HD07"
 
