@@ -30,6 +30,8 @@ from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.url_routing import RouteResult
 
+from lms.queries import unique_row
+
 ROUTING_KEY = "ktlearn:routing:v1"
 ROUTING_SECONDS = 300
 CONTENT_VERSION_KEY = "ktlearn:content-version"
@@ -190,7 +192,7 @@ def page_for_url_path(url_path: str):
 
     page_id, content_type_id = found
     model = ContentType.objects.get_for_id(content_type_id).model_class()
-    page = model.objects.filter(pk=page_id, url_path=url_path).first() if model is not None else None
+    page = unique_row(model.objects.filter(pk=page_id, url_path=url_path)) if model is not None else None
     return page if page is not None else _page_joined(url_path)
 
 
@@ -264,16 +266,37 @@ def content_changed(**kwargs):
     transaction.on_commit(lambda: cache.set(CONTENT_VERSION_KEY, uuid.uuid4().hex, None))
 
 
+# Rendered parts are also kept in the process: a key holds the content version, so what it names never
+# changes (a change renews the version, and the old keys are simply not asked for again). The version
+# itself is read from the shared cache once per request, so a change made in another process is seen
+# at the next request. At most LOCAL_ENTRIES entries, the oldest dropped first.
+LOCAL_ENTRIES = 2000
+_local_rendered: dict = {}
+_local_lock = threading.Lock()
+
+
+def _local_put(key: str, value) -> None:
+    with _local_lock:
+        _local_rendered[key] = value
+        while len(_local_rendered) > LOCAL_ENTRIES:
+            _local_rendered.pop(next(iter(_local_rendered)))
+
+
 def cached_render(key_parts: tuple, render, *, seconds: int = RENDERED_SECONDS, version: str | None = None):
-    """render() cached under the content version and the language; render() itself when no version."""
+    """render() cached under the content version and the language (in the process, then in the shared
+    cache); render() itself when there is no version (the cache is down)."""
     version = version or content_version()
     if version is None:
         return render()
     key = ":".join(["ktlearn:rendered", version, translation.get_language() or "", *map(str, key_parts)])
+    value = _local_rendered.get(key)
+    if value is not None:
+        return value
     value = cache.get(key)
     if value is None:
         value = render()
         cache.set(key, value, seconds)
+    _local_put(key, value)
     return value
 
 

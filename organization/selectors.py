@@ -3,6 +3,7 @@
 from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef, Q, QuerySet
 
 from lms.audit import AuditScope, cadre_ref, entries_about, entries_about_cadres, entries_of
+from lms.queries import unique_row
 
 from . import roles
 from .models import Cadre, CadreStatus, Unit, UserProfile
@@ -77,7 +78,7 @@ def cadres_followed_by(user) -> QuerySet[Cadre]:
 def cadre_for_user(user) -> Cadre | None:
     if not user.is_authenticated:
         return None
-    return Cadre.objects.select_related("unit", "position").filter(user=user).first()
+    return unique_row(Cadre.objects.select_related("unit", "position").filter(user=user))  # one-to-one
 
 
 def cadre_list(*, user, search: str = "", unit: Unit | None = None, position=None, status: str = "",
