@@ -36,12 +36,28 @@ class HomePage(CachedViewRestrictionsMixin, Page):
     class Meta:
         verbose_name = _("home page")
 
+    def serve(self, request, *args, **kwargs):
+        """An anonymous visitor gets the page rendered once (cms.routing.serve_anonymous_cached)."""
+        from .routing import anonymous_page_cacheable, serve_anonymous_cached
+
+        if not anonymous_page_cacheable(request, self):
+            return super().serve(request, *args, **kwargs)
+
+        def render_response(extra_context):
+            from django.template.response import TemplateResponse
+
+            context = self.get_context(request, *args, **kwargs)
+            context.update(extra_context)
+            return TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
+
+        return serve_anonymous_cached(request, self, render_response)
+
     def get_context(self, request, *args, **kwargs):
 
         from .routing import rendered_richtext
 
         context = super().get_context(request, *args, **kwargs)
-        context["cadre"] = cadre_for_user(request.user)
+        context["cadre"] = cadre_for_user(request.user) if request.user.is_authenticated else None
         context["body_html"] = rendered_richtext(request, self)
         return context
 

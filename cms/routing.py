@@ -358,3 +358,39 @@ def connect_receivers():
     for model in (Regulation, get_image_model(), get_document_model()):
         post_save.connect(content_changed, sender=model, dispatch_uid=f"cms_content_{model.__name__}_saved")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"cms_content_{model.__name__}_deleted")
+
+
+# --- Whole pages for anonymous visitors ----------------------------------------------------------------
+
+CSRF_SENTINEL = "ktlearn-csrf-token-0f6c1b"  # noqa: S105 - a placeholder replaced by each visitor's token
+
+
+def anonymous_page_cacheable(request, page) -> bool:
+    """A page an anonymous visitor asks for plainly (GET, no query string), that shows them no messages
+    and is live, not a preview: the same HTML for every such visitor, but for the CSRF token. (Any save
+    of a page renews the content version, so a page kept without revisions is safe too.)"""
+    from django.contrib.messages import get_messages
+
+    return (request.method == "GET" and not request.user.is_authenticated and not request.GET
+            and not getattr(request, "is_preview", False) and page.live and not len(get_messages(request)))
+
+
+def serve_anonymous_cached(request, page, render_response):
+    """The page's response for an anonymous visitor, rendered once per live revision, site, language and
+    day (the footer shows the date) and kept like other rendered parts (cached_render: renewed by any
+    content change). The CSRF token of the language form is rendered as a placeholder and replaced by
+    the visitor's own token, so each visitor gets a valid token and the cookie that goes with it.
+    `render_response(extra_context)` renders the page's template response with that extra context."""
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+    from django.utils import timezone
+
+    def render():
+        response = render_response({"csrf_token": CSRF_SENTINEL})
+        response.render()
+        return response.content.decode()
+
+    site = getattr(request, "_wagtail_site", None)
+    html = cached_render(("anonymous-page", page.pk, page.live_revision_id, getattr(site, "pk", ""),
+                          timezone.localdate().isoformat()), render)
+    return HttpResponse(html.replace(CSRF_SENTINEL, get_token(request)))
