@@ -388,6 +388,15 @@ def training_hours(*, cadre: Cadre, start: datetime.date, end: datetime.date) ->
     return completed + external
 
 
+# What a row of "My learning" shows of its course: the title and the link (the course page's other columns,
+# two tables of them, are not read).
+_COURSE_LINK_FIELDS = ("course__title", "course__url_path", "course__path", "course__depth")
+
+
+def _own_fields(model) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
 def learning_overview(*, cadre: Cadre, today: datetime.date | None = None) -> dict:
     """What "My learning" shows, in a fixed number of queries:
 
@@ -404,6 +413,7 @@ def learning_overview(*, cadre: Cadre, today: datetime.date | None = None) -> di
                                                  completed_at__isnull=False, lesson__required=True, lesson__live=True)
     enrollments = list(
         Enrollment.objects.filter(cadre=cadre, status=EnrollmentStatus.ACTIVE).select_related("course")
+        .only(*_own_fields(Enrollment), *_COURSE_LINK_FIELDS)
         .annotate(required_total=_count_of(required_lessons), required_done=_count_of(done_lessons))
         .order_by(F("due_on").asc(nulls_last=True), "created_at")
     )
@@ -414,8 +424,15 @@ def learning_overview(*, cadre: Cadre, today: datetime.date | None = None) -> di
         enrollment.days_left = (enrollment.due_on - today).days if enrollment.due_on else None
     completions = list(
         Completion.objects.filter(cadre=cadre).select_related("course", "certificate")
+        .only(*_own_fields(Completion), *_COURSE_LINK_FIELDS, *(f"certificate__{name}" for name in
+                                                                _own_fields(Certificate)))
         .order_by("-completed_on", "-id")
     )
+    # The courses' URLs from their paths and the cached site roots, not Wagtail's page.url for each row.
+    urls = _page_urls([{"id": record.course_id, "url_path": record.course.url_path}
+                       for record in [*enrollments, *completions]])
+    for record in [*enrollments, *completions]:
+        record.course_url = urls.get(record.course_id, "")
     latest: dict[int, Completion] = {}
     for completion in completions:
         latest.setdefault(completion.course_id, completion)
