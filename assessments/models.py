@@ -500,6 +500,10 @@ class SittingAnswer(models.Model):
                                   related_name="+")
     marked_at = models.DateTimeField(_("marked at"), null=True, blank=True)
     marker_comment = models.TextField(_("marker's comment"), blank=True)
+    # The sender's order of the stored answer (the page's clock in milliseconds when it sent it): an
+    # answer that arrives after a later one of the same question (a request held up in the network,
+    # retried, or given up by its sender) does not replace it. Empty for answers sent without one.
+    client_seq = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["sitting", "id"]

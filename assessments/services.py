@@ -221,14 +221,43 @@ def _validated_response(*, kind: str, multiple: bool, valid_answer_ids: set[int]
     return {"choice_ids": [], "tf_answer": None, "essay_text": text}
 
 
+def _answer_upsert(row: SittingAnswer) -> bool:
+    """Insert the answer, or replace the stored one unless that one was sent later (client_seq): one
+    statement. False when a later answer of the question is already stored (nothing changed)."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(SittingAnswer._meta.db_table)
+    fields = {name: SittingAnswer._meta.get_field(name) for name in
+              ("sitting", "question", "choice_ids", "tf_answer", "essay_text", "answered_at", "is_correct",
+               "marked_by", "marked_at", "marker_comment", "client_seq")}
+    columns = [field.column for field in fields.values()]
+    values = [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields.values()]
+    replaced = ("choice_ids", "tf_answer", "essay_text", "answered_at", "client_seq")
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+        "ON CONFLICT (sitting_id, question_id) DO UPDATE SET "
+        + ", ".join(f"{fields[name].column} = excluded.{fields[name].column}" for name in replaced)
+        + f" WHERE {table}.client_seq IS NULL OR excluded.client_seq IS NULL"
+        f" OR {table}.client_seq <= excluded.client_seq RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        returned = cursor.fetchone()
+    if returned:
+        row.pk = returned[0]
+    return bool(returned)
+
+
 def sitting_answer(*, sitting_id: int, by, question_id, choice_ids=None, tf_answer=None, essay_text=None,
-                   now: datetime.datetime | None = None) -> SittingAnswer:
+                   now: datetime.datetime | None = None, client_seq=None) -> SittingAnswer:
     """Save one answer of `user`'s open sitting immediately (insert or replace).
 
     Guarantees: the sitting is the user's and still open (an answer after the deadline is refused
     and the sitting is closed and scored); the question belongs to the sitting; chosen answers
     belong to the question (one only unless the question allows several); an essay is stored as
-    plain text. Nothing is written when the answer is refused.
+    plain text. Nothing is written when the answer is refused. With `client_seq` (the sender's
+    order: the page's clock in ms), an answer sent before the one stored for the question does not
+    replace it (the row returned then has `superseded` set).
 
     The answer a cadre saves is the busiest write of a province-wide exam (bench/quiz_load.py), so it
     costs three queries whatever the quiz size: the sitting, locked (a submission racing with it
@@ -242,6 +271,12 @@ def sitting_answer(*, sitting_id: int, by, question_id, choice_ids=None, tf_answ
         question_id = int(question_id)
     except (TypeError, ValueError):
         raise InvalidAnswer(_("The question id is not a number.")) from None
+    try:
+        client_seq = int(client_seq) if client_seq not in (None, "") else None
+    except (TypeError, ValueError):
+        raise InvalidAnswer(_("The answer's sequence number is not a number.")) from None
+    if client_seq is not None and not 0 <= client_seq < 2**62:
+        raise InvalidAnswer(_("The answer's sequence number is out of range."))
     refusal: AssessmentError | None = None
     expired = None
     with transaction.atomic(savepoint=False):
@@ -271,11 +306,9 @@ def sitting_answer(*, sitting_id: int, by, question_id, choice_ids=None, tf_answ
                 except InvalidAnswer as exc:
                     refusal = exc
                 else:
-                    row = SittingAnswer(sitting=sitting, question_id=question_id, answered_at=now, **response)
-                    SittingAnswer.objects.bulk_create(
-                        [row], update_conflicts=True, unique_fields=["sitting", "question"],
-                        update_fields=["choice_ids", "tf_answer", "essay_text", "answered_at"],
-                    )
+                    row = SittingAnswer(sitting=sitting, question_id=question_id, answered_at=now,
+                                        client_seq=client_seq, **response)
+                    row.superseded = not _answer_upsert(row)
                     return row
     if expired is not None:
         # Closed and scored in a transaction of its own, kept whatever the caller does with the refusal.

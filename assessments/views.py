@@ -119,7 +119,7 @@ def sitting_answer(request, pk):
         row = services.sitting_answer(
             sitting_id=pk, by=request.user, question_id=request.POST.get("question"),
             choice_ids=request.POST.getlist("choice"), tf_answer=request.POST.get("tf"),
-            essay_text=request.POST.get("essay"),
+            essay_text=request.POST.get("essay"), client_seq=request.POST.get("seq"),
         )
     except services.AssessmentError as exc:
         if _wants_json(request):
@@ -132,7 +132,8 @@ def sitting_answer(request, pk):
             return redirect("assessments:sitting_result", pk=pk)
         return redirect("assessments:sitting_take", pk=pk)
     if _wants_json(request):
-        return JsonResponse({"saved": True, "question": row.question_id,
+        # superseded: a later answer of this question, sent by the page after this one, is stored already.
+        return JsonResponse({"saved": True, "question": row.question_id, "superseded": row.superseded,
                              "saved_at": timezone.localtime(row.answered_at).strftime("%H:%M:%S")})
     target = reverse("assessments:sitting_take", kwargs={"pk": pk})
     next_q = request.POST.get("next_q", "")

@@ -296,11 +296,15 @@ async def _cadre_flow(http, base, username, quiz_url, lesson_url, args, rec, rng
             else:
                 given = ("tf", rng.random() < 0.5)
                 data = {"question": str(qid), "tf": "true" if given[1] else "false"}
+            # The page's script numbers its answers (its clock in ms): a request given up on (client timeout)
+            # that reaches the server after a later answer of the question does not replace it.
+            data["seq"] = str(time.time_ns() // 1_000_000)
             rec.sent += 1
             resp = await rec.timed("answer", lambda data=data: http.post(f"{sitting_path}/answer/", data=data,
                                                                         headers=answer_headers), {200})
             if resp is not None and b'"saved": true' in resp[2]:
-                rec.acknowledged[(username, qid)] = given
+                if b'"superseded": true' not in resp[2]:
+                    rec.acknowledged[(username, qid)] = given
             elif resp is not None:
                 rec.error("answer", f"not saved: {resp[2][:200]!r}")
         if answered % 5 == 0:

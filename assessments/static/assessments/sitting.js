@@ -26,12 +26,21 @@
     if (el && document.querySelectorAll(".kt-answer-form").length > 1) el.textContent = n;
   }
 
+  let lastSeq = 0;
+  function nextSeq() {
+    // The order the server keeps answers in: the page's clock in ms, strictly increasing.
+    lastSeq = Math.max(Date.now(), lastSeq + 1);
+    return String(lastSeq);
+  }
+
   async function send(form, attempt) {
     setStatus(form, msg("saving"), "arrow-repeat");
     let response;
+    const body = new FormData(form);
+    body.set("seq", nextSeq());
     try {
       response = await fetch(form.action, {
-        method: "POST", body: new FormData(form), credentials: "same-origin",
+        method: "POST", body: body, credentials: "same-origin",
         headers: { Accept: "application/json", "X-Requested-With": "fetch" },
       });
     } catch (err) {
