@@ -280,3 +280,8 @@ def test_the_list_page_costs_the_same_queries_for_1_and_10_documents(client, wor
         response = client.get(reverse("courses:study_list"))
     assert len(response.context["assignments"]) == n
 
+
+
+def test_the_regulations_listing_has_the_assign_for_study_button(admin_client, world):
+    body = admin_client.get(reverse("wagtailsnippets_cms_regulation:list")).content.decode()
+    assert reverse("courses_regulation_study", args=[world["regulation"].pk]) in body
