@@ -135,3 +135,15 @@ def test_the_api_and_the_board_show_the_same_figure(world, client):
     assert missing["count"] == card.missing_count == 2
     assert {m["cadre_code"]: m["reasons"] for m in missing["items"]} == {
         "y": ["Not yet studied: R2"], "z": ["Not yet studied: R2"]}
+
+
+def test_the_target_editor_asks_for_the_documents_of_a_studied_target(world):
+    from targets.forms import TargetForm
+
+    data = {"code": "qt-2", "name": "Quán triệt", "period_start": "2025-01-01", "period_end": "2030-12-31",
+            "positions": [world["people"]["x"].position.pk], "population_at": PopulationAt.TODAY,
+            "criterion": Criterion.ACKNOWLEDGED, "goal_percent": 100, "order": 0}
+    form = TargetForm(data=data)
+    assert not form.is_valid() and "regulations" in form.errors
+    form = TargetForm(data={**data, "regulations": [Regulation.objects.get(number="R1").pk]})
+    assert form.is_valid(), form.errors
