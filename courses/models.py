@@ -552,6 +552,65 @@ class Attendance(models.Model):
         return f"{self.cadre_id} @ {self.session_id}: {'present' if self.present else 'absent'}"
 
 
+# --- Studying the Party's documents (quán triệt) ----------------------------------------------------
+
+
+class RegulationStudy(models.Model):
+    """How a regulation of the library (cms.Regulation) is studied: by whom (the positions it concerns),
+    within how many days of being assigned, with which lesson and which short quiz. The study plan lives
+    here, beside the learning record, because the lesson and the quiz belong to the apps above cms."""
+
+    regulation = models.OneToOneField("cms.Regulation", verbose_name=_("regulation"), on_delete=models.CASCADE,
+                                      related_name="study")
+    positions = models.ManyToManyField("organization.Position", verbose_name=_("positions concerned"),
+                                       related_name="regulation_studies", blank=True,
+                                       help_text=_("The holders of these positions must study the document"))
+    due_days = models.PositiveSmallIntegerField(_("days to study it"), default=30,
+                                                validators=[MinValueValidator(1), MaxValueValidator(365)])
+    lesson = models.ForeignKey(LessonPage, verbose_name=_("lesson"), on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+")
+    quiz = models.ForeignKey("assessments.Quiz", verbose_name=_("quiz to pass first"), on_delete=models.SET_NULL,
+                             null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("study of a regulation")
+        verbose_name_plural = _("studies of regulations")
+
+    def __str__(self):
+        return str(self.regulation_id)
+
+
+class StudyAssignment(models.Model):
+    """One cadre's duty to study one regulation and confirm it (“Tôi đã nghiên cứu”). One row per cadre
+    and regulation (a unique constraint: assigning twice, or twice at once, gives one row)."""
+
+    regulation = models.ForeignKey("cms.Regulation", verbose_name=_("regulation"), on_delete=models.CASCADE,
+                                   related_name="study_assignments")
+    cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE,
+                              related_name="study_assignments")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned by"),
+                                    on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    assigned_on = models.DateField(_("assigned on"))
+    due_on = models.DateField(_("due on"))
+    acknowledged_on = models.DateField(_("studied on"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("document to study")
+        verbose_name_plural = _("documents to study")
+        constraints = [models.UniqueConstraint(fields=["regulation", "cadre"], name="study_unique_per_cadre")]
+        # The cadre's list and the board's criterion read by cadre.
+        indexes = [models.Index(fields=["cadre", "acknowledged_on"], name="study_cadre_ack")]
+
+    def __str__(self):
+        return f"{self.cadre_id}/{self.regulation_id}"
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_on is not None
+
+
 # --- In-site notices and the reminder log (tables created by the competency app) ---------------------
 
 
@@ -562,6 +621,7 @@ class NoticeKind(models.TextChoices):
     CERTIFICATE = "certificate", _("Certificate issued")
     MARKED = "marked", _("Marked")
     REMINDER = "reminder", _("Reminder")
+    STUDY = "study", _("Document to study")
 
 
 class Notice(models.Model):

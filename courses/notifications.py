@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from organization.models import CadreStatus
+from organization.models import Cadre, CadreStatus
 
 from .models import Enrollment, EnrollmentStatus, Notice, NoticeKind
 
@@ -206,3 +206,22 @@ def notices_mark_all_read(*, by) -> int:
     if count:
         _forget_unread([by.pk])
     return count
+
+
+def study_notices_add(*, assignments: list, regulation) -> list[Notice]:
+    """A "document to study" notice for each study assignment just created whose cadre has a login
+    (one query for the logins, one insert); key ``study:<assignment>``."""
+    ids = [a.pk for a in assignments if a.pk]
+    if not ids:
+        return []
+    users = dict(Cadre.objects.filter(pk__in=[a.cadre_id for a in assignments], user__isnull=False)
+                 .values_list("pk", "user_id"))
+    with translation.override(settings.LANGUAGE_CODE):
+        rows = [
+            Notice(user_id=users[a.cadre_id], kind=NoticeKind.STUDY, key=f"study:{a.pk}",
+                   text=_("Please study “%(number)s — %(title)s” and confirm it by %(date)s.") % {
+                       "number": regulation.number, "title": regulation.title, "date": _date(a.due_on)},
+                   url=reverse("courses:study_detail", args=[a.pk]))
+            for a in assignments if a.pk and a.cadre_id in users
+        ]
+    return notices_add(rows, new_keys=True)

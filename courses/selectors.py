@@ -11,7 +11,7 @@ from django.db.models.functions import Greatest, Substr
 from django.utils import timezone
 from wagtail.models import Page
 
-from assessments.selectors import results_of_cadre
+from assessments.selectors import passed_quiz_ids, results_of_cadre
 from competency.models import Evidence
 from lms.audit import AuditScope, entries_about
 from lms.queries import unique_row
@@ -38,6 +38,8 @@ from .models import (
     LessonPage,
     LessonProgress,
     ModulePage,
+    RegulationStudy,
+    StudyAssignment,
     TrainingClass,
 )
 
@@ -817,3 +819,37 @@ def assignment_preview(*, targets: QuerySet[Cadre], course: CoursePage | None,
         completed=Count("pk", filter=Q(_enrolled=False, _completed=True)),
     )
     return AssignmentPreview(new=counts["total"] - counts["enrolled"] - counts["completed"], **counts)
+
+
+# --- Studying the Party's documents (quán triệt) ----------------------------------------------------
+
+
+def regulation_study(regulation) -> RegulationStudy | None:
+    """The study plan of a regulation (positions concerned, days, lesson, quiz), or None."""
+    return RegulationStudy.objects.select_related("lesson", "quiz").filter(regulation=regulation).first()
+
+
+def study_assignments_of(cadre: Cadre) -> QuerySet[StudyAssignment]:
+    """The cadre's documents to study, those still to confirm first (soonest due first), with the
+    regulation and its file: one query, whatever their number."""
+    return (StudyAssignment.objects.filter(cadre=cadre).select_related("regulation", "regulation__document")
+            .order_by(F("acknowledged_on").asc(nulls_first=True), "due_on", "id"))
+
+
+def study_assignment_of(*, cadre: Cadre, pk: int) -> StudyAssignment:
+    """One of the cadre's own study assignments (StudyAssignment.DoesNotExist for anyone else's)."""
+    return study_assignments_of(cadre).get(pk=pk)
+
+
+def study_open_count(cadre: Cadre) -> int:
+    return StudyAssignment.objects.filter(cadre=cadre, acknowledged_on__isnull=True).count()
+
+
+def study_page_context(*, cadre: Cadre, assignment: StudyAssignment) -> dict:
+    """The detail page: the assignment, its study plan (lesson, quiz) and whether the quiz is passed."""
+    study = regulation_study(assignment.regulation)
+    quiz = study.quiz if study else None
+    passed = bool(quiz) and bool(passed_quiz_ids(user=cadre.user, quiz_ids=[quiz.pk])) if cadre.user_id else False
+    lesson = study.lesson if study and study.lesson and study.lesson.live else None
+    return {"assignment": assignment, "regulation": assignment.regulation, "lesson": lesson, "quiz": quiz,
+            "quiz_passed": passed, "can_confirm": quiz is None or passed}

@@ -41,6 +41,8 @@ from .models import (
     LessonPage,
     LessonProgress,
     ModulePage,
+    RegulationStudy,
+    StudyAssignment,
     TrainingClass,
 )
 
@@ -831,3 +833,100 @@ def external_training_record(*, cadre: Cadre, course_name: str, provider: str, h
     audit_record(instance=training, action="ktlearn.external.create", user=by,
                  after=snapshot(training, EXTERNAL_FIELDS))
     return training, True
+
+
+# --- Studying the Party's documents (quán triệt) ----------------------------------------------------
+
+
+@dataclass
+class StudyAssignResult:
+    created: list = field(default_factory=list)
+    already: int = 0
+
+
+def study_targets(*, by, regulation, unit: Unit | None = None) -> QuerySet[Cadre]:
+    """The active cadres `by` may assign `regulation` to: holding one of the positions its study plan
+    names, in the user's unit subtree (narrowed to `unit`'s subtree, which must be the user's own).
+    Raises ValidationError without a study plan or positions, PermissionDenied for a foreign unit."""
+    study = selectors.regulation_study(regulation)
+    if study is None or not study.positions.exists():
+        raise ValidationError(_("Choose the positions the document concerns before assigning it."))
+    if unit is not None and not units_editable_by(by).filter(pk=unit.pk).exists():
+        raise PermissionDenied(_("You can only assign documents within your own units."))
+    qs = cadres_editable_by(by).filter(status=CadreStatus.ACTIVE, position__in=study.positions.all())
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    return qs
+
+
+def study_assign(*, by, regulation, unit: Unit | None = None, today: datetime.date | None = None,
+                 ) -> StudyAssignResult:
+    """Assign a regulation for study to every active cadre it concerns in the user's subtree (see
+    study_targets), due `due_days` after today, and tell each cadre with a login by a notice.
+
+    Guarantees: one StudyAssignment per cadre and regulation whatever the number of runs, parallel
+    ones included (the cadres are locked while they are checked, and a unique constraint catches
+    what a database without row locks lets through: the run then starts again and finds the rows);
+    cadres already assigned are counted, not touched; a document no longer in force is refused."""
+    if regulation.is_outdated:
+        raise ValidationError(_("This document is no longer in force: assign the one that replaces it."))
+    today = today or _today()
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _study_assign(by=by, regulation=regulation, unit=unit, today=today)
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _study_assign(*, by, regulation, unit, today) -> StudyAssignResult:
+    study = selectors.regulation_study(regulation)
+    targets = study_targets(by=by, regulation=regulation, unit=unit)
+    locked = list(Cadre.objects.select_for_update().filter(pk__in=targets.values("pk")).order_by("pk")
+                  .values_list("pk", flat=True))
+    existing = set(StudyAssignment.objects.filter(regulation=regulation, cadre_id__in=locked)
+                   .values_list("cadre_id", flat=True))
+    due_on = today + datetime.timedelta(days=study.due_days)
+    result = StudyAssignResult(already=len(existing))
+    result.created = StudyAssignment.objects.bulk_create([
+        StudyAssignment(regulation=regulation, cadre_id=cadre_id, assigned_by=by, assigned_on=today, due_on=due_on)
+        for cadre_id in locked if cadre_id not in existing
+    ])
+    notifications.study_notices_add(assignments=result.created, regulation=regulation)
+    return result
+
+
+def study_acknowledge(*, cadre: Cadre, assignment_id: int, today: datetime.date | None = None) -> StudyAssignment:
+    """The cadre confirms having studied one of their own assigned documents (“Tôi đã nghiên cứu”).
+
+    Guarantees: only the cadre's own assignment (StudyAssignment.DoesNotExist otherwise); idempotent
+    (a second confirmation keeps the first date); with a quiz in the study plan, refused with a
+    ValidationError until the cadre has passed it."""
+    with transaction.atomic():
+        assignment = (StudyAssignment.objects.select_for_update().select_related("regulation")
+                      .get(pk=assignment_id, cadre=cadre))
+        if assignment.acknowledged_on is not None:
+            return assignment
+        study = selectors.regulation_study(assignment.regulation)
+        if study is not None and study.quiz_id and not (
+                cadre.user_id and passed_quiz_ids(user=cadre.user, quiz_ids=[study.quiz_id])):
+            raise ValidationError(_("Pass the quiz “%(quiz)s” before confirming that you have studied the document.")
+                                  % {"quiz": study.quiz.title})
+        assignment.acknowledged_on = today or _today()
+        assignment.acknowledged_at = timezone.now()
+        assignment.save(update_fields=["acknowledged_on", "acknowledged_at"])  # marks the board's figures stale
+    return assignment
+
+
+@transaction.atomic
+def regulation_study_set(*, regulation, positions, due_days: int, lesson=None, quiz=None):
+    """Create or change the study plan of a regulation (one per regulation). Assignments already made
+    keep their due dates; the lesson and quiz shown to cadres are the plan's current ones."""
+    study, _created = RegulationStudy.objects.get_or_create(regulation=regulation, defaults={"due_days": due_days})
+    study.due_days, study.lesson, study.quiz = due_days, lesson, quiz
+    study.full_clean(exclude=["regulation"])
+    study.save()
+    study.positions.set(positions)
+    return study

@@ -20,5 +20,8 @@ urlpatterns = [
     path("course/<int:page_id>/continue/", views.continue_course, name="continue"),
     path("lesson/<int:page_id>/done/", views.lesson_done, name="lesson_done"),
     path("lesson/<int:page_id>/activity/", views.lesson_activity, name="lesson_activity"),
+    path("study/", views.study_list, name="study_list"),
+    path("study/<int:pk>/", views.study_detail, name="study_detail"),
+    path("study/<int:pk>/confirm/", views.study_confirm, name="study_confirm"),
     path("certificates/<int:pk>/pdf/", views.certificate_pdf, name="certificate_pdf"),
 ]

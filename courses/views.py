@@ -357,3 +357,48 @@ def cadre_home(request, page):
     home = discovery.cadre_home(cadre=cadre, user=request.user)
     return render(request, "courses/cadre_home.html", {"page": page, "self": page, "cadre": cadre, "home": home})
 
+
+
+# --- Documents to study (quán triệt) -----------------------------------------------------------------
+
+
+@transaction.non_atomic_requests  # reads only
+@login_required
+def study_list(request):
+    """The cadre's documents to study (“Văn bản cần nghiên cứu”), with their status and due date."""
+    cadre = _cadre_or_404(request)
+    return render(request, "courses/study_list.html", {
+        "cadre": cadre, "assignments": list(selectors.study_assignments_of(cadre)), "today": timezone.localdate()})
+
+
+def _own_assignment_or_404(cadre, pk):
+    try:
+        return selectors.study_assignment_of(cadre=cadre, pk=pk)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def study_detail(request, pk: int):
+    """One document to study: its summary, its file, the lesson, the quiz and the confirm button."""
+    cadre = _cadre_or_404(request)
+    assignment = _own_assignment_or_404(cadre, pk)
+    context = selectors.study_page_context(cadre=cadre, assignment=assignment)
+    context.update({"cadre": cadre, "today": timezone.localdate()})
+    return render(request, "courses/study_detail.html", context)
+
+
+@login_required
+@require_POST
+def study_confirm(request, pk: int):
+    """“Tôi đã nghiên cứu”: the cadre confirms one of their own documents (idempotent)."""
+    cadre = _cadre_or_404(request)
+    try:
+        services.study_acknowledge(cadre=cadre, assignment_id=pk)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, _validation_message(error))
+        return redirect("courses:study_detail", pk=pk)
+    messages.success(request, _("Thank you: your study of the document is recorded."))
+    return redirect("courses:study_detail", pk=pk)

@@ -4,8 +4,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets.button import ListingButton
 from wagtail.permissions import register_permission_policy
 
+from cms.models import Regulation
+
+from .admin import study as study_admin
 from .admin import viewsets as admin_classes
 from .admin.views import OutdatedCitationsReport, can_see_curriculum_reports
 from .models import ExternalTraining, TrainingClass
@@ -33,7 +37,15 @@ def register_report_urls():
              name="courses_class_attendance_import"),
         path("courses/classes/<int:pk>/register/", admin_classes.class_register, name="courses_class_register"),
         path("courses/classes/<int:pk>/complete/", admin_classes.class_complete, name="courses_class_complete"),
+        path("courses/regulations/<int:pk>/study/", study_admin.regulation_study, name="courses_regulation_study"),
     ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def regulation_study_button(snippet, user, next_url=None):
+    if isinstance(snippet, Regulation) and study_admin.can_assign_study(user):
+        yield ListingButton(_("Assign for study"), reverse("courses_regulation_study", args=[snippet.pk]),
+                            icon_name="group", priority=30)
 
 
 class CurriculumReportMenuItem(MenuItem):

@@ -26,8 +26,10 @@ day (organization.UnitPlacement), so moves and merges do not rewrite the past. T
 every required course, or at least `min_hours` hours (courses and recognised external training),
 between the period's start and the date (newly elected members, counted only in their first term:
 between their election and their deadline; before the deadline they are "still in time", not
-missing). Competent: evidence valid on the date reaches every level that the framework version in
-force on that date requires for their position in their unit's kind.
+missing). Studied (acknowledged): confirmed studying every document of the target issued on or
+before the date (courses.StudyAssignment, confirmed by the date). Competent: evidence valid on the
+date reaches every level that the framework version in force on that date requires for their
+position in their unit's kind.
 """
 
 import datetime
@@ -39,9 +41,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cms.models import Regulation
 from competency.models import Competency, Evidence, Requirement
 from competency.selectors import framework_on
-from courses.models import Completion, ExternalTraining
+from courses.models import Completion, ExternalTraining, StudyAssignment
 from organization.models import Cadre, CadreStatus, PositionAssignment, Unit, UnitPlacement
 
 from .models import CadreState, Criterion, FigureCadre, FigureSet, RollupSnapshot, Target
@@ -182,6 +185,27 @@ def _flag_sql(target: Target, on: datetime.date, pop: str) -> tuple[str, list]:
            0 AS in_time, CAST(NULL AS DATE) AS deadline
     FROM {pop} p LEFT JOIN failing f ON f.cadre_id = p.cadre_id"""
         return sql, [framework.pk if framework else 0, eval_date, eval_date]
+
+    if target.criterion == Criterion.ACKNOWLEDGED:
+        # The target's documents issued by the date (a document without a date counts as issued), and
+        # per cadre how many of them they confirmed studying by the date; met when none is left.
+        sql = f"""
+    WITH due AS (
+        SELECT tr.regulation_id FROM {_t(Target.regulations.through)} tr
+        JOIN {_t(Regulation)} r ON r.id = tr.regulation_id
+        WHERE tr.target_id = %s AND (r.issued_on IS NULL OR r.issued_on <= %s)
+    ),
+    studied AS (
+        SELECT s.cadre_id, COUNT(DISTINCT s.regulation_id) AS n
+        FROM {_t(StudyAssignment)} s JOIN due d ON d.regulation_id = s.regulation_id
+        WHERE s.acknowledged_on IS NOT NULL AND s.acknowledged_on <= %s
+        GROUP BY s.cadre_id
+    )
+    SELECT p.cadre_id, p.unit_id, p.position_id, p.path, p.name_sort_key,
+           CASE WHEN COALESCE(st.n, 0) >= (SELECT COUNT(*) FROM due) THEN 1 ELSE 0 END AS met,
+           0 AS in_time, CAST(NULL AS DATE) AS deadline
+    FROM {pop} p LEFT JOIN studied st ON st.cadre_id = p.cadre_id"""
+        return sql, [target.pk, eval_date, eval_date]
 
     course_ids = target_required_course_ids(target)
     # The training that counts: inside the period (read by date alone, aggregated per cadre in one

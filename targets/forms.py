@@ -21,10 +21,11 @@ class TargetForm(WagtailAdminModelForm):
         model = Target
         fields = [
             "code", "name", "description", "period_start", "period_end", "positions", "unit_kinds",
-            "population_at", "criterion", "required_courses", "min_hours", "goal_percent",
+            "population_at", "criterion", "required_courses", "regulations", "min_hours", "goal_percent",
             "newly_elected_deadline_days", "is_active", "order",
         ]
-        widgets = {"positions": forms.CheckboxSelectMultiple, "required_courses": forms.CheckboxSelectMultiple}
+        widgets = {"positions": forms.CheckboxSelectMultiple, "required_courses": forms.CheckboxSelectMultiple,
+                   "regulations": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,6 +38,7 @@ class TargetForm(WagtailAdminModelForm):
             positions=data.get("positions"), unit_kinds=data.get("unit_kinds"), criterion=data.get("criterion"),
             min_hours=data.get("min_hours"), newly_elected_deadline_days=data.get("newly_elected_deadline_days"),
             goal_percent=data.get("goal_percent"), required_courses=data.get("required_courses"),
+            regulations=data.get("regulations"),
         )
         for field, messages in errors.items():
             for message in messages:

@@ -23,8 +23,9 @@ from django.db.models import F, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from cms.models import Regulation
 from competency.models import Area, Competency, Evidence, Framework, ProficiencyLevel, Requirement
-from courses.models import Completion, ExternalTraining
+from courses.models import Completion, ExternalTraining, StudyAssignment
 from lms import outbox
 from lms.signals import at_batch_end, in_records_batch, records_changed
 from organization.models import PositionAssignment, Unit, UnitPlacement
@@ -168,6 +169,10 @@ def _competent_target_ids():
     return list(Target.objects.filter(criterion=Criterion.COMPETENT).values_list("pk", flat=True))
 
 
+def _acknowledged_target_ids():
+    return list(Target.objects.filter(criterion=Criterion.ACKNOWLEDGED).values_list("pk", flat=True))
+
+
 def _on_record(sender, instance, raw=False, **kwargs):
     if raw:
         return
@@ -185,12 +190,18 @@ def _on_record(sender, instance, raw=False, **kwargs):
         figures_touch(on=None)  # a new unit, a kind changed: every date
     elif sender in (Framework, ProficiencyLevel, Area, Competency, Requirement):
         figures_touch(on=None, target_ids=_competent_target_ids())
+    elif sender is StudyAssignment:
+        if instance.acknowledged_on is None:
+            return  # assigned, not studied yet: no figure changes
+        figures_touch(on=_date_of(instance, "acknowledged_on"), target_ids=_acknowledged_target_ids())
+    elif sender is Regulation:
+        figures_touch(on=None, target_ids=_acknowledged_target_ids())  # its date of issue may have changed
     elif sender is Target:
         figures_touch(on=None, target_ids=[instance.pk])
 
 
 for _model in (Completion, ExternalTraining, Evidence, PositionAssignment, UnitPlacement, Unit, Framework,
-               ProficiencyLevel, Area, Competency, Requirement, Target):
+               ProficiencyLevel, Area, Competency, Requirement, Target, StudyAssignment, Regulation):
     post_save.connect(_on_record, sender=_model, dispatch_uid=f"targets.figures.save.{_model.__name__}")
     post_delete.connect(_on_record, sender=_model, dispatch_uid=f"targets.figures.delete.{_model.__name__}")
 
@@ -200,7 +211,7 @@ def _on_target_m2m(sender, instance, action, **kwargs):
         figures_touch(on=None, target_ids=[instance.pk])
 
 
-for _through in (Target.positions.through, Target.required_courses.through):
+for _through in (Target.positions.through, Target.required_courses.through, Target.regulations.through):
     m2m_changed.connect(_on_target_m2m, sender=_through, dispatch_uid=f"targets.figures.m2m.{_through.__name__}")
 
 

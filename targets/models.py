@@ -22,6 +22,7 @@ class PopulationAt(models.TextChoices):
 class Criterion(models.TextChoices):
     TRAINED = "trained", _("Trained: completed the required courses or hours in the period")
     COMPETENT = "competent", _("Competent: meets every required level of the active framework")
+    ACKNOWLEDGED = "acknowledged", _("Studied: confirmed studying every listed document issued by the date")
 
 
 class Target(models.Model):
@@ -50,6 +51,10 @@ class Target(models.Model):
     required_courses = models.ManyToManyField(
         "courses.CoursePage", verbose_name=_("required courses"), related_name="targets", blank=True,
         help_text=_("Trained criterion: completing all of these in the period counts as trained."),
+    )
+    regulations = models.ManyToManyField(
+        "cms.Regulation", verbose_name=_("documents to study"), related_name="targets", blank=True,
+        help_text=_("Studied criterion: the documents each cadre must confirm studying (once issued)."),
     )
     min_hours = models.DecimalField(
         _("minimum hours"), max_digits=6, decimal_places=1, null=True, blank=True,

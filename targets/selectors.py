@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from competency.models import Evidence, Requirement
 from competency.selectors import framework_on
-from courses.models import Completion, CoursePage, ExternalTraining
+from courses.models import Completion, CoursePage, ExternalTraining, StudyAssignment
 from organization.models import Cadre, Position, Unit
 from organization.selectors import units_visible_to
 
@@ -82,8 +82,6 @@ def target_missing(*, target: Target, unit, on: datetime.date | None = None,
 
 
 def _missing_details(*, target: Target, on: datetime.date, rows: list[tuple]) -> list[MissingCadre]:
-
-
     if not rows:
         return []
     eval_date = min(on, target.period_end)
@@ -128,8 +126,19 @@ def _missing_details(*, target: Target, on: datetime.date, rows: list[tuple]) ->
                             % {"code": req.competency.code, "name": req.competency.name, "have": have,
                                "need": req.required_level}
                         )
+    elif target.criterion == Criterion.ACKNOWLEDGED:
+        due = list(target.regulations.filter(Q(issued_on__isnull=True) | Q(issued_on__lte=eval_date))
+                   .order_by("issued_on", "number").values_list("pk", "number"))
+        studied: dict[int, set[int]] = {}
+        for cadre_id, regulation_id in StudyAssignment.objects.filter(
+            cadre_id__in=reasons, regulation_id__in=[pk for pk, _number in due], acknowledged_on__lte=eval_date,
+        ).values_list("cadre_id", "regulation_id"):
+            studied.setdefault(cadre_id, set()).add(regulation_id)
+        for cadre_id in reasons:
+            left = [number for pk, number in due if pk not in studied.get(cadre_id, set())]
+            if left:
+                reasons[cadre_id].append(_("Not yet studied: %(documents)s") % {"documents": ", ".join(left)})
     else:
-
         course_ids = target_required_course_ids(target)
         courses = CoursePage.objects.in_bulk(course_ids)
         windows = {}

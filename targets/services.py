@@ -29,7 +29,7 @@ from .models import (
 
 def target_validate(
     *, period_start, period_end, positions, unit_kinds, criterion, min_hours, newly_elected_deadline_days,
-    goal_percent=100, required_courses=None,
+    goal_percent=100, required_courses=None, regulations=None,
 ) -> dict[str, list[str]]:
     """The errors a target would have, by field ('' = the whole target). Empty dict = valid."""
     errors: dict[str, list[str]] = {}
@@ -48,6 +48,8 @@ def target_validate(
         add("criterion", _("Choose a criterion."))
     if criterion == Criterion.TRAINED and not min_hours and not required_courses:
         add("min_hours", _("A 'trained' target needs required courses or a minimum number of hours."))
+    if criterion == Criterion.ACKNOWLEDGED and not regulations:
+        add("regulations", _("A 'studied' target needs the documents to study."))
     if newly_elected_deadline_days is not None and criterion != Criterion.TRAINED:
         add("newly_elected_deadline_days", _("A deadline for newly elected members applies to 'trained' targets."))
     if not 1 <= (goal_percent or 0) <= 100:
@@ -60,17 +62,18 @@ def target_create(
     *, code: str, name: str, period_start: datetime.date, period_end: datetime.date, positions,
     criterion: str, unit_kinds: list[str] | None = None, population_at: str = PopulationAt.PERIOD_END,
     min_hours=None, goal_percent: int = 100, newly_elected_deadline_days: int | None = None,
-    description: str = "", is_active: bool = True, order: int = 0, required_courses=None,
+    description: str = "", is_active: bool = True, order: int = 0, required_courses=None, regulations=None,
 ) -> Target:
     """Create a target. Guarantees: a non-empty population (at least one position), a period that
     ends on or after its start, a criterion it can be measured by; otherwise a ValidationError
     with every problem and nothing written."""
     positions = list(positions)
     required_courses = list(required_courses or [])
+    regulations = list(regulations or [])
     errors = target_validate(
         period_start=period_start, period_end=period_end, positions=positions, unit_kinds=unit_kinds,
         criterion=criterion, min_hours=min_hours, newly_elected_deadline_days=newly_elected_deadline_days,
-        goal_percent=goal_percent, required_courses=required_courses,
+        goal_percent=goal_percent, required_courses=required_courses, regulations=regulations,
     )
     if errors:
         raise ValidationError(errors)
@@ -83,6 +86,8 @@ def target_create(
     target.positions.set(positions)
     if required_courses:
         target.required_courses.set(required_courses)
+    if regulations:
+        target.regulations.set(regulations)
     return target
 
 

@@ -49,6 +49,8 @@ STEPS = (
     "demo.steps.assessments",
     "demo.steps.course_quizzes",
     "demo.steps.rotation",
+    # After the targets and the regulations library: the documents to study and their target.
+    "demo.steps.study",
     # Last: the learner's notices (an assignment by the manager, the day's due notices).
     "demo.steps.notices",
 )
