@@ -25,7 +25,7 @@ from organization.models import Unit
 
 from .figures import PLACE_STEP, RollupRow, figures_fresh, subtree_rows
 from .models import BoardJob, CadreState, ReportPeriod, RollupSnapshot, Target
-from .selectors import MissingCadre, missing_in_set
+from .selectors import MissingCadre, MissingCommittee, missing_in_set
 from .services import report_number_assign
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -333,4 +333,20 @@ def report_workbook_missing(*, target: Target, unit: Unit, on: datetime.date, ro
     """Only the missing cadres sheet, for the dashboard's export of one unit."""
     book = WorkbookWriter()
     _missing_sheet(book, f"{target.name} — {unit.name} — {on:%d/%m/%Y}", rows)
+    return book.getvalue()
+
+
+def report_workbook_committees(*, target: Target, unit: Unit, on: datetime.date,
+                               rows: list[MissingCommittee]) -> bytes:
+    """The committees not met under a unit (a committee-level target), one line each with its reasons."""
+    book = WorkbookWriter()
+    ws = book.sheet(_("Committees not met"), caption=f"{target.name} — {unit.name} — {on:%d/%m/%Y}",
+                    header_fill=HEADER_FILL, widths=(14, 44, 12, 12, 28, 90),
+                    header=[_("Unit code"), _("Committee of"), _("Members in post"), _("Members trained"),
+                            _("Chair"), _("Why")])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for item in rows:
+        ws.append([safe_cell(ws, value) for value in (
+            item.unit.code, item.unit.name, item.members, item.members_met, item.chair.full_name if item.chair else "",
+        )] + [safe_cell(ws, "; ".join(str(r) for r in item.reasons), alignment=wrap)])
     return book.getvalue()

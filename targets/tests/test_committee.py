@@ -13,10 +13,12 @@ Committees (population, met) on 01/09/2025:  P 3/1 · B 1/1 · G1 1/1 · X 1/0 �
 """
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from openpyxl import load_workbook
 
 from courses.models import Completion, ExternalTraining
 from courses.tests import builders as course_builders
@@ -26,7 +28,7 @@ from organization.reference_data import COMMUNE_LEVEL
 from organization.services import api_client_create, unit_move
 from targets.figures import figures_compute
 from targets.models import Criterion, FigureCadre, FigureCommittee
-from targets.selectors import committees_missing_in_set, dashboard_data, target_rollup
+from targets.selectors import committees_missing_in_set, target_rollup
 from targets.services import target_create
 from tests.api.conftest import ApiCaller
 from tests.factories import CadreFactory, PositionFactory, UserFactory, add_unit, make_manager, unit_tree_root
@@ -53,7 +55,7 @@ def world():
     add_unit(g1, "G1-CB", kind=UnitKind.CELL)
     x = add_unit(p, "X")
     g2 = add_unit(b, "G2", kind=UnitKind.WARD)
-    g3 = add_unit(p, "G3", kind=UnitKind.BODY, level=UnitLevel.objects.get(code=COMMUNE_LEVEL))
+    add_unit(p, "G3", kind=UnitKind.BODY, level=UnitLevel.objects.get(code=COMMUNE_LEVEL))
     people = {
         "a": CadreFactory(full_name="Lê Văn An", unit=g1, position=cn),
         "b": CadreFactory(full_name="Trần Thị Bình", unit=g1, position=uv),
@@ -102,3 +104,127 @@ def test_missing_committees_with_their_reasons(world):
         ("G2", 3, 2, ["Member not trained: Lê Văn Thiếu (4 of 8 hours of training)",
                       "The chair Hoàng Văn Dũng has not completed: Kỹ năng giám sát thường xuyên"]),
     ]
+
+
+def test_untrained_members_are_the_figure_cadres_and_non_committee_holders_are_not_counted(world):
+    figure_set = figures_compute(target=world["target"], on=AFTER)
+    people = world["people"]
+    assert list(FigureCadre.objects.filter(figure_set=figure_set).values_list("cadre_id", flat=True)) == [
+        people["f"].pk]
+    assert FigureCommittee.objects.filter(figure_set=figure_set).count() == 2
+
+
+@pytest.fixture
+def board(client, world):
+    client.force_login(UserFactory(username="board", role=roles.BOARD))
+    return client
+
+
+def test_card_and_table_count_committees(board, world):
+    response = board.get("/board/", {"target": world["target"].pk, "on": AFTER.isoformat()})
+    data = response.context["data"]
+    assert (data.total.population, data.total.met, data.missing_count) == (3, 1, 2)
+    assert {(row.unit.code, row.population, row.met) for row in data.units} == {
+        ("B", 1, 1), ("X", 1, 0), ("G3", 1, 0)}
+    html = response.content.decode()
+    assert "Committees met / counted" in html and "2 committees not met" in html
+    assert "Committees that do not meet the target" in html
+    assert "Cadres who do not meet the target" not in html
+
+
+def test_table_rows_of_a_past_date_use_the_tree_of_that_date(board, world):
+    b = Unit.objects.get(code="B")
+    data = board.get("/board/", {"target": world["target"].pk, "unit": b.pk, "on": BEFORE.isoformat()}).context["data"]
+    assert (data.total.population, data.total.met) == (2, 1)
+    assert {(row.unit.code, row.population, row.met) for row in data.units} == {("G1", 1, 1), ("G2", 1, 0)}
+
+
+def test_missing_page_lists_committees_with_reasons(board, world, django_assert_max_num_queries):
+    query = {"target": world["target"].pk, "on": AFTER.isoformat()}
+    board.get("/board/", query)  # the figures are computed once, then read
+    with django_assert_max_num_queries(40):
+        response = board.get("/board/missing/", query)
+    assert response.context["total"] == 2
+    html = response.content.decode()
+    assert 'data-committee="G2"' in html and 'data-committee="G3"' in html
+    assert "Member not trained: Lê Văn Thiếu (4 of 8 hours of training)" in html
+    assert "No members in post" in html
+    fragment = board.get("/board/missing/", {**query, "fragment": 1})
+    assert fragment.context["total"] == 2 and 'data-committee="G2"' in fragment.content.decode()
+
+
+def test_missing_export_lists_committees(board, world):
+    response = board.get("/board/missing/export/", {"target": world["target"].pk, "on": AFTER.isoformat()})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert ["G2", "G3"] == sorted(row[0] for row in values if row and row[0] in ("G2", "G3"))
+
+
+def test_a_manager_sees_only_the_committees_of_the_own_subtree(client, world):
+    b, x = Unit.objects.get(code="B"), Unit.objects.get(code="X")
+    client.force_login(make_manager(b))
+    query = {"target": world["target"].pk, "on": AFTER.isoformat()}
+    data = client.get("/board/", query).context["data"]
+    assert (data.unit.code, data.total.population, data.total.met) == ("B", 1, 1)
+    assert client.get("/board/missing/", query).context["total"] == 0
+    assert client.get("/board/", {**query, "unit": x.pk}).status_code == 404
+    assert client.get("/board/missing/", {**query, "unit": x.pk}).status_code == 404
+
+
+def test_api_figures_are_the_cards(board, world):
+    target, root = world["target"], world["root"]
+    _client, token = api_client_create(name="Board sync", unit=root, access=ApiAccess.READ)
+    api = ApiCaller(token)
+    body = api.get(f"/targets/{target.code}/rollup", {"on": AFTER.isoformat()}).json()
+    assert (body["total"]["population"], body["total"]["met"], body["total"]["not_met"]) == (3, 1, 2)
+    assert {(r["unit_code"], r["population"], r["met"]) for r in body["units"]} == {
+        ("B", 1, 1), ("X", 1, 0), ("G3", 1, 0)}
+    committees = api.get(f"/targets/{target.code}/committees", {"on": AFTER.isoformat()}).json()
+    assert committees["count"] == 2
+    g2 = next(item for item in committees["items"] if item["unit_code"] == "G2")
+    assert (g2["members"], g2["members_met"], g2["chair_code"], g2["chair_done"], g2["untrained_codes"]) == (
+        3, 2, world["people"]["d"].code, False, [world["people"]["f"].code])
+
+
+def test_api_client_of_one_subtree_cannot_read_another(world):
+    b = Unit.objects.get(code="B")
+    _client, token = api_client_create(name="B sync", unit=b, access=ApiAccess.READ)
+    api = ApiCaller(token)
+    code = world["target"].code
+    assert api.get(f"/targets/{code}/committees", {"unit": "X"}).status_code == 404
+    assert api.get(f"/targets/{code}/committees", {"on": AFTER.isoformat()}).json()["count"] == 0
+
+
+def test_the_chair_course_completed_later_makes_the_committee_met(world):
+    people = world["people"]
+    _hours(people["f"], 4, D(2025, 8, 1))
+    Completion.objects.create(cadre=people["d"], course=world["supervision"], completed_on=D(2025, 8, 15), hours=8)
+    assert _numbers(target_rollup(target=world["target"], root_unit=world["root"], on=AFTER))["G2"] == (1, 1)
+    assert _numbers(target_rollup(target=world["target"], root_unit=world["root"], on=D(2025, 8, 10)))["G2"] == (1, 0)
+
+
+def test_a_committee_without_a_chair_in_post_is_not_met(world):
+    g3 = Unit.objects.get(code="G3")
+    member = CadreFactory(full_name="Ngô Thị Hà", unit=g3, position=world["uv"])
+    _hours(member, 8, D(2025, 4, 1))
+    figure_set = figures_compute(target=world["target"], on=AFTER)
+    [g3_row] = [m for m in committees_missing_in_set(figure_set=figure_set, unit=g3)]
+    assert (g3_row.members, g3_row.members_met, g3_row.reasons) == (1, 1, ["No chair in post"])
+
+
+def test_a_committee_target_needs_a_chair_and_the_chair_course(world):
+    with pytest.raises(ValidationError) as error:
+        target_create(code="x", name="x", period_start=D(2025, 1, 1), period_end=D(2030, 12, 31),
+                      positions=[world["uv"]], criterion=Criterion.COMMITTEE, chair_position=world["cn"])
+    assert set(error.value.message_dict) == {"min_hours", "chair_position", "chair_courses"}
+
+
+def test_new_training_marks_the_committee_figures_stale(world, django_capture_on_commit_callbacks):
+    figure_set = figures_compute(target=world["target"], on=AFTER)
+    with django_capture_on_commit_callbacks(execute=True):
+        Completion.objects.create(cadre=world["people"]["d"], course=world["supervision"],
+                                  completed_on=D(2025, 8, 15), hours=8)
+        _hours(world["people"]["f"], 4, D(2025, 8, 1))
+    figure_set.refresh_from_db()
+    assert figure_set.is_stale
+    assert _numbers(target_rollup(target=world["target"], root_unit=world["root"], on=AFTER))["P"] == (3, 2)
