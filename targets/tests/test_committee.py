@@ -228,3 +228,13 @@ def test_new_training_marks_the_committee_figures_stale(world, django_capture_on
     figure_set.refresh_from_db()
     assert figure_set.is_stale
     assert _numbers(target_rollup(target=world["target"], root_unit=world["root"], on=AFTER))["P"] == (3, 2)
+
+
+def test_the_periodic_report_lists_the_committees(world):
+    from targets.reports import report_data, report_pdf, report_workbook
+
+    data = report_data(target=world["target"], unit=world["root"], on=AFTER)
+    assert [(c.unit.code, c.members_met, c.members) for c in data.committees] == [("G3", 0, 0), ("G2", 2, 3)]
+    book = load_workbook(io.BytesIO(report_workbook(data)))
+    assert {"Committees not met", "Untrained members"} <= set(book.sheetnames)
+    assert report_pdf(data)[:4] == b"%PDF"
