@@ -429,7 +429,8 @@ def figures_compute(*, target: Target, on: datetime.date, force: bool = True) ->
                 staged += ["kt_cflag", "kt_committee"]
             RollupSnapshot.objects.filter(target=target, taken_on=day).delete()
             FigureCadre.objects.filter(figure_set=figure_set).delete()
-            FigureCommittee.objects.filter(figure_set=figure_set).delete()
+            if target.counts_committees:  # only read for such a target (its rows are replaced here)
+                FigureCommittee.objects.filter(figure_set=figure_set).delete()
             _insert_rows(cursor, target=target, on=day, figure_set=figure_set, flag="kt_flag", levels=levels,
                          counted=counted)
             if target.counts_committees:

@@ -238,3 +238,20 @@ def test_the_periodic_report_lists_the_committees(world):
     book = load_workbook(io.BytesIO(report_workbook(data)))
     assert {"Committees not met", "Untrained members"} <= set(book.sheetnames)
     assert report_pdf(data)[:4] == b"%PDF"
+
+
+def test_computing_committee_figures_is_a_fixed_number_of_queries(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(on):
+        with CaptureQueriesContext(connection) as captured:
+            figures_compute(target=world["target"], on=on)
+        return len(captured)
+
+    before = queries(AFTER)
+    x = Unit.objects.get(code="X")
+    for i in range(5):  # more committees with more members: the same statements
+        unit = add_unit(x, f"W{i}", kind=UnitKind.WARD)
+        CadreFactory.create_batch(3, unit=unit, position=world["uv"])
+    assert queries(AFTER + datetime.timedelta(days=1)) == before
