@@ -1,4 +1,5 @@
-"""The competency demo step: a full framework, the targets (the committee-level one with the courses step), evidence and a trend, idempotent."""
+"""The competency demo step: a full framework, the targets (the committee-level one needs the courses
+step), evidence and a trend, idempotent."""
 
 import datetime
 import io
