@@ -255,3 +255,17 @@ def test_computing_committee_figures_is_a_fixed_number_of_queries(world):
         unit = add_unit(x, f"W{i}", kind=UnitKind.WARD)
         CadreFactory.create_batch(3, unit=unit, position=world["uv"])
     assert queries(AFTER + datetime.timedelta(days=1)) == before
+
+
+def test_the_target_form_refuses_a_committee_target_without_its_chair_course(world):
+    from targets.forms import TargetForm
+
+    data = {"code": "ubkt-2", "name": "Ủy ban kiểm tra", "period_start": "2025-01-01", "period_end": "2030-12-31",
+            "positions": [world["cn"].pk, world["uv"].pk], "population_at": "period_end", "criterion": "committee",
+            "min_hours": "8", "chair_position": world["cn"].pk, "goal_percent": 100, "order": 0}
+    form = TargetForm(data=data)
+    assert not form.is_valid()
+    assert form.errors["chair_courses"] == ["A committee target needs the course the chair must complete."]
+    form = TargetForm(data={**data, "chair_courses": [world["supervision"].pk]})
+    assert form.is_valid(), form.errors
+    assert list(form.save().chair_courses.all()) == [world["supervision"]]
