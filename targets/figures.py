@@ -27,9 +27,16 @@ every required course, or at least `min_hours` hours (courses and recognised ext
 between the period's start and the date (newly elected members, counted only in their first term:
 between their election and their deadline; before the deadline they are "still in time", not
 missing). Studied (acknowledged): confirmed studying every document of the target issued on or
-before the date (courses.StudyAssignment, confirmed by the date). Competent: evidence valid on the
-date reaches every level that the framework version in force on that date requires for their
-position in their unit's kind.
+before the date (courses.StudyAssignment, confirmed by the date). Committee (II.2(6)/II.3(6)): the
+population is the grassroots inspection committees, one per grassroots unit
+(organization.GRASSROOTS_KINDS, and the commune-level Party committees: bodies on
+reference_data.COMMUNE_LEVEL; or the target's unit kinds when it names some) open on the population
+date; its members are the holders of the target's positions there, flagged as for "trained"; a
+committee meets it when it has members, all of them trained, and its chair (the holder of the
+target's chair position) has completed every chair course on or before the date. The roll-up counts
+committees; FigureCommittee names those not met and FigureCadre their untrained members. Competent:
+evidence valid on the date reaches every level that the framework version in force on that date
+requires for their position in their unit's kind.
 """
 
 import datetime
@@ -45,9 +52,19 @@ from cms.models import Regulation
 from competency.models import Competency, Evidence, Requirement
 from competency.selectors import framework_on
 from courses.models import Completion, ExternalTraining, StudyAssignment
-from organization.models import Cadre, CadreStatus, PositionAssignment, Unit, UnitPlacement
+from organization.models import (
+    GRASSROOTS_KINDS,
+    Cadre,
+    CadreStatus,
+    PositionAssignment,
+    Unit,
+    UnitKind,
+    UnitLevel,
+    UnitPlacement,
+)
+from organization.reference_data import COMMUNE_LEVEL
 
-from .models import CadreState, Criterion, FigureCadre, FigureSet, RollupSnapshot, Target
+from .models import CadreState, Criterion, FigureCadre, FigureCommittee, FigureSet, RollupSnapshot, Target
 
 logger = logging.getLogger(__name__)
 
@@ -262,8 +279,9 @@ def _temp(cursor, name: str, select: str, params: list, *, analyze: bool = True)
 
 
 def _insert_rows(cursor, *, target: Target, on: datetime.date, figure_set: FigureSet, flag: str,
-                 levels: int) -> None:
-    """Insert the day's roll-up (with forecasts) and the named cadres who did not meet the target."""
+                 levels: int, counted: str | None = None) -> None:
+    """Insert the day's roll-up (with forecasts) and the named cadres who did not meet the target.
+    The roll-up counts the rows of `counted` (path, met, in_time; default: the cadres of `flag`)."""
     steplen = PLACE_STEP
     depths = ", ".join(f"({k * steplen})" for k in range(1, levels + 1))
     snapshots = _t(RollupSnapshot)
@@ -273,7 +291,8 @@ def _insert_rows(cursor, *, target: Target, on: datetime.date, figure_set: Figur
     ended = "1 = 1" if target.has_ended(on) else "1 = 0"
     sql = f"""
     WITH leaf AS (
-        SELECT path, COUNT(*) AS population, SUM(met) AS met, SUM(in_time) AS in_time FROM {flag} GROUP BY path
+        SELECT path, COUNT(*) AS population, SUM(met) AS met, SUM(in_time) AS in_time FROM {counted or flag}
+        GROUP BY path
     ),
     lengths(n) AS (VALUES {depths}),
     agg AS (
@@ -335,6 +354,58 @@ def _insert_rows(cursor, *, target: Target, on: datetime.date, figure_set: Figur
     FROM {flag} WHERE met = 0""", [figure_set.pk, CadreState.IN_TIME, CadreState.NOT_MET])
 
 
+def _committee_stage(cursor, *, target: Target, day: datetime.date) -> str:
+    """The committee pass, after the per-cadre flags (kt_flag): keep only the members of the
+    population's committees, then one row per committee in kt_cflag (unit_id, path, members,
+    members_met, chair_id, chair_done, met, in_time). Returns the table the roll-up counts."""
+    pop_date = target.population_date(day)
+    eval_date = min(day, target.period_end)
+    if target.unit_kinds:
+        kinds = ", ".join(["%s"] * len(target.unit_kinds))
+        which, which_params = f"u.kind IN ({kinds})", list(target.unit_kinds)
+    else:
+        kinds = ", ".join(["%s"] * len(GRASSROOTS_KINDS))
+        which = (f"(u.kind IN ({kinds}) OR (u.kind = %s AND u.level_id IN "
+                 f"(SELECT lv.id FROM {_t(UnitLevel)} lv WHERE lv.code = %s)))")
+        which_params = [str(kind) for kind in GRASSROOTS_KINDS] + [UnitKind.BODY, COMMUNE_LEVEL]
+    _temp(cursor, "kt_committee", f"""
+    SELECT pl.unit_id, pl.path FROM kt_place pl JOIN {_t(Unit)} u ON u.id = pl.unit_id
+    WHERE {which} AND (u.closed_on IS NULL OR u.closed_on > %s)""", [*which_params, pop_date])
+    cursor.execute("DELETE FROM kt_flag WHERE unit_id NOT IN (SELECT unit_id FROM kt_committee)")
+    chair_courses = list(target.chair_courses.values_list("pk", flat=True).order_by("pk"))
+    in_courses = ", ".join(["%s"] * len(chair_courses)) or "NULL"
+    _temp(cursor, "kt_cflag", f"""
+    WITH members AS (
+        SELECT unit_id, COUNT(*) AS members, SUM(met) AS members_met FROM kt_flag GROUP BY unit_id
+    ),
+    chairs AS (
+        SELECT unit_id, MIN(cadre_id) AS chair_id FROM kt_flag WHERE position_id = %s GROUP BY unit_id
+    ),
+    done AS (
+        SELECT co.cadre_id FROM {_t(Completion)} co JOIN chairs ch ON ch.chair_id = co.cadre_id
+        WHERE co.course_id IN ({in_courses}) AND co.completed_on <= %s
+        GROUP BY co.cadre_id HAVING COUNT(DISTINCT co.course_id) = %s
+    )
+    SELECT c.unit_id, c.path, COALESCE(m.members, 0) AS members, COALESCE(m.members_met, 0) AS members_met,
+           ch.chair_id, CASE WHEN d.cadre_id IS NULL THEN 0 ELSE 1 END AS chair_done,
+           CASE WHEN m.members > 0 AND m.members_met = m.members AND d.cadre_id IS NOT NULL THEN 1 ELSE 0 END AS met,
+           0 AS in_time
+    FROM kt_committee c
+    LEFT JOIN members m ON m.unit_id = c.unit_id
+    LEFT JOIN chairs ch ON ch.unit_id = c.unit_id
+    LEFT JOIN done d ON d.cadre_id = ch.chair_id""",
+          [target.chair_position_id or 0, *chair_courses, eval_date, len(chair_courses)], analyze=False)
+    return "kt_cflag"
+
+
+def _committee_rows_insert(cursor, *, figure_set: FigureSet) -> None:
+    """Name the committees not met (their untrained members are the FigureCadre rows of their unit)."""
+    cursor.execute(f"""
+    INSERT INTO {_t(FigureCommittee)} (figure_set_id, unit_id, path, members, members_met, chair_id, chair_done)
+    SELECT %s, unit_id, path, members, members_met, chair_id, CASE WHEN chair_done = 1 THEN %s ELSE %s END
+    FROM kt_cflag WHERE met = 0""", [figure_set.pk, True, False])
+
+
 def _set_for(target: Target, day: datetime.date) -> FigureSet:
     try:
         with transaction.atomic():
@@ -376,9 +447,18 @@ def figures_compute(*, target: Target, on: datetime.date, force: bool = True) ->
                 flag_params = pop_params + flag_params
             # kt_flag is only read whole (grouped, filtered): no plan depends on its statistics.
             _temp(cursor, "kt_flag", flag_sql, flag_params, analyze=False)
+            counted = None
+            if target.counts_committees:
+                counted = _committee_stage(cursor, target=target, day=day)
+                staged += ["kt_cflag", "kt_committee"]
             RollupSnapshot.objects.filter(target=target, taken_on=day).delete()
             FigureCadre.objects.filter(figure_set=figure_set).delete()
-            _insert_rows(cursor, target=target, on=day, figure_set=figure_set, flag="kt_flag", levels=levels)
+            if target.counts_committees:  # only read for such a target (its rows are replaced here)
+                FigureCommittee.objects.filter(figure_set=figure_set).delete()
+            _insert_rows(cursor, target=target, on=day, figure_set=figure_set, flag="kt_flag", levels=levels,
+                         counted=counted)
+            if target.counts_committees:
+                _committee_rows_insert(cursor, figure_set=figure_set)
             for table in staged:
                 cursor.execute(f"DROP TABLE {table}")
         figure_set.computed_version = seen_version

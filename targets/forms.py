@@ -21,15 +21,16 @@ class TargetForm(WagtailAdminModelForm):
         model = Target
         fields = [
             "code", "name", "description", "period_start", "period_end", "positions", "unit_kinds",
-            "population_at", "criterion", "required_courses", "regulations", "min_hours", "goal_percent",
-            "newly_elected_deadline_days", "is_active", "order",
+            "population_at", "criterion", "required_courses", "regulations", "min_hours", "chair_position",
+            "chair_courses", "goal_percent", "newly_elected_deadline_days", "is_active", "order",
         ]
         widgets = {"positions": forms.CheckboxSelectMultiple, "required_courses": forms.CheckboxSelectMultiple,
-                   "regulations": forms.CheckboxSelectMultiple}
+                   "regulations": forms.CheckboxSelectMultiple, "chair_courses": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["required_courses"].queryset = self.fields["required_courses"].queryset.order_by("title")
+        self.fields["chair_courses"].queryset = self.fields["chair_courses"].queryset.order_by("title")
 
     def clean(self):
         data = super().clean()
@@ -39,6 +40,7 @@ class TargetForm(WagtailAdminModelForm):
             min_hours=data.get("min_hours"), newly_elected_deadline_days=data.get("newly_elected_deadline_days"),
             goal_percent=data.get("goal_percent"), required_courses=data.get("required_courses"),
             regulations=data.get("regulations"),
+            chair_position=data.get("chair_position"), chair_courses=data.get("chair_courses"),
         )
         for field, messages in errors.items():
             for message in messages:

@@ -211,7 +211,8 @@ def _on_target_m2m(sender, instance, action, **kwargs):
         figures_touch(on=None, target_ids=[instance.pk])
 
 
-for _through in (Target.positions.through, Target.required_courses.through, Target.regulations.through):
+for _through in (Target.positions.through, Target.required_courses.through, Target.regulations.through,
+                 Target.chair_courses.through):
     m2m_changed.connect(_on_target_m2m, sender=_through, dispatch_uid=f"targets.figures.m2m.{_through.__name__}")
 
 

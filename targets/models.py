@@ -23,6 +23,8 @@ class Criterion(models.TextChoices):
     TRAINED = "trained", _("Trained: completed the required courses or hours in the period")
     COMPETENT = "competent", _("Competent: meets every required level of the active framework")
     ACKNOWLEDGED = "acknowledged", _("Studied: confirmed studying every listed document issued by the date")
+    # II.2(6)/II.3(6): counts grassroots inspection committees, not people (see targets.figures).
+    COMMITTEE = "committee", _("Committee: every member trained and the chair through the supervision course")
 
 
 class Target(models.Model):
@@ -60,6 +62,14 @@ class Target(models.Model):
         _("minimum hours"), max_digits=6, decimal_places=1, null=True, blank=True,
         help_text=_("Trained criterion: hours of training in the period that count as trained."),
     )
+    chair_position = models.ForeignKey(
+        Position, verbose_name=_("chair's position"), on_delete=models.PROTECT, related_name="+", null=True,
+        blank=True, help_text=_("Committee criterion: the position of the committee's chair."),
+    )
+    chair_courses = models.ManyToManyField(
+        "courses.CoursePage", verbose_name=_("courses the chair must complete"), related_name="chair_targets",
+        blank=True, help_text=_("Committee criterion: the supervision course(s) the chair must have completed."),
+    )
     goal_percent = models.PositiveSmallIntegerField(_("goal (%)"), default=100)
     newly_elected_deadline_days = models.PositiveSmallIntegerField(
         _("deadline for newly elected members (days)"), null=True, blank=True
@@ -79,6 +89,11 @@ class Target(models.Model):
     @property
     def is_newly_elected(self) -> bool:
         return self.newly_elected_deadline_days is not None
+
+    @property
+    def counts_committees(self) -> bool:
+        """The population is grassroots inspection committees (FigureCommittee), not cadres."""
+        return self.criterion == Criterion.COMMITTEE
 
     def figures_date(self, on: datetime.date) -> datetime.date:
         """The date whose figures answer a question asked for `on`: `on` itself while the period runs,
@@ -198,6 +213,30 @@ class FigureCadre(models.Model):
 
     def __str__(self):
         return f"{self.figure_set_id}: {self.cadre_id} {self.state}"
+
+
+class FigureCommittee(models.Model):
+    """A grassroots inspection committee of a committee-level target's population that does not meet
+    it on the set's date: how many of its members were in post and trained, and whether its chair
+    (if any was in post) had completed the chair's courses. Its untrained members are the set's
+    FigureCadre rows of the same unit. Rewritten with the set, like FigureCadre."""
+
+    figure_set = models.ForeignKey(FigureSet, on_delete=models.CASCADE, related_name="committees")
+    unit = models.ForeignKey("organization.Unit", on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=255)  # the unit's path on the set's date
+    members = models.PositiveIntegerField(_("members in post"))
+    members_met = models.PositiveIntegerField(_("members trained"))
+    chair = models.ForeignKey("organization.Cadre", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    chair_done = models.BooleanField(_("chair completed the courses"), default=False)
+
+    class Meta:
+        verbose_name = _("committee not meeting a target")
+        verbose_name_plural = _("committees not meeting a target")
+        indexes = [models.Index(fields=["figure_set", "path"])]
+
+    def __str__(self):
+        return f"{self.figure_set_id}: {self.unit_id} {self.members_met}/{self.members}"
 
 
 class ReportPeriod(models.TextChoices):

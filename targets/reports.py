@@ -25,7 +25,7 @@ from organization.models import Unit
 
 from .figures import PLACE_STEP, RollupRow, figures_fresh, subtree_rows
 from .models import BoardJob, CadreState, ReportPeriod, RollupSnapshot, Target
-from .selectors import MissingCadre, missing_in_set
+from .selectors import MissingCadre, MissingCommittee, committees_missing_in_set, missing_in_set
 from .services import report_number_assign
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -41,6 +41,8 @@ class ReportData:
     missing: list[MissingCadre]
     computed_at: datetime.datetime | None = None
     in_time: list[MissingCadre] = field(default_factory=list)
+    # A committee-level target: the committees not met (`missing` are then their untrained members).
+    committees: list[MissingCommittee] = field(default_factory=list)
 
     @property
     def total(self) -> RollupRow:
@@ -70,8 +72,10 @@ def report_data(*, target: Target, unit: Unit, on: datetime.date) -> ReportData:
     units = Unit.objects.in_bulk([row.unit_id for row in rows])
     missing = list(missing_in_set(figure_set=figure_set, unit=unit))
     in_time = list(missing_in_set(figure_set=figure_set, unit=unit, state=CadreState.IN_TIME))
+    committees = list(committees_missing_in_set(figure_set=figure_set, unit=unit)) if target.counts_committees else []
     return ReportData(target=target, unit=unit, on=figure_set.on, missing=missing, computed_at=figure_set.computed_at,
-                      rows=[(units[row.unit_id], row, forecasts.get(row.unit_id)) for row in rows], in_time=in_time)
+                      rows=[(units[row.unit_id], row, forecasts.get(row.unit_id)) for row in rows], in_time=in_time,
+                      committees=committees)
 
 
 def _percent(value) -> str:
@@ -143,6 +147,10 @@ def report_workbook(data: ReportData) -> bytes:
         detail.append([safe_cell(detail, row.depth - data.total.depth)]
                       + _unit_cells(detail, data, unit, row, forecast) + [safe_cell(detail, parent)])
     _empty_units_note(detail, data.empty_units())
+    if data.target.counts_committees:
+        _committees_sheet(book, title, data.committees)
+        _cadres_sheet(book, _("Untrained members"), title, data.missing)
+        return book.getvalue()
     _missing_sheet(book, title, data.missing)
     _cadres_sheet(book, _("Cadres still in time"), title, data.in_time)
     return book.getvalue()
@@ -291,6 +299,10 @@ def report_pdf(data: ReportData, *, document: OfficialDocuments | None = None, n
     pdf.ln(4)
 
     pdf.set_font("Serif", "B", 12)
+    if data.target.counts_committees:
+        _committees_pdf(pdf, data, width=width, heading=heading)
+        _closing(pdf, document)
+        return bytes(pdf.output())
     pdf.cell(width, 7, _("Cadres who do not meet the target (%(n)s)") % {"n": len(data.missing)},
              new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Serif", "", 8.5)
@@ -305,6 +317,21 @@ def report_pdf(data: ReportData, *, document: OfficialDocuments | None = None, n
                            % {"n": len(data.missing) - PDF_MISSING_LIMIT}, new_x="LMARGIN", new_y="NEXT")
     _closing(pdf, document)
     return bytes(pdf.output())
+
+
+def _committees_pdf(pdf: FPDF, data: ReportData, *, width, heading) -> None:
+    pdf.cell(width, 7, _("Committees that do not meet the target (%(n)s)") % {"n": len(data.committees)},
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Serif", "", 8.5)
+    if data.committees:
+        with pdf.table(col_widths=(50, 20, 90), headings_style=heading, line_height=4.5) as table:
+            table.row([_("Inspection committee of"), _("Members trained / in post"), _("Why")])
+            for item in data.committees[:PDF_MISSING_LIMIT]:
+                table.row([item.unit.name, f"{item.members_met}/{item.members}", "; ".join(map(str, item.reasons))])
+        if len(data.committees) > PDF_MISSING_LIMIT:
+            pdf.ln(2)
+            pdf.multi_cell(width, 5, _("… and %(n)s more: see the Excel file.")
+                           % {"n": len(data.committees) - PDF_MISSING_LIMIT}, new_x="LMARGIN", new_y="NEXT")
 
 
 def report_build(*, job: BoardJob, progress: Callable[[int], None] = lambda percent: None,
@@ -334,3 +361,23 @@ def report_workbook_missing(*, target: Target, unit: Unit, on: datetime.date, ro
     book = WorkbookWriter()
     _missing_sheet(book, f"{target.name} — {unit.name} — {on:%d/%m/%Y}", rows)
     return book.getvalue()
+
+
+def report_workbook_committees(*, target: Target, unit: Unit, on: datetime.date,
+                               rows: list[MissingCommittee]) -> bytes:
+    """The committees not met under a unit (a committee-level target), one line each with its reasons."""
+    book = WorkbookWriter()
+    _committees_sheet(book, f"{target.name} — {unit.name} — {on:%d/%m/%Y}", rows)
+    return book.getvalue()
+
+
+def _committees_sheet(book: WorkbookWriter, title: str, rows: list[MissingCommittee]) -> None:
+    ws = book.sheet(_("Committees not met"), caption=title,
+                    header_fill=HEADER_FILL, widths=(14, 44, 12, 12, 28, 90),
+                    header=[_("Unit code"), _("Committee of"), _("Members in post"), _("Members trained"),
+                            _("Chair"), _("Why")])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for item in rows:
+        ws.append([safe_cell(ws, value) for value in (
+            item.unit.code, item.unit.name, item.members, item.members_met, item.chair.full_name if item.chair else "",
+        )] + [safe_cell(ws, "; ".join(str(r) for r in item.reasons), alignment=wrap)])

@@ -22,7 +22,7 @@ from organization.selectors import units_visible_to
 from .figures import figures_current
 from .freshness import figures_want
 from .models import FigureSet, RollupSnapshot, Target
-from .selectors import dashboard_data, missing_in_set
+from .selectors import committees_missing_in_set, dashboard_data, missing_in_set
 
 router = Router(tags=["targets"])
 
@@ -76,6 +76,26 @@ class MissingPage(Schema):
     on: datetime.date
     count: int
     items: list[MissingOut]
+    next_cursor: str | None
+
+
+class CommitteeOut(Schema):
+    unit_code: str
+    unit_name: str
+    members: int
+    members_met: int
+    chair_code: str | None
+    chair_done: bool
+    untrained_codes: list[str]
+    reasons: list[str]
+
+
+class CommitteePage(Schema):
+    target: str
+    unit: str
+    on: datetime.date
+    count: int
+    items: list[CommitteeOut]
     next_cursor: str | None
 
 
@@ -153,6 +173,26 @@ def target_missing(request, code: str, query: Query[FigureQuery], cursor: str | 
     next_cursor = encode_cursor(start + limit) if start + limit < len(missing) else None
     return respond(request, MissingPage, {"target": target.code, "unit": unit.code, "on": figure_set.on,
                                           "count": len(missing), "items": items, "next_cursor": next_cursor})
+
+
+@router.get("/targets/{code}/committees", response={200: CommitteePage, **ERRORS},
+            summary="A committee-level target: the committees that do not meet it, with the reasons")
+def target_committees(request, code: str, query: Query[FigureQuery], cursor: str | None = None,
+                      limit: int = 100):
+    target, unit = _target(code), _unit(request, query.unit)
+    if not target.counts_committees:
+        raise Http404
+    figure_set = _figure_set(target, query.on or timezone.localdate())
+    missing = committees_missing_in_set(figure_set=figure_set, unit=unit)
+    start = decode_cursor(cursor) or 0  # in tree order: the cursor is a position in it
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    items = [{"unit_code": c.unit.code, "unit_name": c.unit.name, "members": c.members,
+              "members_met": c.members_met, "chair_code": c.chair.code if c.chair else None,
+              "chair_done": c.chair_done, "untrained_codes": [m.cadre.code for m in c.untrained],
+              "reasons": [str(r) for r in c.reasons]} for c in missing[start:start + limit]]
+    next_cursor = encode_cursor(start + limit) if start + limit < len(missing) else None
+    return respond(request, CommitteePage, {"target": target.code, "unit": unit.code, "on": figure_set.on,
+                                            "count": len(missing), "items": items, "next_cursor": next_cursor})
 
 
 @router.get("/targets/{code}/snapshots", response={200: page_of(SnapshotOut), **ERRORS},

@@ -16,7 +16,7 @@ from organization.models import Cadre, Position, Unit
 from organization.selectors import units_visible_to
 
 from .figures import RollupRow, figures_current, figures_fresh, subtree_rows, target_required_course_ids, unit_row
-from .models import CadreState, Criterion, FigureCadre, FigureSet, RollupSnapshot, Target
+from .models import CadreState, Criterion, FigureCadre, FigureCommittee, FigureSet, RollupSnapshot, Target
 
 # The figures themselves are computed and stored by targets.figures; everything here reads them.
 
@@ -182,6 +182,96 @@ def _missing_details(*, target: Target, on: datetime.date, rows: list[tuple]) ->
             deadline = datetime.date.fromisoformat(deadline)
         result.append(MissingCadre(cadre=cadres[cadre_id], unit=units[unit_id], position=positions[position_id],
                                    reasons=reasons[cadre_id], deadline=deadline))
+    return result
+
+
+@dataclass
+class MissingCommittee:
+    """A grassroots inspection committee that does not meet a committee-level target, and why."""
+
+    unit: object
+    members: int
+    members_met: int
+    chair: Cadre | None
+    chair_done: bool
+    untrained: list[MissingCadre]
+    reasons: list[str]
+
+
+class CommitteeList:
+    """The committees of a committee-level target under a unit that do not meet it, in tree order,
+    from a stored figure set. Sized by one query; a slice (a page) costs a fixed number of queries."""
+
+    def __init__(self, *, figure_set: FigureSet, rows: list[tuple]):
+        self.figure_set, self.target, self.on = figure_set, figure_set.target, figure_set.on
+        self._rows = rows  # (unit_id, members, members_met, chair_id, chair_done)
+
+    def count(self) -> int:
+        return len(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self[key:key + 1][0]
+        return _committee_details(figure_set=self.figure_set, rows=self._rows[key])
+
+    def __iter__(self):
+        return iter(self[:])
+
+
+def committees_missing_in_set(*, figure_set: FigureSet, unit) -> CommitteeList:
+    """The committees of the set under `unit`'s subtree (as it was on the set's date) not met."""
+    top = unit_row(figure_set, unit)
+    rows = [] if top is None else [
+        tuple(row) for row in FigureCommittee.objects.filter(figure_set=figure_set, path__startswith=top.path)
+        .order_by("path").values_list("unit_id", "members", "members_met", "chair_id", "chair_done")
+    ]
+    return CommitteeList(figure_set=figure_set, rows=rows)
+
+
+def _committee_details(*, figure_set: FigureSet, rows: list[tuple]) -> list[MissingCommittee]:
+    """The reasons of each committee: no members in post, which members are not trained (with their
+    own reasons, as the missing list gives them), no chair in post, which chair course is not done."""
+    if not rows:
+        return []
+    target = figure_set.target
+    eval_date = min(figure_set.on, target.period_end)
+    unit_ids = [row[0] for row in rows]
+    units = Unit.objects.in_bulk(unit_ids)
+    chairs = Cadre.objects.in_bulk([row[3] for row in rows if row[3]])
+    member_rows = list(FigureCadre.objects.filter(figure_set=figure_set, state=CadreState.NOT_MET, unit_id__in=unit_ids)
+                       .order_by("name_sort_key", "cadre__code").values_list("cadre_id", "unit_id", "position_id",
+                                                                             "deadline"))
+    untrained: dict[int, list[MissingCadre]] = {}
+    for member in _missing_details(target=target, on=figure_set.on, rows=member_rows):
+        untrained.setdefault(member.unit.pk, []).append(member)
+    chair_courses = list(target.chair_courses.order_by("title"))
+    done: dict[int, set[int]] = {}
+    for cadre_id, course_id in Completion.objects.filter(
+        cadre_id__in=chairs, course__in=chair_courses, completed_on__lte=eval_date
+    ).values_list("cadre_id", "course_id"):
+        done.setdefault(cadre_id, set()).add(course_id)
+    result = []
+    for unit_id, members, members_met, chair_id, chair_done in rows:
+        reasons: list[str] = []
+        if not members:
+            reasons.append(_("No members in post"))
+        for member in untrained.get(unit_id, []):
+            reasons.append(_("Member not trained: %(name)s (%(why)s)")
+                           % {"name": member.cadre.full_name, "why": "; ".join(str(r) for r in member.reasons)})
+        chair = chairs.get(chair_id)
+        if members and chair is None:
+            reasons.append(_("No chair in post"))
+        elif chair is not None and not chair_done:
+            for course in chair_courses:
+                if course.pk not in done.get(chair_id, set()):
+                    reasons.append(_("The chair %(name)s has not completed: %(course)s")
+                                   % {"name": chair.full_name, "course": course.title})
+        result.append(MissingCommittee(unit=units[unit_id], members=members, members_met=members_met, chair=chair,
+                                       chair_done=bool(chair_done), untrained=untrained.get(unit_id, []),
+                                       reasons=reasons))
     return result
 
 

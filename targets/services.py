@@ -29,7 +29,7 @@ from .models import (
 
 def target_validate(
     *, period_start, period_end, positions, unit_kinds, criterion, min_hours, newly_elected_deadline_days,
-    goal_percent=100, required_courses=None, regulations=None,
+    goal_percent=100, required_courses=None, regulations=None, chair_position=None, chair_courses=None,
 ) -> dict[str, list[str]]:
     """The errors a target would have, by field ('' = the whole target). Empty dict = valid."""
     errors: dict[str, list[str]] = {}
@@ -50,10 +50,28 @@ def target_validate(
         add("min_hours", _("A 'trained' target needs required courses or a minimum number of hours."))
     if criterion == Criterion.ACKNOWLEDGED and not regulations:
         add("regulations", _("A 'studied' target needs the documents to study."))
+    if criterion == Criterion.COMMITTEE:
+        errors.update(_committee_errors(positions=positions, min_hours=min_hours, required_courses=required_courses,
+                                        chair_position=chair_position, chair_courses=chair_courses))
     if newly_elected_deadline_days is not None and criterion != Criterion.TRAINED:
         add("newly_elected_deadline_days", _("A deadline for newly elected members applies to 'trained' targets."))
     if not 1 <= (goal_percent or 0) <= 100:
         add("goal_percent", _("The goal is a percentage between 1 and 100."))
+    return errors
+
+
+def _committee_errors(*, positions, min_hours, required_courses, chair_position, chair_courses) -> dict:
+    """A committee-level target: the members' training requirement, a chair among the members, and
+    the course(s) the chair must complete."""
+    errors: dict[str, list[str]] = {}
+    if not min_hours and not required_courses:
+        errors["min_hours"] = [_("A committee target needs the members' required courses or minimum hours.")]
+    if chair_position is None:
+        errors["chair_position"] = [_("A committee target needs the chair's position.")]
+    elif positions and chair_position not in list(positions):
+        errors["chair_position"] = [_("The chair's position must be one of the target's positions.")]
+    if not chair_courses:
+        errors["chair_courses"] = [_("A committee target needs the course the chair must complete.")]
     return errors
 
 
@@ -63,6 +81,7 @@ def target_create(
     criterion: str, unit_kinds: list[str] | None = None, population_at: str = PopulationAt.PERIOD_END,
     min_hours=None, goal_percent: int = 100, newly_elected_deadline_days: int | None = None,
     description: str = "", is_active: bool = True, order: int = 0, required_courses=None, regulations=None,
+    chair_position=None, chair_courses=None,
 ) -> Target:
     """Create a target. Guarantees: a non-empty population (at least one position), a period that
     ends on or after its start, a criterion it can be measured by; otherwise a ValidationError
@@ -70,10 +89,12 @@ def target_create(
     positions = list(positions)
     required_courses = list(required_courses or [])
     regulations = list(regulations or [])
+    chair_courses = list(chair_courses or [])
     errors = target_validate(
         period_start=period_start, period_end=period_end, positions=positions, unit_kinds=unit_kinds,
         criterion=criterion, min_hours=min_hours, newly_elected_deadline_days=newly_elected_deadline_days,
         goal_percent=goal_percent, required_courses=required_courses, regulations=regulations,
+        chair_position=chair_position, chair_courses=chair_courses,
     )
     if errors:
         raise ValidationError(errors)
@@ -81,13 +102,15 @@ def target_create(
         code=code, name=name, description=description, period_start=period_start, period_end=period_end,
         unit_kinds=list(unit_kinds or []), population_at=population_at, criterion=criterion, min_hours=min_hours,
         goal_percent=goal_percent, newly_elected_deadline_days=newly_elected_deadline_days, is_active=is_active,
-        order=order,
+        order=order, chair_position=chair_position,
     )
     target.positions.set(positions)
     if required_courses:
         target.required_courses.set(required_courses)
     if regulations:
         target.regulations.set(regulations)
+    if chair_courses:
+        target.chair_courses.set(chair_courses)
     return target
 
 

@@ -26,8 +26,14 @@ from .forms import DashboardFilterForm, ReportRequestForm, ReportScheduleForm
 from .freshness import figures_want
 from .models import BoardJob, CadreState, FigureSet, JobKind, ReportPeriod, ReportSchedule, Target
 from .records import record_kind, records_cadres, records_csv, records_csv_zip, records_workbook
-from .reports import report_workbook_missing
-from .selectors import dashboard_data, dashboard_top_unit, missing_in_set, newly_elected_due
+from .reports import report_workbook_committees, report_workbook_missing
+from .selectors import (
+    committees_missing_in_set,
+    dashboard_data,
+    dashboard_top_unit,
+    missing_in_set,
+    newly_elected_due,
+)
 from .services import board_job_request, report_schedule_set
 
 UNITS_PER_PAGE = 100
@@ -153,9 +159,15 @@ def missing(request):
         raise Http404
     state = CadreState.IN_TIME if request.GET.get("state") == CadreState.IN_TIME else CadreState.NOT_MET
     figure_set = scope.figures()
-    missing_list = missing_in_set(figure_set=figure_set, unit=scope.unit, state=state)
+    if scope.target.counts_committees:  # the committees not met, each with its reasons
+        state = CadreState.NOT_MET
+        missing_list = committees_missing_in_set(figure_set=figure_set, unit=scope.unit)
+    else:
+        missing_list = missing_in_set(figure_set=figure_set, unit=scope.unit, state=state)
+    table = "targets/includes/committee_table.html" if scope.target.counts_committees else (
+        "targets/includes/missing_table.html")
     if request.GET.get("fragment"):
-        return render(request, "targets/includes/missing_table.html", {
+        return render(request, table, {
             "rows": missing_list[:MISSING_PREVIEW], "total": missing_list.count(), "scope": scope,
             "preview": True, "query": scope.query(), "figure_set": figure_set, "state": state,
         })
@@ -163,7 +175,7 @@ def missing(request):
     return render(request, "targets/missing.html", {
         "scope": scope, "page_obj": page, "rows": page.object_list, "total": missing_list.count(),
         "query": scope.query(), "breadcrumbs": scope.breadcrumbs(), "figure_set": figure_set, "state": state,
-        "final": scope.target.has_ended(figure_set.on),
+        "final": scope.target.has_ended(figure_set.on), "table": table,
     })
 
 
@@ -173,9 +185,14 @@ def missing_export(request):
     if scope.target is None:
         raise Http404
     figure_set = scope.figures()
-    rows = list(missing_in_set(figure_set=figure_set, unit=scope.unit))
+    if scope.target.counts_committees:
+        book = report_workbook_committees(target=scope.target, unit=scope.unit, on=figure_set.on,
+                                          rows=list(committees_missing_in_set(figure_set=figure_set, unit=scope.unit)))
+    else:
+        book = report_workbook_missing(target=scope.target, unit=scope.unit, on=figure_set.on,
+                                       rows=list(missing_in_set(figure_set=figure_set, unit=scope.unit)))
     response = HttpResponse(
-        report_workbook_missing(target=scope.target, unit=scope.unit, on=figure_set.on, rows=rows),
+        book,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     name = f"chua-dat-{scope.target.code}-{scope.unit.code}-{figure_set.on:%Y%m%d}.xlsx".lower()

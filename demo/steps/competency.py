@@ -7,16 +7,27 @@ reference, snapshots by date (a second run writes nothing new).
 """
 
 import datetime as dt
+import zlib
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from competency.models import Area, Competency, Evidence, EvidenceSource, Framework, ProficiencyLevel, Requirement
-from courses.models import CoursePage
+from courses.models import Completion, CompletionSource, CoursePage
 from demo.steps.organization import LEARNER_CADRE_CODE
-from organization.models import Cadre, CadreStatus, Position, Unit, UnitKind
+from organization.models import (
+    GRASSROOTS_KINDS,
+    Cadre,
+    CadreStatus,
+    Position,
+    PositionAssignment,
+    Unit,
+    UnitKind,
+)
+from organization.reference_data import COMMUNE_LEVEL
 from targets.models import Criterion, PopulationAt, RollupSnapshot, Target
 from targets.services import rollup_snapshot_take, target_create
 
@@ -132,6 +143,22 @@ TARGETS = (
 )
 TARGET_DESCRIPTION = "Chương trình hành động thực hiện Kết luận 34-KL/TW, mục {}."
 TARGET_SECTIONS = ("II.2(3)", "II.3(3)", "III.4.3(1)")
+
+# II.2(6)/II.3(6): a committee-level target. The population and the rule are the source document's;
+# the thresholds (16 hours per member in the period, the chair through KT-03) are local choices.
+COMMITTEE_TARGET_CODE = "ubkt-co-so-giam-sat-2025-2030"
+COMMITTEE_TARGET_NAME = "Ủy ban kiểm tra cơ sở đủ năng lực giám sát thường xuyên"
+COMMITTEE_TARGET_HOURS = Decimal(16)
+COMMITTEE_TARGET_DESCRIPTION = (
+    "Chương trình hành động thực hiện Kết luận 34-KL/TW, mục II.2(6), II.3(6): 100% ủy ban kiểm tra cơ sở "
+    "đủ khả năng giám sát thường xuyên. Một ủy ban kiểm tra đạt khi mọi ủy viên được bồi dưỡng đủ "
+    "16 giờ trong giai đoạn và chủ nhiệm đã hoàn thành khóa KT-03 (lựa chọn của địa phương)."
+)
+SUPERVISION_COURSE_CODE = "KT-03"  # demo.steps.courses: "Nghiệp vụ giám sát thường xuyên và giám sát chuyên đề"
+CHAIR_POSITION_CODE = "chu-nhiem"
+# Share of today's grassroots chairs who took the supervision course since 2025 (picked by their
+# code, not by the shared rng, so a second run adds nothing and later steps draw the same numbers).
+CHAIRS_SUPERVISION_PERCENT = 70
 
 CLASS_NOTE = "Lớp tập huấn nghiệp vụ tại Trường Chính trị tỉnh"
 NEWLY_ELECTED_COURSE_CODE = "KT-01"  # demo.steps.courses: "Nhập môn cho ủy viên ủy ban kiểm tra mới được bầu"
@@ -266,7 +293,52 @@ def _targets() -> list[Target]:
             )
         if target is not None:
             result.append(target)
-    return result
+    committee_target = _committee_target(committee, order=len(TARGETS) + 1)
+    return result + ([committee_target] if committee_target else [])
+
+
+def _chairs_supervision(*, today: dt.date, stdout) -> None:
+    """CHAIRS_SUPERVISION_PERCENT of today's chairs of grassroots (and commune-level) inspection
+    committees completed the supervision course between March 2025 and a fortnight ago. Chairs who
+    already have it are left alone, so a second run adds nothing."""
+    course = CoursePage.objects.filter(code=SUPERVISION_COURSE_CODE).first()
+    if course is None:
+        return
+    start, last = dt.date(2025, 3, 1), today - dt.timedelta(days=14)
+    span = max(1, (last - start).days)
+    has = set(Completion.objects.filter(course=course).values_list("cadre_id", flat=True))
+    chairs = (PositionAssignment.objects.filter(position__code=CHAIR_POSITION_CODE, end_date__isnull=True,
+                                                cadre__status=CadreStatus.ACTIVE)
+              .filter(Q(unit__kind__in=GRASSROOTS_KINDS) | Q(unit__kind=UnitKind.BODY, unit__level__code=COMMUNE_LEVEL))
+              .values_list("cadre_id", "cadre__code").order_by("cadre_id").distinct())
+    rows = []
+    for cadre_id, code in chairs:
+        pick = zlib.crc32(f"{SUPERVISION_COURSE_CODE}:{code}".encode())
+        if cadre_id in has or pick % 100 >= CHAIRS_SUPERVISION_PERCENT:
+            continue
+        on = start + dt.timedelta(days=(pick >> 8) % span)
+        rows.append(Completion(cadre_id=cadre_id, course=course, completed_on=on, hours=course.hours,
+                               expires_on=course.expiry_for(on), source=CompletionSource.CLASS))
+    Completion.objects.bulk_create(rows, batch_size=500)
+    if rows:
+        stdout.write(f"Supervision course ({SUPERVISION_COURSE_CODE}): {len(rows)} committee chairs since 2025.\n")
+
+
+def _committee_target(members: list[Position], *, order: int) -> Target | None:
+    """The committee-level target, when the supervision course and the chair's position are there."""
+    target = Target.objects.filter(code=COMMITTEE_TARGET_CODE).first()
+    if target is not None:
+        return target
+    supervision = CoursePage.objects.filter(code=SUPERVISION_COURSE_CODE).first()
+    chair = next((p for p in members if p.code == CHAIR_POSITION_CODE), None)
+    if supervision is None or chair is None:
+        return None
+    return target_create(
+        code=COMMITTEE_TARGET_CODE, name=COMMITTEE_TARGET_NAME, period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2030, 12, 31), criterion=Criterion.COMMITTEE, positions=members,
+        min_hours=COMMITTEE_TARGET_HOURS, chair_position=chair, chair_courses=[supervision], order=order,
+        description=COMMITTEE_TARGET_DESCRIPTION,
+    )
 
 
 def _snapshot_days(target: Target, today: dt.date) -> list[dt.date]:
@@ -305,5 +377,6 @@ def _snapshots(targets: list[Target], today: dt.date, stdout) -> None:
 def load(*, stdout, rng, today: dt.date) -> None:
     framework = _framework(stdout)
     _evidence(framework=framework, rng=rng, today=today, stdout=stdout)
+    _chairs_supervision(today=today, stdout=stdout)
     targets = _targets()
     _snapshots(targets, today, stdout)

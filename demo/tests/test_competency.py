@@ -1,4 +1,5 @@
-"""The competency demo step: a full framework, the three targets, evidence and a trend, idempotent."""
+"""The competency demo step: a full framework, the targets (the committee-level one needs the courses
+step), evidence and a trend, idempotent."""
 
 import datetime
 import io
@@ -8,11 +9,14 @@ import pytest
 
 from competency.models import Evidence, Framework, Requirement
 from competency.selectors import competency_gap
+from courses.models import Completion
 from demo.steps import cms as cms_demo
 from demo.steps import competency as demo
+from demo.steps import courses as courses_demo
 from demo.steps import organization as organization_demo
-from organization.models import Cadre, Position
+from organization.models import Cadre, Position, Unit
 from targets.models import RollupSnapshot, Target
+from targets.selectors import dashboard_data
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +73,20 @@ def test_a_second_run_writes_nothing(loaded):
     before = _counts()
     demo.load(stdout=io.StringIO(), rng=loaded, today=TODAY)
     assert _counts() == before
+
+
+def test_the_committee_target_counts_committees_with_chairs_through_the_supervision_course():
+    rng = random.Random(2026)
+    out = io.StringIO()
+    organization_demo.load(stdout=out, rng=rng, today=TODAY, grassroots=20, cadres=200)
+    cms_demo.load(stdout=out, rng=rng, today=TODAY)
+    courses_demo.load(stdout=out, rng=rng, today=TODAY)
+    demo.load(stdout=out, rng=rng, today=TODAY)
+    target = Target.objects.get(code=demo.COMMITTEE_TARGET_CODE)
+    assert (target.criterion, target.chair_position.code) == ("committee", demo.CHAIR_POSITION_CODE)
+    assert list(target.chair_courses.values_list("code", flat=True)) == [demo.SUPERVISION_COURSE_CODE]
+    total = dashboard_data(target=target, unit=Unit.get_root_nodes().first(), on=TODAY).total
+    assert 0 < total.met < total.population
+    completions = Completion.objects.count()
+    demo.load(stdout=out, rng=rng, today=TODAY)
+    assert Completion.objects.count() == completions
