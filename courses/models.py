@@ -619,7 +619,7 @@ class TrainingPlan(ClusterableModel):
         return f"{self.unit} · {self.year}"
 
 
-class PlanItem(Orderable):
+class PlanItem(Orderable, ClusterableModel):
     """One line of a plan: a course (or a class of a course), the positions it covers (none: every
     position), the planned quarter or month and the planned number of cadres."""
 

@@ -22,5 +22,18 @@ external_permission_policy = ScopedModelPermissionPolicy(
     ExternalTraining, visible=external_visible_to, editable=external_editable_by)
 
 
-plan_permission_policy = ScopedModelPermissionPolicy(
-    TrainingPlan, visible=plans_visible_to, editable=plans_editable_by)
+class PlanPermissionPolicy(ScopedModelPermissionPolicy):
+    """Plans are few (one per unit and year), so the ids in the user's scope are read once per request
+    (cached on the user object) and the list's per-row buttons cost no query each."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if not self.user_has_permission(user, action):
+            return False
+        cache = user.__dict__.setdefault("_ktlearn_plan_scope", {})
+        key = "view" if action == "view" else "edit"
+        if key not in cache:
+            cache[key] = set(self._scope(user, action).values_list("pk", flat=True))
+        return instance.pk in cache[key]
+
+
+plan_permission_policy = PlanPermissionPolicy(TrainingPlan, visible=plans_visible_to, editable=plans_editable_by)

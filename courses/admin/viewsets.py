@@ -29,6 +29,7 @@ from organization.admin.scoped import (
     ScopedCreateView,
     ScopedDeleteView,
     ScopedEditView,
+    ScopedIndexView,
     forbidden_as_403,
 )
 from organization.forms import UnitFilterField
@@ -48,7 +49,6 @@ from ..selectors import (
     classes_editable_by,
     classes_visible_to,
     external_visible_to,
-    plans_visible_to,
     providers_for_classes_of,
 )
 
@@ -121,8 +121,16 @@ class ExternalTrainingForm(WagtailAdminModelForm):
 # --- Viewsets ---------------------------------------------------------------------------------------
 
 
+class TrainingClassIndexView(ScopedIndexView):
+    # The scoped index reads the policy's queryset (not the viewset's get_queryset): add the list's joins here.
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("course", "provider").annotate(
+            registered=Count("registrations"))
+
+
 class TrainingClassViewSet(OrganizationViewSet):
     model = TrainingClass
+    index_view_class = TrainingClassIndexView
     name = "courses_class"
     url_prefix = "courses/classes"
     icon = "group"
@@ -270,11 +278,17 @@ class TrainingPlanForm(WagtailAdminModelForm):
                 "-start_on")
 
 
+class TrainingPlanIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("unit").annotate(item_count=Count("items"))
+
+
 class TrainingPlanViewSet(OrganizationViewSet):
     """A unit's annual training plan, in its subtree's scope; plan vs done is on the board
     (targets:plans)."""
 
     model = TrainingPlan
+    index_view_class = TrainingPlanIndexView
     name = "courses_plan"
     url_prefix = "courses/plans"
     icon = "date"
@@ -307,8 +321,6 @@ class TrainingPlanViewSet(OrganizationViewSet):
         base_form_class=TrainingPlanForm,
     )
 
-    def get_queryset(self, request):
-        return plans_visible_to(request.user).select_related("unit").annotate(item_count=Count("items"))
 
 
 # --- The attendance page -----------------------------------------------------------------------------

@@ -73,7 +73,8 @@ def course():
     return builders.course(title="Bồi dưỡng nghiệp vụ kiểm tra", hours=Decimal("16"))
 
 
-def make_class(course, unit, provider=None, title="Lớp", capacity=10, end_on=D(2026, 3, 3)):
+def make_class(course, unit, provider=None, title="Lớp", capacity=10, end_on=None):
+    end_on = end_on or D(2026, 3, 3)
     training_class = TrainingClass.objects.create(
         course=course, title=title, unit=unit, provider=provider, venue="Hội trường", start_on=D(2026, 3, 2),
         end_on=end_on, capacity=capacity)
