@@ -273,3 +273,22 @@ def test_closing_a_provider_class_completes_the_course_for_cadres_of_several_uni
     completions = Completion.objects.filter(training_class=school_class)
     assert set(completions.values_list("cadre_id", flat=True)) == {cadres["a0"].pk, cadres["b0"].pk}
     assert set(completions.values_list("source", flat=True)) == {CompletionSource.CLASS}
+
+
+def test_the_class_list_costs_the_same_queries_for_1_and_10_provider_classes(client, course, province, school,
+                                                                              school_staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_class(course, province, school, title="Lớp 0")
+    client.force_login(school_staff)
+    url = reverse("courses_class:index")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for i in range(1, 10):
+        make_class(course, province, school, title=f"Lớp {i}")
+    with CaptureQueriesContext(connection) as ten:
+        body = client.get(url).content.decode()
+    assert body.count("Trường Chính trị Nguyễn Văn Cừ") >= 10
+    assert len(ten) == len(one)

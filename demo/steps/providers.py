@@ -5,7 +5,7 @@
 - three provider classes with cadres of several bodies: one closed earlier this year (its cadres
   completed the course, source "class"), one held last week with attendance taken and not yet closed,
   one next month with registrations only;
-- this year's plans of the province and three bodies (among them the `manager`'s and `manager2`'s),
+- this year's plans of four bodies (among them the `manager`'s and `manager2`'s),
   their items covering positions, partly done by the completions already in the demo.
 
 Bulk inserts, a few dozen queries; a second run finds the providers and changes nothing.
@@ -56,8 +56,9 @@ PROVIDER_LOGINS = (
 
 # The bodies whose cadres fill the provider classes, and the units with a plan this year.
 CLASS_BODIES = ("HD01", "HD03", "HD07", "HD08", "HD12")
-PLAN_UNITS = (organization_demo.PROVINCE_CODE, organization_demo.MANAGER_UNIT_CODE,
-              organization_demo.MANAGER2_UNIT_CODE, "HD08")
+# Bodies side by side (no plan inside another's subtree), so the province's roll-up counts each planned
+# cadre once.
+PLAN_UNITS = (organization_demo.MANAGER_UNIT_CODE, organization_demo.MANAGER2_UNIT_CODE, "HD08", "HD12")
 PER_BODY = 8
 
 
@@ -156,7 +157,7 @@ def _class(provider, course, unit, cadre_ids, *, today, days_ago, title, venue, 
 PLAN_ITEMS = (
     ("KT-04", ("chu-nhiem", "pho-chu-nhiem-chuyen-trach", "uy-vien-chuyen-trach"), 2, None),
     ("KT-03", (), 3, 8),
-    ("KT-02", ("can-bo-co-quan",), 1, None),
+    ("KT-02", ("uy-vien-kiem-nhiem",), 1, None),
     ("KT-08", (), 4, 11),
 )
 
