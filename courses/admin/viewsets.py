@@ -272,10 +272,22 @@ class TrainingPlanForm(WagtailAdminModelForm):
         field = self.fields["unit"]
         self.fields["unit"] = UnitFilterField(label=field.label, queryset=units, required=True,
                                               display_queryset=units.order_by("path")[:500])
-        for form in self.formsets["items"].forms:
-            form.fields["course"].queryset = CoursePage.objects.live().order_by("path")
-            form.fields["training_class"].queryset = TrainingClass.objects.select_related("course").order_by(
-                "-start_on")
+        # The items' choices: live courses and the classes the user may see. Set on the formset's form
+        # class, so the empty form the "add item" button copies has them too.
+        courses = CoursePage.objects.live().order_by("path")
+        classes = classes_visible_to(self.for_user).order_by("-start_on")
+        formset = self.formsets["items"]
+
+        class ItemForm(formset.form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.fields["course"].queryset = courses
+                self.fields["training_class"].queryset = classes
+
+        formset.form = ItemForm
+        for form in formset.__dict__.get("forms", ()):
+            form.fields["course"].queryset = courses
+            form.fields["training_class"].queryset = classes
 
 
 class TrainingPlanIndexView(ScopedIndexView):

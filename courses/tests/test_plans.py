@@ -255,3 +255,14 @@ def test_a_second_plan_for_the_same_unit_and_year_is_refused(client, world):
     response = client.post(reverse("courses_plan:add"), plan_form(world, year="2026"))
     assert response.status_code == 200
     assert TrainingPlan.objects.filter(unit=world["a"], year=2026).count() == 1
+
+
+def test_a_plan_item_offers_only_the_classes_the_manager_may_see(client, world):
+    from courses.models import TrainingClass
+
+    for unit, title in ((world["a"], "Lớp của A"), (world["b"], "Lớp của B")):
+        TrainingClass.objects.create(course=world["course"], title=title, unit=unit, venue="V",
+                                     start_on=D(2026, 6, 1), end_on=D(2026, 6, 2), capacity=20)
+    client.force_login(world["manager_a"])
+    body = client.get(reverse("courses_plan:add")).content.decode()
+    assert "Lớp của A" in body and "Lớp của B" not in body
