@@ -1,4 +1,4 @@
-"""The team matrix as an .xlsx workbook, written through the shared engine (lms.spreadsheets)."""
+"""The team matrix and plan vs done as .xlsx workbooks, written through the shared engine (lms.spreadsheets)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 
 from lms.spreadsheets import XLSX_CONTENT_TYPE, WorkbookWriter
 
-from .selectors import CellStatus, MatrixCell, TeamMatrix
+from .selectors import CellStatus, MatrixCell, PlanProgress, TeamMatrix
 
-__all__ = ["XLSX_CONTENT_TYPE", "cell_text", "team_workbook"]
+__all__ = ["XLSX_CONTENT_TYPE", "cell_text", "plan_workbook", "team_workbook"]
 
 
 def cell_text(cell: MatrixCell | None) -> str:
@@ -48,4 +48,22 @@ def team_workbook(matrices) -> bytes:
             cells = [cell_text(row.cells[index[c["pk"]]]) if c["pk"] in index else "" for c in ordered]
             writer.row(sheet, [row.cadre.code, row.cadre.full_name, row.cadre.unit.name, row.cadre.position.name,
                                *cells])
+    return writer.getvalue()
+
+
+def plan_workbook(progress: PlanProgress) -> bytes:
+    """Plan vs done as an .xlsx: one sheet of the plans' items (unit, course, positions, when, planned,
+    done, %) and one of the subtree roll-up per course, from the same selector as the board's page
+    (courses.selectors.plan_progress). Texts go through lms.spreadsheets, so "=..." stays text."""
+    writer = WorkbookWriter()
+    header = [_("Unit"), _("Course"), _("Positions covered"), _("When"), _("Planned"), _("Done"), _("Done (%)")]
+    sheet = writer.sheet(_("Plan items"), header=header, widths=[36, 40, 30, 10, 10, 10, 10])
+    for line in progress.lines:
+        positions = ", ".join(p.name for p in line.positions) or _("All positions")
+        writer.row(sheet, [line.plan.unit.name, line.course.title, positions, line.when, line.planned, line.done,
+                           line.percent])
+    totals = writer.sheet(_("Roll-up"), header=[_("Course"), _("Planned"), _("Done"), _("Done (%)")],
+                          widths=[40, 10, 10, 10])
+    for row in progress.rollup:
+        writer.row(totals, [row.course.title, row.planned, row.done, row.percent])
     return writer.getvalue()

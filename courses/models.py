@@ -455,6 +455,38 @@ class ExternalTraining(models.Model):
 # --- In-person classes ------------------------------------------------------------------------------
 
 
+PROVIDER_STAFF_GROUP = "Cán bộ cơ sở đào tạo"  # the group granting provider staff the class permissions
+
+
+class ProviderKind(models.TextChoices):
+    POLITICAL_SCHOOL = "school", _("Political school")
+    INSPECTION_COMMITTEE = "inspection", _("Inspection committee")
+    OTHER = "other", _("Other")
+
+
+class TrainingProvider(models.Model):
+    """A body that runs classes for cadres of many units (the provincial political school, the provincial
+    inspection committee). Its staff create its classes and register any active cadre of the province
+    into them; they reach only their provider's classes (courses.selectors.classes_editable_by)."""
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=ProviderKind.choices, default=ProviderKind.OTHER)
+    unit = models.ForeignKey("organization.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="training_providers",
+                             help_text=_("The unit the provider belongs to, if any; its classes are organised "
+                                         "by this unit (else by the province)."))
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("staff"), blank=True,
+                                   related_name="training_providers")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("training provider")
+        verbose_name_plural = _("training providers")
+
+    def __str__(self):
+        return self.name
+
+
 class TrainingClass(ClusterableModel):
     """An in-person class (tập huấn) for a course: sessions, registered cadres and their attendance.
     Completing it (attendance threshold, and the test if required) counts as completing the course."""
@@ -464,6 +496,8 @@ class TrainingClass(ClusterableModel):
     title = models.CharField(_("title"), max_length=255)
     unit = models.ForeignKey("organization.Unit", verbose_name=_("organising unit"), on_delete=models.PROTECT,
                              related_name="training_classes")
+    provider = models.ForeignKey(TrainingProvider, verbose_name=_("training provider"), on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="classes")
     venue = models.CharField(_("venue"), max_length=255)
     trainer_name = models.CharField(_("trainer"), max_length=120, blank=True)
     start_on = models.DateField(_("from"))
@@ -480,6 +514,7 @@ class TrainingClass(ClusterableModel):
     panels = [
         FieldPanel("course"),
         FieldPanel("title"),
+        FieldPanel("provider"),
         FieldPanel("unit"),
         FieldRowPanel([FieldPanel("start_on"), FieldPanel("end_on")]),
         FieldPanel("venue"),
@@ -609,6 +644,73 @@ class StudyAssignment(models.Model):
     @property
     def is_acknowledged(self) -> bool:
         return self.acknowledged_on is not None
+
+
+# --- Annual training plans ----------------------------------------------------------------------------
+
+
+PLAN_YEARS = (2000, 2100)
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+
+
+class TrainingPlan(ClusterableModel):
+    """A unit's training plan for one year (III.4.3(2)): which courses or classes, for whom, when, and how
+    many cadres. What was done is read from the completions (courses.selectors.plan_progress)."""
+
+    unit = models.ForeignKey("organization.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="training_plans")
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(PLAN_YEARS[0]), MaxValueValidator(PLAN_YEARS[1])])
+    status = models.CharField(_("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-year", "unit__path"]
+        verbose_name = _("training plan")
+        verbose_name_plural = _("training plans")
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="one_training_plan_per_unit_year")]
+
+    def __str__(self):
+        return f"{self.unit} · {self.year}"
+
+
+class PlanItem(Orderable, ClusterableModel):
+    """One line of a plan: a course (or a class of a course), the positions it covers (none: every
+    position), the planned quarter or month and the planned number of cadres."""
+
+    plan = ParentalKey(TrainingPlan, on_delete=models.CASCADE, related_name="items")
+    course = models.ForeignKey(CoursePage, verbose_name=_("course"), on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="+")
+    training_class = models.ForeignKey(TrainingClass, verbose_name=_("in-person class"), on_delete=models.SET_NULL,
+                                       null=True, blank=True, related_name="+")
+    positions = ParentalManyToManyField("organization.Position", verbose_name=_("positions covered"), blank=True,
+                                        related_name="+")
+    planned_quarter = models.PositiveSmallIntegerField(
+        _("planned quarter"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)])
+    planned_month = models.PositiveSmallIntegerField(
+        _("planned month"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)])
+    planned_count = models.PositiveIntegerField(_("planned number of cadres"), validators=[MinValueValidator(1)])
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+
+    def __str__(self):
+        return f"{self.course_id or self.training_class_id} × {self.planned_count}"
+
+    def clean(self):
+        if not self.course_id and not self.training_class_id:
+            raise ValidationError(_("Choose a course or a class."))
+        if self.course_id and self.training_class_id and self.training_class.course_id != self.course_id:
+            raise ValidationError({"training_class": _("The class is not a class of the chosen course.")})
+        if self.training_class_id and not self.course_id:
+            self.course_id = self.training_class.course_id
+        if self.planned_month and self.planned_quarter and (self.planned_month - 1) // 3 + 1 != self.planned_quarter:
+            raise ValidationError({"planned_month": _("The month is not in the planned quarter.")})
 
 
 # --- In-site notices and the reminder log (tables created by the competency app) ---------------------

@@ -38,9 +38,12 @@ from .models import (
     LessonPage,
     LessonProgress,
     ModulePage,
+    PlanItem,
     RegulationStudy,
     StudyAssignment,
     TrainingClass,
+    TrainingPlan,
+    TrainingProvider,
 )
 
 STEPLEN = Page.steplen
@@ -513,6 +516,21 @@ def _sees_all_classes(user) -> bool:
     return roles.is_administrator(user) or roles.is_trainer(user)
 
 
+def providers_staffed_by(user) -> QuerySet[TrainingProvider]:
+    """The training providers the user is on the staff of (cached on the user for the request)."""
+    if not user.is_authenticated:
+        return TrainingProvider.objects.none()
+    cached = getattr(user, "_ktlearn_providers", None)
+    if cached is None:
+        cached = list(TrainingProvider.objects.filter(staff=user).values_list("pk", flat=True))
+        user._ktlearn_providers = cached
+    return TrainingProvider.objects.filter(pk__in=cached)
+
+
+def is_provider_staff(user) -> bool:
+    return providers_staffed_by(user).exists()
+
+
 def classes_visible_to(user) -> QuerySet[TrainingClass]:
     if _sees_all_classes(user) or roles.is_board(user):
         return TrainingClass.objects.all()
@@ -520,18 +538,68 @@ def classes_visible_to(user) -> QuerySet[TrainingClass]:
 
 
 def classes_editable_by(user) -> QuerySet[TrainingClass]:
+    """Administrators and trainers: every class; a unit manager: the classes organised by their subtree;
+    a provider's staff: their provider's classes (whatever unit organises them)."""
     if not user.is_authenticated:
         return TrainingClass.objects.none()
     if _sees_all_classes(user):
         return TrainingClass.objects.all()
+    scope = Q(provider__in=providers_staffed_by(user))
     unit = managed_unit(user) if roles.is_unit_manager(user) else None
-    if unit is None:
-        return TrainingClass.objects.none()
-    return TrainingClass.objects.filter(unit__path__startswith=unit.path)
+    if unit is not None:
+        scope |= Q(unit__path__startswith=unit.path)
+    return TrainingClass.objects.filter(scope)
 
 
 def class_units_for(user) -> QuerySet[Unit]:
+    """Units that may organise a class the user creates: their own subtree, and their providers' units
+    (the province's top unit for a provider without one)."""
+    if _sees_all_classes(user):
+        return Unit.objects.filter(is_active=True)
+    units = units_editable_by(user)
+    provider_units = list(providers_staffed_by(user).values_list("unit_id", flat=True))
+    if provider_units:
+        ids = [pk for pk in provider_units if pk is not None]
+        if None in provider_units:
+            ids += list(Unit.objects.filter(is_active=True, depth=1).values_list("pk", flat=True))
+        units = units | Unit.objects.filter(pk__in=ids)
+    return units
+
+
+def class_units_without_provider(user) -> QuerySet[Unit]:
+    """Units that may organise a class of no provider: the user's own (today's rule)."""
     return Unit.objects.filter(is_active=True) if _sees_all_classes(user) else units_editable_by(user)
+
+
+def providers_for_classes_of(user) -> QuerySet[TrainingProvider]:
+    """The providers a user may name on a class: every one for administrators and trainers, else theirs."""
+    return TrainingProvider.objects.all() if _sees_all_classes(user) else providers_staffed_by(user)
+
+
+def cadres_registrable_in(user, training_class: TrainingClass) -> QuerySet[Cadre]:
+    """Cadres the user may register in the class: those they may edit, and, for a class of a provider
+    they staff, every active cadre of the province."""
+    if training_class.provider_id and providers_staffed_by(user).filter(pk=training_class.provider_id).exists():
+        return Cadre.objects.filter(status=CadreStatus.ACTIVE)
+    return cadres_editable_by(user)
+
+
+CADRE_SEARCH_LIMIT = 20
+
+
+def cadres_to_register(user, training_class: TrainingClass, query: str) -> list[Cadre]:
+    """Up to CADRE_SEARCH_LIMIT registrable, not yet registered cadres whose name or code contains the
+    query (name, code and unit only; one query)."""
+    query = (query or "").strip()
+    if len(query) < 2:
+        return []
+    return list(
+        cadres_registrable_in(user, training_class)
+        .filter(Q(full_name__icontains=query) | Q(code__icontains=query))
+        .exclude(class_registrations__training_class=training_class)
+        .select_related("unit").only("code", "full_name", "name_sort_key", "unit__name")
+        .order_by("name_sort_key", "code")[:CADRE_SEARCH_LIMIT]
+    )
 
 
 def external_visible_to(user) -> QuerySet[ExternalTraining]:
@@ -853,3 +921,120 @@ def study_page_context(*, cadre: Cadre, assignment: StudyAssignment) -> dict:
     lesson = study.lesson if study and study.lesson and study.lesson.live else None
     return {"assignment": assignment, "regulation": assignment.regulation, "lesson": lesson, "quiz": quiz,
             "quiz_passed": passed, "can_confirm": quiz is None or passed}
+
+
+# --- Annual training plans: scope and plan vs done ------------------------------------------------------
+
+
+def plans_visible_to(user) -> QuerySet[TrainingPlan]:
+    """Administrators and the board: every plan; a unit manager: the plans of their subtree."""
+    if roles.is_administrator(user) or roles.is_board(user):
+        return TrainingPlan.objects.all()
+    return plans_editable_by(user)
+
+
+def plans_editable_by(user) -> QuerySet[TrainingPlan]:
+    if not user.is_authenticated:
+        return TrainingPlan.objects.none()
+    if roles.is_administrator(user):
+        return TrainingPlan.objects.all()
+    unit = managed_unit(user) if roles.is_unit_manager(user) else None
+    if unit is None:
+        return TrainingPlan.objects.none()
+    return TrainingPlan.objects.filter(unit__path__startswith=unit.path)
+
+
+@dataclass
+class PlanLine:
+    """One plan item with what was done: `done` cadres of the plan's unit subtree, holding one of the
+    item's positions (any, when it names none), completed the course in the plan's year."""
+
+    plan: TrainingPlan
+    item: PlanItem
+    course: CoursePage
+    positions: list
+    planned: int
+    done: int
+    cadre_ids: frozenset = field(default=frozenset(), repr=False)
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.done / self.planned)) if self.planned else 0
+
+    @property
+    def when(self) -> str:
+        if self.item.planned_month:
+            return f"{self.item.planned_month:02d}/{self.plan.year}"
+        if self.item.planned_quarter:
+            return f"Q{self.item.planned_quarter}/{self.plan.year}"
+        return str(self.plan.year)
+
+
+@dataclass
+class PlanRollup:
+    """Per course over every plan of the subtree: planned is the sum of the items' counts; done counts
+    each cadre once, however many items of the subtree's plans count them."""
+
+    course: CoursePage
+    planned: int
+    done: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.done / self.planned)) if self.planned else 0
+
+
+@dataclass
+class PlanProgress:
+    unit: Unit
+    year: int
+    lines: list[PlanLine]
+    rollup: list[PlanRollup]
+
+    @property
+    def planned(self) -> int:
+        return sum(r.planned for r in self.rollup)
+
+    @property
+    def done(self) -> int:
+        return sum(r.done for r in self.rollup)
+
+
+def plan_progress(*, unit: Unit, year: int, plans: QuerySet[TrainingPlan] | None = None) -> PlanProgress:
+    """Plan vs done for the plans of `unit`'s subtree in `year` (`plans`: the plans the caller may see).
+    The one source of these figures: the board's plan page and its export both read it. A fixed number
+    of queries however many plans and items: plans with items, courses and positions (4), then the
+    completions of those courses in the year by cadres of the subtree (1)."""
+    plans = (plans if plans is not None else TrainingPlan.objects.all()).filter(
+        year=year, unit__path__startswith=unit.path).select_related("unit").order_by("unit__path")
+    items = list(
+        PlanItem.objects.filter(plan__in=plans).select_related("plan__unit", "course", "training_class__course")
+        .prefetch_related("positions").order_by("plan__unit__path", "sort_order", "pk")
+    )
+    course_ids = {item.course_id or item.training_class.course_id for item in items}
+    completions = (
+        Completion.objects.filter(course_id__in=course_ids, completed_on__year=year,
+                                  cadre__unit__path__startswith=unit.path)
+        .values_list("cadre_id", "course_id", "cadre__unit__path", "cadre__position_id").distinct()
+    ) if course_ids else []
+    by_course: dict[int, list[tuple[int, str, int]]] = {}
+    for cadre_id, course_id, path, position_id in completions:
+        by_course.setdefault(course_id, []).append((cadre_id, path, position_id))
+    lines, rollup = [], {}
+    for item in items:
+        course = item.course or item.training_class.course
+        positions = list(item.positions.all())
+        wanted = {p.pk for p in positions}
+        prefix = item.plan.unit.path
+        cadre_ids = frozenset(cadre_id for cadre_id, path, position_id in by_course.get(course.pk, ())
+                              if path.startswith(prefix) and (not wanted or position_id in wanted))
+        lines.append(PlanLine(plan=item.plan, item=item, course=course, positions=positions,
+                              planned=item.planned_count, done=len(cadre_ids), cadre_ids=cadre_ids))
+        entry = rollup.setdefault(course.pk, [course, 0, set()])
+        entry[1] += item.planned_count
+        entry[2] |= cadre_ids
+    return PlanProgress(
+        unit=unit, year=year, lines=lines,
+        rollup=[PlanRollup(course=c, planned=p, done=len(d))
+                for c, p, d in sorted(rollup.values(), key=lambda e: e[0].path)],
+    )

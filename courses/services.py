@@ -6,6 +6,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -26,6 +27,7 @@ from organization.selectors import cadres_editable_by, units_editable_by
 
 from . import notifications, selectors, xapi
 from .models import (
+    PROVIDER_STAFF_GROUP,
     RULE_SOURCES,
     Attendance,
     Certificate,
@@ -44,6 +46,7 @@ from .models import (
     RegulationStudy,
     StudyAssignment,
     TrainingClass,
+    TrainingProvider,
 )
 
 # A single activity report from a lesson page counts at most this much reading time, so a tab
@@ -658,17 +661,22 @@ def _audit_swept(*, course: CoursePage | None, source: str, since) -> None:
 
 def _require_class_editor(by, training_class: TrainingClass) -> None:
     if not selectors.classes_editable_by(by).filter(pk=training_class.pk).exists():
-        raise PermissionDenied(_("You can only manage classes of your own units."))
+        raise PermissionDenied(_("You can only manage classes of your own units or of the training providers "
+                                 "you work for."))
 
 
 @transaction.atomic
 def class_register(*, training_class: TrainingClass, cadres: list[Cadre], by) -> list[ClassRegistration]:
-    """Register cadres in a class. Only cadres the user may edit; never beyond the class's
-    capacity (then nothing is registered). Cadres already registered are skipped."""
+    """Register cadres in a class. Only cadres the user may register (selectors.cadres_registrable_in:
+    those they may edit, or any active cadre for a class of a provider they staff); never beyond the
+    class's capacity (then nothing is registered). Cadres already registered are skipped."""
     _require_class_editor(by, training_class)
     ids = {c.pk for c in cadres}
-    if set(cadres_editable_by(by).filter(pk__in=ids).values_list("pk", flat=True)) != ids:
-        raise PermissionDenied(_("You can only register cadres of your own units."))
+    allowed = set(selectors.cadres_registrable_in(by, training_class).filter(pk__in=ids).values_list("pk", flat=True))
+    if allowed != ids:
+        refused = ", ".join(sorted(c.code for c in cadres if c.pk not in allowed))
+        raise PermissionDenied(_("You can only register cadres of your own units (or, in a class of a training "
+                                 "provider you work for, any active cadre): %(codes)s") % {"codes": refused})
     TrainingClass.objects.select_for_update().filter(pk=training_class.pk).first()
     already = set(training_class.registrations.values_list("cadre_id", flat=True))
     new = [c for c in cadres if c.pk not in already]
@@ -930,3 +938,14 @@ def regulation_study_set(*, regulation, positions, due_days: int, lesson=None, q
     study.save()
     study.positions.set(positions)
     return study
+
+
+# --- Training providers -----------------------------------------------------------------------------------
+
+
+def provider_staff_sync(*, provider: TrainingProvider) -> None:
+    """Put every staff member of the provider in the provider-staff group (its permissions let them
+    reach the admin and manage classes; which classes is the provider's staff list). Only adds:
+    someone removed from one provider may still work for another."""
+    group, _created = Group.objects.get_or_create(name=PROVIDER_STAFF_GROUP)
+    group.user_set.add(*provider.staff.all())

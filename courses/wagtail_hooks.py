@@ -12,16 +12,18 @@ from cms.models import Regulation
 from .admin import study as study_admin
 from .admin import viewsets as admin_classes
 from .admin.views import OutdatedCitationsReport, can_see_curriculum_reports
-from .models import ExternalTraining, TrainingClass
-from .permission_policies import class_permission_policy, external_permission_policy
+from .models import ExternalTraining, TrainingClass, TrainingPlan
+from .permission_policies import class_permission_policy, external_permission_policy, plan_permission_policy
 
 register_permission_policy(TrainingClass, class_permission_policy, exact_class=True)
 register_permission_policy(ExternalTraining, external_permission_policy, exact_class=True)
+register_permission_policy(TrainingPlan, plan_permission_policy, exact_class=True)
 
 
 @hooks.register("register_admin_viewset")
 def register_class_viewsets():
-    return [admin_classes.TrainingClassViewSet(), admin_classes.ExternalTrainingViewSet()]
+    return [admin_classes.TrainingClassViewSet(), admin_classes.ExternalTrainingViewSet(),
+            admin_classes.TrainingProviderViewSet(), admin_classes.TrainingPlanViewSet()]
 
 
 @hooks.register("register_admin_urls")

@@ -15,6 +15,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from courses.exports import plan_workbook
+from courses.models import PLAN_YEARS
+from courses.selectors import plan_progress, plans_visible_to
 from lms import private_files
 from lms.spreadsheets import XLSX_CONTENT_TYPE
 from organization import roles
@@ -197,6 +200,47 @@ def missing_export(request):
     )
     name = f"chua-dat-{scope.target.code}-{scope.unit.code}-{figure_set.on:%Y%m%d}.xlsx".lower()
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _plan_scope(request) -> tuple[Unit, int]:
+    """The unit (the user's top unit, or ?unit= inside their subtree, else 404) and year (?year=, this
+    year by default; out of range: 404) of the plan-vs-done page."""
+    _require_board_role(request.user)
+    top = dashboard_top_unit(request.user)
+    if top is None:
+        raise PermissionDenied
+    unit_id = request.GET.get("unit")
+    if unit_id:
+        if not str(unit_id).isdigit():
+            raise Http404
+        unit = get_object_or_404(units_visible_to(request.user), pk=unit_id)
+    else:
+        unit = top
+    year = request.GET.get("year") or str(timezone.localdate().year)
+    if not year.isdigit() or not PLAN_YEARS[0] <= int(year) <= PLAN_YEARS[1]:
+        raise Http404
+    return unit, int(year)
+
+
+@login_required
+def plans(request):
+    """Plan vs done for the user's unit (or one below it) and a year: every plan item of the subtree
+    with its figures, and the roll-up per course (courses.selectors.plan_progress)."""
+    unit, year = _plan_scope(request)
+    progress = plan_progress(unit=unit, year=year, plans=plans_visible_to(request.user))
+    return render(request, "targets/plans.html", {
+        "progress": progress, "unit": unit, "year": year, "years": range(year - 2, year + 2),
+        "query": urlencode({"unit": unit.pk, "year": year}),
+    })
+
+
+@login_required
+def plans_export(request):
+    unit, year = _plan_scope(request)
+    progress = plan_progress(unit=unit, year=year, plans=plans_visible_to(request.user))
+    response = HttpResponse(plan_workbook(progress), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="ke-hoach-dao-tao-{slugify(unit.code)}-{year}.xlsx"'
     return response
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.viewsets.model import ModelViewSet
 
 from lms.audit import AuditedCreateMixin, AuditedDeleteMixin, AuditedEditMixin
 from lms.uploads import EXTERNAL_TRAINING, validate_upload
@@ -28,18 +29,28 @@ from organization.admin.scoped import (
     ScopedCreateView,
     ScopedDeleteView,
     ScopedEditView,
+    ScopedIndexView,
     forbidden_as_403,
 )
 from organization.forms import UnitFilterField
 from organization.models import Unit
-from organization.selectors import cadres_editable_by
+from organization.selectors import cadres_editable_by, units_editable_by
 
 from .. import services
 from ..attendance import session_heading, sheet_for
 from ..forms import CadreCodesForm
-from ..models import Attendance, CoursePage, ExternalTraining, TrainingClass
-from ..permission_policies import class_permission_policy, external_permission_policy
-from ..selectors import class_units_for, classes_editable_by, classes_visible_to, external_visible_to
+from ..models import Attendance, CoursePage, ExternalTraining, TrainingClass, TrainingPlan, TrainingProvider
+from ..permission_policies import class_permission_policy, external_permission_policy, plan_permission_policy
+from ..selectors import (
+    cadres_registrable_in,
+    cadres_to_register,
+    class_units_for,
+    class_units_without_provider,
+    classes_editable_by,
+    classes_visible_to,
+    external_visible_to,
+    providers_for_classes_of,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -48,6 +59,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class TrainingClassForm(WagtailAdminModelForm):
+    """The unit: one of the user's units or their providers' units. The provider: one the user works for
+    (any, for administrators and trainers); required when the unit is not one the user manages, so a
+    provider's staff cannot create or leave a class outside their provider."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         units = class_units_for(self.for_user)
@@ -57,6 +72,18 @@ class TrainingClassForm(WagtailAdminModelForm):
         self.fields["unit"] = UnitFilterField(label=field.label, queryset=units, required=True,
                                               display_queryset=units.order_by("path")[:500])
         self.fields["course"].queryset = CoursePage.objects.live().order_by("path")
+        providers = providers_for_classes_of(self.for_user)
+        if self.instance.pk and self.instance.provider_id:
+            providers = providers | TrainingProvider.objects.filter(pk=self.instance.provider_id)
+        self.fields["provider"].queryset = providers.distinct().order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        unit, provider = cleaned.get("unit"), cleaned.get("provider")
+        if unit is not None and provider is None and not class_units_without_provider(self.for_user).filter(
+                pk=unit.pk).exists():
+            self.add_error("provider", _("Choose the training provider that runs this class."))
+        return cleaned
 
 
 class ExternalTrainingForm(WagtailAdminModelForm):
@@ -94,8 +121,16 @@ class ExternalTrainingForm(WagtailAdminModelForm):
 # --- Viewsets ---------------------------------------------------------------------------------------
 
 
+class TrainingClassIndexView(ScopedIndexView):
+    # The scoped index reads the policy's queryset (not the viewset's get_queryset): add the list's joins here.
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("course", "provider").annotate(
+            registered=Count("registrations"))
+
+
 class TrainingClassViewSet(OrganizationViewSet):
     model = TrainingClass
+    index_view_class = TrainingClassIndexView
     name = "courses_class"
     url_prefix = "courses/classes"
     icon = "group"
@@ -112,6 +147,7 @@ class TrainingClassViewSet(OrganizationViewSet):
         [
             FieldPanel("course"),
             FieldPanel("title"),
+            FieldPanel("provider"),
             FieldPanel("unit"),
             FieldRowPanel([FieldPanel("start_on"), FieldPanel("end_on")]),
             FieldPanel("venue"),
@@ -128,6 +164,7 @@ class TrainingClassViewSet(OrganizationViewSet):
         return [
             "title",
             Column("course", label=gettext_lazy("Course"), accessor="course.title"),
+            Column("provider", label=gettext_lazy("Training provider"), accessor="provider"),
             Column("start_on", label=gettext_lazy("From"), sort_key="start_on"),
             Column("registered", label=gettext_lazy("Registered"), accessor="registered"),
             TitleColumn("attendance", label=gettext_lazy("Attendance"),
@@ -136,7 +173,7 @@ class TrainingClassViewSet(OrganizationViewSet):
         ]
 
     def get_queryset(self, request):
-        return classes_visible_to(request.user).select_related("course").annotate(
+        return classes_visible_to(request.user).select_related("course", "provider").annotate(
             registered=Count("registrations"))
 
 
@@ -194,6 +231,110 @@ class ExternalTrainingViewSet(OrganizationViewSet):
         return external_visible_to(request.user).select_related("cadre")
 
 
+class TrainingProviderForm(WagtailAdminModelForm):
+    def _save_m2m(self):
+        super()._save_m2m()
+        services.provider_staff_sync(provider=self.instance)
+
+
+class TrainingProviderViewSet(ModelViewSet):
+    """Providers are kept by administrators (model permissions); their staff run the providers' classes."""
+
+    model = TrainingProvider
+    name = "courses_provider"
+    url_prefix = "courses/providers"
+    icon = "group"
+    menu_label = gettext_lazy("Training providers")
+    add_to_admin_menu = True
+    menu_order = 262
+    search_fields = ["name"]
+    search_backend_name = None
+    inspect_view_enabled = False
+    copy_view_enabled = False
+    add_to_reference_index = False
+    list_display = ["name", Column("kind", label=gettext_lazy("Kind"), accessor="get_kind_display"),
+                    Column("unit", label=gettext_lazy("Unit"), accessor="unit")]
+    edit_handler = ObjectList(
+        [FieldPanel("name"), FieldPanel("kind"), FieldPanel("unit"), FieldPanel("staff")],
+        base_form_class=TrainingProviderForm,
+    )
+
+    def get_queryset(self, request):
+        return TrainingProvider.objects.select_related("unit")
+
+
+class TrainingPlanForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = units_editable_by(self.for_user)
+        if self.instance.pk and self.instance.unit_id:
+            units = units | Unit.objects.filter(pk=self.instance.unit_id)
+        field = self.fields["unit"]
+        self.fields["unit"] = UnitFilterField(label=field.label, queryset=units, required=True,
+                                              display_queryset=units.order_by("path")[:500])
+        # The items' choices: live courses and the classes the user may see. Set on the formset's form
+        # class, so the empty form the "add item" button copies has them too.
+        courses = CoursePage.objects.live().order_by("path")
+        classes = classes_visible_to(self.for_user).order_by("-start_on")
+        formset = self.formsets["items"]
+
+        class ItemForm(formset.form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.fields["course"].queryset = courses
+                self.fields["training_class"].queryset = classes
+
+        formset.form = ItemForm
+        for form in formset.__dict__.get("forms", ()):
+            form.fields["course"].queryset = courses
+            form.fields["training_class"].queryset = classes
+
+
+class TrainingPlanIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("unit").annotate(item_count=Count("items"))
+
+
+class TrainingPlanViewSet(OrganizationViewSet):
+    """A unit's annual training plan, in its subtree's scope; plan vs done is on the board
+    (targets:plans)."""
+
+    model = TrainingPlan
+    index_view_class = TrainingPlanIndexView
+    name = "courses_plan"
+    url_prefix = "courses/plans"
+    icon = "date"
+    menu_label = gettext_lazy("Training plans")
+    add_to_admin_menu = True
+    menu_order = 263
+    permission_policy = plan_permission_policy
+    template_prefix = ""
+    search_fields = ["unit__name"]
+    search_backend_name = None
+    ordering = "-year"
+    inspect_view_enabled = False
+    list_display = [
+        Column("unit", label=gettext_lazy("Unit"), accessor="unit.name"),
+        Column("year", label=gettext_lazy("Year"), sort_key="year"),
+        Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
+        Column("items", label=gettext_lazy("Items"), accessor="item_count"),
+    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("unit"),
+            FieldRowPanel([FieldPanel("year"), FieldPanel("status")]),
+            FieldPanel("note"),
+            InlinePanel("items", label=gettext_lazy("Items"), heading=gettext_lazy("Items"), min_num=1,
+                        panels=[FieldRowPanel([FieldPanel("course"), FieldPanel("training_class")]),
+                                FieldPanel("positions"),
+                                FieldRowPanel([FieldPanel("planned_quarter"), FieldPanel("planned_month"),
+                                               FieldPanel("planned_count")])]),
+        ],
+        base_form_class=TrainingPlanForm,
+    )
+
+
+
 # --- The attendance page -----------------------------------------------------------------------------
 
 
@@ -206,13 +347,14 @@ class ImportForm(forms.Form):
 
 
 def _editable_class(request, pk) -> TrainingClass:
-    training_class = get_object_or_404(classes_visible_to(request.user).select_related("course", "unit"), pk=pk)
+    training_class = get_object_or_404(
+        classes_visible_to(request.user).select_related("course", "unit", "provider"), pk=pk)
     if not classes_editable_by(request.user).filter(pk=pk).exists():
         raise PermissionDenied
     return training_class
 
 
-def _attendance_context(training_class, **extra):
+def _attendance_context(training_class, *, user=None, query="", **extra):
     sessions = list(training_class.sessions.order_by("date", "start_time", "pk"))
     registrations = list(training_class.registrations.select_related("cadre", "cadre__unit")
                          .order_by("cadre__name_sort_key"))
@@ -230,6 +372,8 @@ def _attendance_context(training_class, **extra):
         "rows": rows,
         "register_form": extra.pop("register_form", None) or RegisterForm(),
         "import_form": extra.pop("import_form", None) or ImportForm(),
+        "query": query,
+        "found": cadres_to_register(user, training_class, query) if user is not None and query else [],
         **extra,
     }
 
@@ -257,7 +401,8 @@ def class_attendance(request, pk):
                         registration.save(update_fields=["test_passed"])
             messages.success(request, _("Attendance saved."))
         return redirect("courses_class_attendance", pk=pk)
-    return render(request, "courses/admin/class_attendance.html", _attendance_context(training_class))
+    return render(request, "courses/admin/class_attendance.html",
+                  _attendance_context(training_class, user=request.user, query=request.GET.get("q", "")))
 
 
 @forbidden_as_403
@@ -265,13 +410,13 @@ def class_register(request, pk):
     training_class = _editable_class(request, pk)
     if request.method != "POST":
         return redirect("courses_class_attendance", pk=pk)
-    form = RegisterForm(request.POST, cadres=cadres_editable_by(request.user))
+    form = RegisterForm(request.POST, cadres=cadres_registrable_in(request.user, training_class))
     if form.is_valid():
         try:
             created = services.class_register(training_class=training_class, cadres=form.cleaned_data["cadre_codes"],
                                               by=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, str(error) if isinstance(error, PermissionDenied) else error)
         else:
             messages.success(request, ngettext("%(count)d cadre registered.", "%(count)d cadres registered.",
                                                len(created)) % {"count": len(created)})

@@ -26,6 +26,7 @@ from cms.models import (
 from demo import content
 from demo.content import media
 from demo.steps import organization as organization_demo
+from demo.steps.providers import PROVIDER_LOGINS  # the providers' staff logins, made by that step
 from organization import roles
 from organization.models import Cadre, Unit, UserProfile
 
@@ -65,7 +66,7 @@ def login(role: str) -> DemoLogin:
 
 def login_lines() -> list[str]:
     """The lines `make run` prints, exactly `  <role>: <username> / <password>`."""
-    return [f"  {item.role}: {item.username} / {item.password}" for item in DEMO_LOGINS]
+    return [f"  {item.role}: {item.username} / {item.password}" for item in (*DEMO_LOGINS, *PROVIDER_LOGINS)]
 
 
 @transaction.atomic

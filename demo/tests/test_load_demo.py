@@ -197,6 +197,8 @@ def test_print_demo_logins_prints_one_login_per_line_in_the_documented_form():
         "  manager2: manager2 / ktlearn-manager2-2026",
         "  trainer: trainer / ktlearn-trainer-2026",
         "  cadre: cadre / ktlearn-cadre-2026",
+        "  school: school / ktlearn-school-2026",
+        "  ubkt: ubkt / ktlearn-ubkt-2026",
     ]
 
 

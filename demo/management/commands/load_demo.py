@@ -41,6 +41,9 @@ STEPS = (
     # After the courses (it tops up their completions with the in-person training since 2020) and
     # before the targets' snapshots (demo.steps.competency).
     "demo.steps.history",
+    # After the history (this year's plans are partly done by its completions): the training providers,
+    # their classes and the units' training plans.
+    "demo.steps.providers",
     # Before assessments: the quiz banks are linked to the framework's competencies, and passed
     # sittings become competency evidence, only when the framework exists.
     "demo.steps.competency",
