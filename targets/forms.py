@@ -7,7 +7,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from organization.models import UnitKind
 
-from .models import ReportPeriod, Target, latest_cutoff
+from .models import THRESHOLD_SOURCE_FIELDS, ReportPeriod, Target, latest_cutoff
 from .services import target_validate
 
 
@@ -20,11 +20,12 @@ class TargetForm(WagtailAdminModelForm):
     class Meta:
         model = Target
         fields = [
-            "code", "name", "description", "period_start", "period_end", "positions", "unit_kinds",
-            "population_at", "criterion", "required_courses", "min_hours", "goal_percent",
-            "newly_elected_deadline_days", "is_active", "order",
+            "code", "name", "description", "period_start", "period_end", "positions", "position_groups",
+            "unit_kinds", "population_at", "criterion", "required_courses", "min_hours", "professional_only",
+            "goal_percent", "newly_elected_deadline_days", "is_active", "order", *THRESHOLD_SOURCE_FIELDS,
         ]
-        widgets = {"positions": forms.CheckboxSelectMultiple, "required_courses": forms.CheckboxSelectMultiple}
+        widgets = {"positions": forms.CheckboxSelectMultiple, "required_courses": forms.CheckboxSelectMultiple,
+                   "position_groups": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,6 +38,7 @@ class TargetForm(WagtailAdminModelForm):
             positions=data.get("positions"), unit_kinds=data.get("unit_kinds"), criterion=data.get("criterion"),
             min_hours=data.get("min_hours"), newly_elected_deadline_days=data.get("newly_elected_deadline_days"),
             goal_percent=data.get("goal_percent"), required_courses=data.get("required_courses"),
+            position_groups=data.get("position_groups"),
         )
         for field, messages in errors.items():
             for message in messages:

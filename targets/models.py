@@ -8,12 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from lms import private_files
-from lms.private_files import PrivateFileField
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from lms import private_files
+from lms.private_files import PrivateFileField
 from organization.models import Grade, Position, PositionGroup, TheoryLevel
 
 
@@ -132,6 +131,10 @@ class Target(ClusterableModel):
         return on
 
 
+THRESHOLD_SOURCE_FIELDS = ("hours_source", "hours_local_choice", "deadline_source", "deadline_local_choice",
+                           "courses_source", "courses_local_choice")
+
+
 class RuleKind(models.TextChoices):
     MIN_GRADE = "min_grade", _("Minimum grade")
     MIN_THEORY_LEVEL = "min_theory_level", _("Minimum political theory level")
@@ -143,6 +146,24 @@ class RuleKind(models.TextChoices):
 GRADE_RANKS = {Grade.NONE: 0, Grade.INSPECTOR: 1, Grade.PRINCIPAL: 2, Grade.SENIOR: 3}
 THEORY_RANKS = {TheoryLevel.NONE: 0, TheoryLevel.ELEMENTARY: 1, TheoryLevel.INTERMEDIATE: 2,
                 TheoryLevel.ADVANCED: 3, TheoryLevel.BACHELOR: 4}
+
+
+def standard_rule_error(kind: str, value: str) -> str:
+    """Why `value` is not a valid value for a rule of `kind` ('' = it is)."""
+    from courses.models import CoursePage
+
+    value = (value or "").strip()
+    if kind == RuleKind.MIN_GRADE and value not in {str(code) for code in GRADE_RANKS if code}:
+        return _("Enter a grade code: ktv (inspector), ktvc (principal) or ktvcc (senior).")
+    if kind == RuleKind.MIN_THEORY_LEVEL and value not in {str(code) for code in THEORY_RANKS if code}:
+        return _("Enter a theory level: elementary, intermediate, advanced or bachelor.")
+    if kind == RuleKind.QUALIFICATION and not CoursePage.objects.filter(code=value).exists():
+        return _("No course has the code %(code)s.") % {"code": value}
+    if kind == RuleKind.MIN_YEARS_OF_SERVICE and not (value.isdigit() and 1 <= int(value) <= 50):
+        return _("Enter a whole number of years between 1 and 50.")
+    if kind not in RuleKind.values:
+        return _("Choose a kind of rule.")
+    return ""
 
 
 class StandardRule(models.Model):
@@ -169,6 +190,11 @@ class StandardRule(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.value}"
+
+    def clean(self):
+        message = standard_rule_error(self.kind, self.value)
+        if message:
+            raise ValidationError({"value": message})
 
     def value_display(self) -> str:
         if self.kind == RuleKind.MIN_GRADE:
