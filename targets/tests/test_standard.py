@@ -198,3 +198,79 @@ def test_years_rule_reads_the_first_position_assignment(world, django_capture_on
         PositionAssignment.objects.create(cadre=cadre, unit=world["c"], position=world["uv"],
                                           start_date=D(2012, 1, 1), end_date=D(2020, 12, 31))
     assert _figures(target, world["p"]) == (1, 1)
+
+
+def _admin_post(world, **extra):
+    data = {
+        "code": "tieu-chuan", "name": "Đạt tiêu chí, tiêu chuẩn", "period_start": "2025-01-01",
+        "period_end": "2030-12-31", "positions": [world["uv"].pk], "population_at": "period_end",
+        "criterion": "standard", "min_hours": "24", "hours_source": "Hướng dẫn 12-HD/UBKTTW",
+        "deadline_local_choice": "", "courses_local_choice": "on", "professional_only": "on", "goal_percent": "100",
+        "order": "0", "is_active": "on",
+        "standard_rules-TOTAL_FORMS": "1", "standard_rules-INITIAL_FORMS": "0",
+        "standard_rules-MIN_NUM_FORMS": "0", "standard_rules-MAX_NUM_FORMS": "1000",
+        "standard_rules-0-kind": "min_grade", "standard_rules-0-value": "ktvc",
+        "standard_rules-0-source": "Quy định 22-QĐ/TW", "standard_rules-0-local_choice": "",
+        "standard_rules-0-ORDER": "1", "standard_rules-0-id": "",
+    }
+    data.update(extra)
+    return data
+
+
+def test_admin_saves_a_standard_target_with_its_rules_and_sources(world, admin_client):
+    response = admin_client.post("/admin/competency/targets/new/", _admin_post(world))
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    target = Target.objects.get()
+    assert (target.criterion, target.hours_source, target.courses_local_choice, target.professional_only) == (
+        "standard", "Hướng dẫn 12-HD/UBKTTW", True, True)
+    assert [(r.kind, r.value, r.source) for r in target.standard_rules.all()] == [
+        ("min_grade", "ktvc", "Quy định 22-QĐ/TW")]
+    edit = admin_client.get(f"/admin/competency/targets/edit/{target.pk}/").content.decode()
+    assert "Thresholds and their sources" in edit and "Quy định 22-QĐ/TW" in edit
+
+
+def test_admin_refuses_a_bad_rule_value_and_saves_nothing(world, admin_client):
+    response = admin_client.post("/admin/competency/targets/new/", _admin_post(world, **{
+        "standard_rules-0-kind": "min_years_of_service", "standard_rules-0-value": "mười"}))
+    assert response.status_code == 200
+    assert "Enter a whole number of years between 1 and 50." in response.content.decode()
+    assert not Target.objects.exists() and not StandardRule.objects.exists()
+
+
+def test_the_board_shows_the_thresholds_and_their_sources(world, client):
+    from organization import roles
+    from tests.factories import UserFactory
+
+    target = _standard(world, [{"kind": RuleKind.MIN_GRADE, "value": "ktvc", "source": "Quy định 22-QĐ/TW"},
+                               {"kind": RuleKind.MIN_YEARS_OF_SERVICE, "value": "5", "local_choice": True}],
+                       sources={"hours_source": "Hướng dẫn 12-HD/UBKTTW", "courses_local_choice": True},
+                       professional_only=True)
+    client.force_login(UserFactory(username="board", role=roles.BOARD))
+    body = client.get("/board/", {"target": target.pk, "unit": world["p"].pk}).content.decode()
+    section = body[body.index('data-kt="thresholds"'):body.index("</details>")]
+    assert "Minimum hours" in section and "Hướng dẫn 12-HD/UBKTTW" in section
+    assert "Courses that count as professional training, and external training" in section
+    assert "Principal inspector" in section and "Quy định 22-QĐ/TW" in section
+    assert section.count("local choice") == 2  # the courses that count and the years of service
+
+
+def test_the_api_gives_the_dashboards_standard_figure(world, client):
+    from organization import roles
+    from organization.models import ApiAccess
+    from organization.services import api_client_create
+    from targets.selectors import dashboard_data
+    from tests.api.conftest import ApiCaller
+    from tests.factories import UserFactory
+
+    roles.ensure_groups()
+    target = _standard(world, [{"kind": RuleKind.MIN_GRADE, "value": "ktvc"}])
+    _cadre(world, "Lê Văn Đạt")
+    _cadre(world, "Trần Văn Ngạch", grade=Grade.INSPECTOR)
+    _client, token = api_client_create(name="Board sync", unit=world["p"], access=ApiAccess.READ)
+    body = ApiCaller(token).get(f"/targets/{target.code}/rollup", {"on": "2025-06-30"}).json()
+    card = dashboard_data(target=target, unit=world["p"], on=ON)
+    assert (body["total"]["population"], body["total"]["met"]) == (card.total.population, card.total.met) == (2, 1)
+    client.force_login(UserFactory(username="board", role=roles.BOARD))
+    listed = client.get("/board/missing/", {"target": target.pk, "unit": world["p"].pk, "on": "2025-06-30"})
+    assert listed.context["total"] == ApiCaller(token).get(
+        f"/targets/{target.code}/missing", {"on": "2025-06-30"}).json()["count"] == 1
