@@ -41,6 +41,8 @@ STEPS = (
     # After the courses (it tops up their completions with the in-person training since 2020) and
     # before the targets' snapshots (demo.steps.competency).
     "demo.steps.history",
+    # The key cadres (Party committee secretaries and deputies) and their training: before the targets.
+    "demo.steps.key_cadres",
     # Before assessments: the quiz banks are linked to the framework's competencies, and passed
     # sittings become competency evidence, only when the framework exists.
     "demo.steps.competency",
