@@ -274,3 +274,13 @@ def test_the_api_gives_the_dashboards_standard_figure(world, client):
     listed = client.get("/board/missing/", {"target": target.pk, "unit": world["p"].pk, "on": "2025-06-30"})
     assert listed.context["total"] == ApiCaller(token).get(
         f"/targets/{target.code}/missing", {"on": "2025-06-30"}).json()["count"] == 1
+
+
+def test_an_administrator_edits_the_key_cadres_group(world, admin_client):
+    group = PositionGroup.objects.get(code=KEY_CADRES_GROUP)
+    assert "Cán bộ chủ chốt" in admin_client.get("/admin/organization/position-groups/").content.decode()
+    response = admin_client.post(f"/admin/organization/position-groups/edit/{group.pk}/", {
+        "code": group.code, "name": group.name,
+        "positions": [Position.objects.get(code="bi-thu").pk, world["uv"].pk]})
+    assert response.status_code == 302
+    assert set(group.positions.values_list("code", flat=True)) == {"bi-thu", "uv"}
