@@ -121,6 +121,11 @@ class CoursePage(AsciiSlugMixin, CachedViewRestrictionsMixin, Page):
     target_unit_kinds = ChoiceListField(
         _("target unit kinds"), item_choices=UnitKind.choices, blank=True, help_text=_("None ticked = every kind")
     )
+    counts_as_professional = models.BooleanField(
+        _("counts as professional training"), default=True,
+        help_text=_("Training on inspection and supervision work. Untick for courses such as ethics or the code of "
+                    "conduct: a target that counts professional training only leaves their hours out."),
+    )
     prerequisites = ParentalManyToManyField(
         "self", verbose_name=_("prerequisites"), symmetrical=False, blank=True, related_name="required_by"
     )
@@ -134,6 +139,7 @@ class CoursePage(AsciiSlugMixin, CachedViewRestrictionsMixin, Page):
             [
                 FieldRowPanel([FieldPanel("hours"), FieldPanel("validity_months")]),
                 FieldPanel("mandatory"),
+                FieldPanel("counts_as_professional"),
                 FieldPanel("due_days_after_appointment"),
                 FieldPanel("target_positions", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("target_unit_kinds"),

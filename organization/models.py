@@ -153,6 +153,23 @@ class Position(models.Model):
         return self.name
 
 
+class PositionGroup(models.Model):
+    """A named group of positions a target can count by (e.g. the key cadres: Party committee
+    secretaries and deputy secretaries), kept as data so an administrator can change its members."""
+
+    code = models.SlugField(_("code"), max_length=48, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    positions = models.ManyToManyField(Position, verbose_name=_("positions"), related_name="groups", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("position group")
+        verbose_name_plural = _("position groups")
+
+    def __str__(self):
+        return self.name
+
+
 class Grade(models.TextChoices):
     NONE = "", _("No grade")
     INSPECTOR = "ktv", _("Inspector")

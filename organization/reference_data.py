@@ -30,6 +30,15 @@ POSITIONS = (
     ("uy-vien-chuyen-trach", "Ủy viên chuyên trách", 40, True, True, False),
     ("uy-vien-kiem-nhiem", "Ủy viên kiêm nhiệm", 50, True, False, False),
     ("can-bo-co-quan", "Cán bộ cơ quan UBKT", 60, False, True, False),
+    # The key cadres (cán bộ chủ chốt) of a Party committee, outside the inspection committee (migration 0015).
+    ("bi-thu", "Bí thư cấp ủy", 70, False, False, False),
+    ("pho-bi-thu", "Phó Bí thư cấp ủy", 80, False, False, False),
+)
+
+KEY_CADRES_GROUP = "can-bo-chu-chot"
+POSITION_GROUPS = (
+    # code, name, position codes
+    (KEY_CADRES_GROUP, "Cán bộ chủ chốt (Bí thư, Phó Bí thư cấp ủy)", ("bi-thu", "pho-bi-thu")),
 )
 
 

@@ -51,12 +51,13 @@ from django.utils import timezone
 from cms.models import Regulation
 from competency.models import Competency, Evidence, Requirement
 from competency.selectors import framework_on
-from courses.models import Completion, ExternalTraining, StudyAssignment
+from courses.models import Completion, CoursePage, ExternalTraining, StudyAssignment
 from organization.models import (
     GRASSROOTS_KINDS,
     Cadre,
     CadreStatus,
     PositionAssignment,
+    PositionGroup,
     Unit,
     UnitKind,
     UnitLevel,
@@ -64,7 +65,18 @@ from organization.models import (
 )
 from organization.reference_data import COMMUNE_LEVEL
 
-from .models import CadreState, Criterion, FigureCadre, FigureCommittee, FigureSet, RollupSnapshot, Target
+from .models import (
+    GRADE_RANKS,
+    THEORY_RANKS,
+    CadreState,
+    Criterion,
+    FigureCadre,
+    FigureCommittee,
+    FigureSet,
+    RollupSnapshot,
+    RuleKind,
+    Target,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +147,15 @@ def _place_table(cursor, day: datetime.date) -> int:
     return max((len(path) // PLACE_STEP for _unit, path in places), default=1)
 
 
+def _target_positions_sql() -> str:
+    """The ids of the positions a target counts (two parameters: the target's id twice): its own
+    positions and those of its position groups (e.g. the key cadres)."""
+    groups = PositionGroup.positions.through
+    return (f"SELECT tp.position_id FROM {_t(Target.positions.through)} tp WHERE tp.target_id = %s "
+            f"UNION SELECT gp.position_id FROM {_t(groups)} gp JOIN {_t(Target.position_groups.through)} tg "
+            "ON tg.positiongroup_id = gp.positiongroup_id WHERE tg.target_id = %s")
+
+
 def _population_sql(target: Target, on: datetime.date) -> tuple[str, list]:
     """SELECT of the population on the population date: cadre, unit, position, the unit's path that
     day, its kind, the election date and the sort key of the name."""
@@ -154,25 +175,82 @@ def _population_sql(target: Target, on: datetime.date) -> tuple[str, list]:
         JOIN kt_place pl ON pl.unit_id = a.unit_id
         WHERE a.start_date <= %s
           AND (a.end_date >= %s OR (a.end_date IS NULL AND c.status = %s))
-          AND a.position_id IN (SELECT tp.position_id FROM {_t(Target.positions.through)} tp WHERE tp.target_id = %s)
+          AND a.position_id IN ({_target_positions_sql()})
           {kinds_sql} {newly_sql}
     )
     SELECT cadre_id, unit_id, position_id, path, kind, appointed_on, name_sort_key FROM pa WHERE latest = 1"""
-    params: list = [pop_date, pop_date, CadreStatus.ACTIVE, target.pk, *(target.unit_kinds or [])]
+    params: list = [pop_date, pop_date, CadreStatus.ACTIVE, target.pk, target.pk, *(target.unit_kinds or [])]
     if target.is_newly_elected:
         params += [True, target.period_start, pop_date]
     return sql, params
 
 
-def _flag_sql(target: Target, on: datetime.date, pop: str) -> tuple[str, list]:
-    """SELECT over the population table `pop` of (cadre_id, unit_id, position_id, path, name_sort_key,
-    met, in_time, deadline): met 0/1; in_time 1 for a newly elected member not trained yet whose
-    deadline is after the date."""
-    eval_date = min(on, target.period_end)
-    if target.criterion == Criterion.COMPETENT:
-        framework = framework_on(eval_date)
-        sql = f"""
-    WITH req AS (
+@dataclass
+class _FlagPart:
+    """A piece of a flag statement over the population `p`: named CTEs (with their parameters), the
+    LEFT JOINs onto them and the condition `met` (with its parameters) a cadre meets it by."""
+
+    ctes: str
+    params: list
+    joins: str
+    met: str
+    met_params: list
+    in_time: str = "0"
+    in_time_params: list | None = None
+    deadline: str = "CAST(NULL AS DATE)"
+
+
+def _trained_part(target: Target, eval_date: datetime.date, pop: str) -> _FlagPart:
+    """Trained: every required course, or `min_hours` hours (only professional courses' hours when the
+    target says so; recognised external training always) in the window: the period, or for newly
+    elected members their own election to their deadline."""
+    course_ids = target_required_course_ids(target)
+    # The training that counts: inside the period (read by date alone, aggregated per cadre in one
+    # pass) or, for newly elected members, between their own election and deadline.
+    if target.is_newly_elected:
+        deadline = _add_days("p.appointed_on", target.newly_elected_deadline_days)
+        window = (f"JOIN {pop} p ON p.cadre_id = {{alias}}.cadre_id WHERE {{col}} >= p.appointed_on "
+                  f"AND {{col}} <= %s AND {{col}} <= {deadline}")
+        window_params = [eval_date]
+    else:
+        deadline = "CAST(NULL AS DATE)"
+        window = "WHERE {col} >= %s AND {col} <= %s"
+        window_params = [target.period_start, eval_date]
+    in_courses = ", ".join(["%s"] * len(course_ids)) or "NULL"
+    hours, professional, professional_params = "co.hours", "", []
+    if target.professional_only:
+        hours = "CASE WHEN pc.course_id IS NOT NULL THEN co.hours ELSE 0 END"
+        professional = (f"LEFT JOIN (SELECT cp.page_ptr_id AS course_id FROM {_t(CoursePage)} cp "
+                        "WHERE cp.counts_as_professional = %s) pc ON pc.course_id = co.course_id")
+        professional_params = [True]
+    ctes = f"""per AS (
+        SELECT co.cadre_id, SUM({hours}) AS hours,
+               COUNT(DISTINCT CASE WHEN co.course_id IN ({in_courses}) THEN co.course_id END) AS required
+        FROM {_t(Completion)} co {professional} {window.format(alias="co", col="co.completed_on")}
+        GROUP BY co.cadre_id
+    ),
+    outside AS (
+        SELECT x.cadre_id, SUM(x.hours) AS hours
+        FROM {_t(ExternalTraining)} x {window.format(alias="x", col="x.end_on")}
+        GROUP BY x.cadre_id
+    )"""
+    met = (f"({'per.required = %s' if course_ids else '1 = 0'}) OR "
+           f"({'COALESCE(per.hours, 0) + COALESCE(o.hours, 0) >= %s' if target.min_hours else '1 = 0'})")
+    met_params = ([len(course_ids)] if course_ids else []) + ([float(target.min_hours)] if target.min_hours else [])
+    newly = target.is_newly_elected
+    return _FlagPart(
+        ctes=ctes, params=course_ids + professional_params + window_params + window_params,
+        joins="LEFT JOIN per ON per.cadre_id = p.cadre_id LEFT JOIN outside o ON o.cadre_id = p.cadre_id",
+        met=met, met_params=met_params, deadline=deadline,
+        in_time=f"CASE WHEN {deadline} > %s THEN 1 ELSE 0 END" if newly else "0",
+        in_time_params=[eval_date] if newly else [],
+    )
+
+
+def _competent_part(eval_date: datetime.date, pop: str) -> _FlagPart:
+    """Competent: evidence valid on the date reaches every level the framework in force requires."""
+    framework = framework_on(eval_date)
+    ctes = f"""req AS (
         SELECT r.position_id, k.code AS competency, r.unit_kind, r.required_level
         FROM {_t(Requirement)} r JOIN {_t(Competency)} k ON k.id = r.competency_id WHERE r.framework_id = %s
     ),
@@ -196,18 +274,16 @@ def _flag_sql(target: Target, on: datetime.date, pop: str) -> tuple[str, list]:
         SELECT DISTINCT n.cadre_id FROM need n
         LEFT JOIN has h ON h.cadre_id = n.cadre_id AND h.competency = n.competency
         WHERE h.level IS NULL OR h.level < n.required_level
-    )
-    SELECT p.cadre_id, p.unit_id, p.position_id, p.path, p.name_sort_key,
-           CASE WHEN f.cadre_id IS NULL AND {"1 = 1" if framework else "1 = 0"} THEN 1 ELSE 0 END AS met,
-           0 AS in_time, CAST(NULL AS DATE) AS deadline
-    FROM {pop} p LEFT JOIN failing f ON f.cadre_id = p.cadre_id"""
-        return sql, [framework.pk if framework else 0, eval_date, eval_date]
+    )"""
+    return _FlagPart(ctes=ctes, params=[framework.pk if framework else 0, eval_date, eval_date],
+                     joins="LEFT JOIN failing f ON f.cadre_id = p.cadre_id",
+                     met=f"f.cadre_id IS NULL AND {'1 = 1' if framework else '1 = 0'}", met_params=[])
 
-    if target.criterion == Criterion.ACKNOWLEDGED:
-        # The target's documents issued by the date (a document without a date counts as issued), and
-        # per cadre how many of them they confirmed studying by the date; met when none is left.
-        sql = f"""
-    WITH due AS (
+
+def _acknowledged_part(target: Target, eval_date: datetime.date, pop: str) -> _FlagPart:
+    """Studied: the target's documents issued by the date (a document without a date counts as issued),
+    and per cadre how many of them they confirmed studying by the date; met when none is left."""
+    ctes = f"""due AS (
         SELECT tr.regulation_id FROM {_t(Target.regulations.through)} tr
         JOIN {_t(Regulation)} r ON r.id = tr.regulation_id
         WHERE tr.target_id = %s AND (r.issued_on IS NULL OR r.issued_on <= %s)
@@ -217,57 +293,90 @@ def _flag_sql(target: Target, on: datetime.date, pop: str) -> tuple[str, list]:
         FROM {_t(StudyAssignment)} s JOIN due d ON d.regulation_id = s.regulation_id
         WHERE s.acknowledged_on IS NOT NULL AND s.acknowledged_on <= %s
         GROUP BY s.cadre_id
-    )
-    SELECT p.cadre_id, p.unit_id, p.position_id, p.path, p.name_sort_key,
-           CASE WHEN COALESCE(st.n, 0) >= (SELECT COUNT(*) FROM due) THEN 1 ELSE 0 END AS met,
-           0 AS in_time, CAST(NULL AS DATE) AS deadline
-    FROM {pop} p LEFT JOIN studied st ON st.cadre_id = p.cadre_id"""
-        return sql, [target.pk, eval_date, eval_date]
+    )"""
+    return _FlagPart(ctes=ctes, params=[target.pk, eval_date, eval_date],
+                     joins="LEFT JOIN studied st ON st.cadre_id = p.cadre_id",
+                     met="COALESCE(st.n, 0) >= (SELECT COUNT(*) FROM due)", met_params=[])
 
-    course_ids = target_required_course_ids(target)
-    # The training that counts: inside the period (read by date alone, aggregated per cadre in one
-    # pass) or, for newly elected members, between their own election and deadline.
-    if target.is_newly_elected:
-        deadline = _add_days("p.appointed_on", target.newly_elected_deadline_days)
-        window = (f"JOIN {pop} p ON p.cadre_id = {{alias}}.cadre_id WHERE {{col}} >= p.appointed_on "
-                  f"AND {{col}} <= %s AND {{col}} <= {deadline}")
-        window_params = [eval_date]
-    else:
-        deadline = "CAST(NULL AS DATE)"
-        window = "WHERE {col} >= %s AND {col} <= %s"
-        window_params = [target.period_start, eval_date]
-    in_courses = ", ".join(["%s"] * len(course_ids)) or "NULL"
-    met = (f"CASE WHEN ({'per.required = %s' if course_ids else '1 = 0'}) OR "
-           f"({'COALESCE(per.hours, 0) + COALESCE(o.hours, 0) >= %s' if target.min_hours else '1 = 0'}) "
-           "THEN 1 ELSE 0 END")
-    met_params = ([len(course_ids)] if course_ids else []) + ([float(target.min_hours)] if target.min_hours else [])
-    in_time = f"CASE WHEN {deadline} > %s THEN 1 ELSE 0 END" if target.is_newly_elected else "0"
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` years earlier (29/02 → 28/02)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def rule_codes_at_least(ranks: dict, value: str) -> list[str]:
+    """The codes whose rank is at least that of `value` (a minimum grade or theory level)."""
+    need = ranks.get(value, len(ranks))
+    return [str(code) for code, rank in ranks.items() if rank >= need]
+
+
+def _rules_part(target: Target, eval_date: datetime.date, pop: str) -> _FlagPart:
+    """The target's criteria and standards (StandardRule): rule_fail holds every cadre failing one.
+    Grade and theory level are the cadre's current ones (no history is kept of them); a
+    qualification is a completion of the course valid on the date; years of service count from
+    the cadre's first position assignment."""
+    selects, params = [], []
+    for rule in target.standard_rules.all():
+        if rule.kind in (RuleKind.MIN_GRADE, RuleKind.MIN_THEORY_LEVEL):
+            column = "grade" if rule.kind == RuleKind.MIN_GRADE else "theory_level"
+            codes = rule_codes_at_least(GRADE_RANKS if rule.kind == RuleKind.MIN_GRADE else THEORY_RANKS,
+                                        rule.value)
+            selects.append(f"SELECT p.cadre_id FROM {pop} p JOIN {_t(Cadre)} c ON c.id = p.cadre_id "
+                           f"WHERE c.{column} NOT IN ({', '.join(['%s'] * len(codes)) or 'NULL'})")
+            params += codes
+        elif rule.kind == RuleKind.QUALIFICATION:
+            selects.append(f"""SELECT p.cadre_id FROM {pop} p WHERE NOT EXISTS (
+                SELECT 1 FROM {_t(Completion)} q JOIN {_t(CoursePage)} qc ON qc.page_ptr_id = q.course_id
+                WHERE q.cadre_id = p.cadre_id AND qc.code = %s AND q.completed_on <= %s
+                  AND (q.expires_on IS NULL OR q.expires_on >= %s))""")
+            params += [rule.value, eval_date, eval_date]
+        elif rule.kind == RuleKind.MIN_YEARS_OF_SERVICE:
+            selects.append(f"""SELECT p.cadre_id FROM {pop} p WHERE NOT EXISTS (
+                SELECT 1 FROM {_t(PositionAssignment)} s WHERE s.cadre_id = p.cadre_id AND s.start_date <= %s)""")
+            params.append(years_before(eval_date, int(rule.value)))
+    union = " UNION ".join(selects) or f"SELECT p.cadre_id FROM {pop} p WHERE 1 = 0"
+    return _FlagPart(ctes=f"rule_fail AS ({union})", params=params,
+                     joins="LEFT JOIN rule_fail rf ON rf.cadre_id = p.cadre_id", met="rf.cadre_id IS NULL",
+                     met_params=[])
+
+
+def _flag_from_parts(parts: list[_FlagPart], pop: str, *, timed: _FlagPart | None = None) -> tuple[str, list]:
+    """The flag SELECT meeting every part; `timed` (a newly elected trained part) gives in_time and deadline."""
+    met = " AND ".join(f"({part.met})" for part in parts)
+    in_time, deadline = (timed.in_time, timed.deadline) if timed else ("0", "CAST(NULL AS DATE)")
     sql = f"""
-    WITH per AS (
-        SELECT co.cadre_id, SUM(co.hours) AS hours,
-               COUNT(DISTINCT CASE WHEN co.course_id IN ({in_courses}) THEN co.course_id END) AS required
-        FROM {_t(Completion)} co {window.format(alias="co", col="co.completed_on")}
-        GROUP BY co.cadre_id
-    ),
-    outside AS (
-        SELECT x.cadre_id, SUM(x.hours) AS hours
-        FROM {_t(ExternalTraining)} x {window.format(alias="x", col="x.end_on")}
-        GROUP BY x.cadre_id
-    ),
+    WITH {", ".join(part.ctes for part in parts)},
     flagged AS (
-        SELECT p.cadre_id, p.unit_id, p.position_id, p.path, p.name_sort_key, {met} AS met,
-               {in_time} AS in_time, {deadline} AS deadline
-        FROM {pop} p
-        LEFT JOIN per ON per.cadre_id = p.cadre_id
-        LEFT JOIN outside o ON o.cadre_id = p.cadre_id
+        SELECT p.cadre_id, p.unit_id, p.position_id, p.path, p.name_sort_key,
+               CASE WHEN {met} THEN 1 ELSE 0 END AS met, {in_time} AS in_time, {deadline} AS deadline
+        FROM {pop} p {" ".join(part.joins for part in parts)}
     )
     SELECT cadre_id, unit_id, position_id, path, name_sort_key, met,
            CASE WHEN met = 1 THEN 0 ELSE in_time END AS in_time, deadline
     FROM flagged"""
-    params = course_ids + window_params + window_params + met_params
-    if target.is_newly_elected:
-        params.append(eval_date)
+    params = [value for part in parts for value in part.params]
+    params += [value for part in parts for value in part.met_params]
+    params += (timed.in_time_params or []) if timed else []
     return sql, params
+
+
+def _flag_sql(target: Target, on: datetime.date, pop: str) -> tuple[str, list]:
+    """SELECT over the population table `pop` of (cadre_id, unit_id, position_id, path, name_sort_key,
+    met, in_time, deadline): met 0/1; in_time 1 for a newly elected member not trained yet whose
+    deadline is after the date."""
+    eval_date = min(on, target.period_end)
+    if target.criterion == Criterion.COMPETENT:
+        return _flag_from_parts([_competent_part(eval_date, pop)], pop)
+    if target.criterion == Criterion.ACKNOWLEDGED:
+        return _flag_from_parts([_acknowledged_part(target, eval_date, pop)], pop)
+    if target.criterion == Criterion.STANDARD:
+        return _flag_from_parts([_trained_part(target, eval_date, pop), _rules_part(target, eval_date, pop),
+                                 _competent_part(eval_date, pop)], pop)
+    trained = _trained_part(target, eval_date, pop)
+    return _flag_from_parts([trained], pop, timed=trained if target.is_newly_elected else None)
 
 
 def _temp(cursor, name: str, select: str, params: list, *, analyze: bool = True) -> None:
@@ -437,7 +546,7 @@ def figures_compute(*, target: Target, on: datetime.date, force: bool = True) ->
             pop_sql, pop_params = _population_sql(target, day)
             flag_sql, flag_params = _flag_sql(target, day, "kt_pop")
             staged = ["kt_flag", "kt_place"]
-            if target.criterion == Criterion.COMPETENT:
+            if target.criterion in (Criterion.COMPETENT, Criterion.STANDARD):
                 # Its flags join the population three ways: a table with statistics gives hash joins.
                 _temp(cursor, "kt_pop", pop_sql, pop_params)
                 staged.append("kt_pop")

@@ -7,7 +7,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from organization.models import UnitKind
 
-from .models import ReportPeriod, Target, latest_cutoff
+from .models import THRESHOLD_SOURCE_FIELDS, ReportPeriod, Target, latest_cutoff
 from .services import target_validate
 
 
@@ -20,12 +20,14 @@ class TargetForm(WagtailAdminModelForm):
     class Meta:
         model = Target
         fields = [
-            "code", "name", "description", "period_start", "period_end", "positions", "unit_kinds",
-            "population_at", "criterion", "required_courses", "regulations", "min_hours", "chair_position",
-            "chair_courses", "goal_percent", "newly_elected_deadline_days", "is_active", "order",
+            "code", "name", "description", "period_start", "period_end", "positions", "position_groups",
+            "unit_kinds", "population_at", "criterion", "required_courses", "regulations", "min_hours",
+            "professional_only", "chair_position", "chair_courses", "goal_percent", "newly_elected_deadline_days",
+            "is_active", "order", *THRESHOLD_SOURCE_FIELDS,
         ]
         widgets = {"positions": forms.CheckboxSelectMultiple, "required_courses": forms.CheckboxSelectMultiple,
-                   "regulations": forms.CheckboxSelectMultiple, "chair_courses": forms.CheckboxSelectMultiple}
+                   "position_groups": forms.CheckboxSelectMultiple, "regulations": forms.CheckboxSelectMultiple,
+                   "chair_courses": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,6 +43,7 @@ class TargetForm(WagtailAdminModelForm):
             goal_percent=data.get("goal_percent"), required_courses=data.get("required_courses"),
             regulations=data.get("regulations"),
             chair_position=data.get("chair_position"), chair_courses=data.get("chair_courses"),
+            position_groups=data.get("position_groups"),
         )
         for field, messages in errors.items():
             for message in messages:

@@ -25,13 +25,13 @@ from django.utils import timezone
 
 from cms.models import Regulation
 from competency.models import Area, Competency, Evidence, Framework, ProficiencyLevel, Requirement
-from courses.models import Completion, ExternalTraining, StudyAssignment
+from courses.models import Completion, CoursePage, ExternalTraining, StudyAssignment
 from lms import outbox
 from lms.signals import at_batch_end, in_records_batch, records_changed
-from organization.models import PositionAssignment, Unit, UnitPlacement
+from organization.models import Cadre, PositionAssignment, PositionGroup, Unit, UnitPlacement
 
 from .figures import figures_compute
-from .models import Criterion, FigureSet, Target
+from .models import Criterion, FigureSet, StandardRule, Target
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +166,43 @@ def _date_of(instance, *fields):
 
 
 def _competent_target_ids():
-    return list(Target.objects.filter(criterion=Criterion.COMPETENT).values_list("pk", flat=True))
+    """The targets that read the framework and the evidence: 'competent' and 'standard' ones."""
+    return list(Target.objects.filter(criterion__in=(Criterion.COMPETENT, Criterion.STANDARD))
+                .values_list("pk", flat=True))
+
+
+def _on_standards_record(sender, instance, raw=False, **kwargs):
+    """A cadre's grade or theory level, a rule, a course's 'professional' mark: the targets reading them."""
+    if raw:
+        return
+    if sender is Cadre:
+        figures_touch(on=None, target_ids=list(Target.objects.filter(criterion=Criterion.STANDARD)
+                                               .values_list("pk", flat=True)))
+    elif sender is StandardRule:
+        figures_touch(on=None, target_ids=[instance.target_id])
+    elif sender is CoursePage:
+        figures_touch(on=None, target_ids=list(Target.objects.filter(professional_only=True)
+                                               .values_list("pk", flat=True)))
+
+
+for _model in (Cadre, StandardRule, CoursePage):
+    post_save.connect(_on_standards_record, sender=_model, dispatch_uid=f"targets.figures.std.save.{_model.__name__}")
+    post_delete.connect(_on_standards_record, sender=_model,
+                        dispatch_uid=f"targets.figures.std.delete.{_model.__name__}")
+
+
+def _on_group_m2m(sender, instance, action, pk_set=None, **kwargs):
+    """A position joins or leaves a group: the targets counting that group."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    groups = [instance.pk] if isinstance(instance, PositionGroup) else list(pk_set or [])
+    if not isinstance(instance, PositionGroup) and action == "post_clear":
+        groups = list(PositionGroup.objects.values_list("pk", flat=True))
+    figures_touch(on=None, target_ids=list(Target.objects.filter(position_groups__in=groups)
+                                           .values_list("pk", flat=True).distinct()))
+
+
+m2m_changed.connect(_on_group_m2m, sender=PositionGroup.positions.through, dispatch_uid="targets.figures.m2m.groups")
 
 
 def _acknowledged_target_ids():
@@ -212,7 +248,7 @@ def _on_target_m2m(sender, instance, action, **kwargs):
 
 
 for _through in (Target.positions.through, Target.required_courses.through, Target.regulations.through,
-                 Target.chair_courses.through):
+                 Target.chair_courses.through, Target.position_groups.through):
     m2m_changed.connect(_on_target_m2m, sender=_through, dispatch_uid=f"targets.figures.m2m.{_through.__name__}")
 
 

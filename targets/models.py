@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 from lms import private_files
 from lms.private_files import PrivateFileField
-from organization.models import Position
+from organization.models import Grade, Position, PositionGroup, TheoryLevel
 
 
 class PopulationAt(models.TextChoices):
@@ -25,9 +27,10 @@ class Criterion(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("Studied: confirmed studying every listed document issued by the date")
     # II.2(6)/II.3(6): counts grassroots inspection committees, not people (see targets.figures).
     COMMITTEE = "committee", _("Committee: every member trained and the chair through the supervision course")
+    STANDARD = "standard", _("Trained, meets the criteria and standards (the target's rules) and the framework")
 
 
-class Target(models.Model):
+class Target(ClusterableModel):
     """A training target (chỉ tiêu): who must be trained or competent by when, and the goal.
 
     With `newly_elected_deadline_days` set, the population is the cadres elected or appointed
@@ -42,6 +45,10 @@ class Target(models.Model):
     positions = models.ManyToManyField(
         Position, verbose_name=_("positions"), related_name="targets", blank=True,
         help_text=_("The positions whose holders the target counts."),
+    )
+    position_groups = models.ManyToManyField(
+        PositionGroup, verbose_name=_("position groups"), related_name="targets", blank=True,
+        help_text=_("The holders of every position of these groups count too (e.g. the key cadres)."),
     )
     unit_kinds = models.JSONField(
         _("unit kinds"), default=list, blank=True, help_text=_("Empty = every kind of unit")
@@ -70,10 +77,22 @@ class Target(models.Model):
         "courses.CoursePage", verbose_name=_("courses the chair must complete"), related_name="chair_targets",
         blank=True, help_text=_("Committee criterion: the supervision course(s) the chair must have completed."),
     )
+    professional_only = models.BooleanField(
+        _("professional training only"), default=False,
+        help_text=_("Only completions of courses that count as professional training count towards the minimum "
+                    "hours (external training keeps counting)."),
+    )
     goal_percent = models.PositiveSmallIntegerField(_("goal (%)"), default=100)
     newly_elected_deadline_days = models.PositiveSmallIntegerField(
         _("deadline for newly elected members (days)"), null=True, blank=True
     )
+    # Where each threshold comes from: the legal basis, or a choice of the province (local choice).
+    hours_source = models.CharField(_("source of the minimum hours"), max_length=300, blank=True)
+    hours_local_choice = models.BooleanField(_("minimum hours: local choice"), default=False)
+    deadline_source = models.CharField(_("source of the deadline"), max_length=300, blank=True)
+    deadline_local_choice = models.BooleanField(_("deadline: local choice"), default=False)
+    courses_source = models.CharField(_("source of the courses that count"), max_length=300, blank=True)
+    courses_local_choice = models.BooleanField(_("courses that count: local choice"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -95,6 +114,28 @@ class Target(models.Model):
         """The population is grassroots inspection committees (FigureCommittee), not cadres."""
         return self.criterion == Criterion.COMMITTEE
 
+    def thresholds(self) -> list[dict]:
+        """The target's thresholds with their sources, for the board and the editor: label, value, source
+        ('' = not given) and whether the province chose it (local choice)."""
+        rows = []
+        if self.min_hours:
+            rows.append({"label": _("Minimum hours"), "value": f"{float(self.min_hours):g}",
+                         "source": self.hours_source, "local_choice": self.hours_local_choice})
+        if self.newly_elected_deadline_days is not None:
+            rows.append({"label": _("Deadline for newly elected members (days)"),
+                         "value": str(self.newly_elected_deadline_days),
+                         "source": self.deadline_source, "local_choice": self.deadline_local_choice})
+        if self.criterion != Criterion.COMPETENT:
+            courses = _("Courses that count as professional training, and external training") if (
+                self.professional_only) else _("Every course and external training")
+            rows.append({"label": _("Training that counts"), "value": courses,
+                         "source": self.courses_source, "local_choice": self.courses_local_choice})
+        if self.criterion == Criterion.STANDARD:
+            for rule in self.standard_rules.all():
+                rows.append({"label": rule.get_kind_display(), "value": rule.value_display(),
+                             "source": rule.source, "local_choice": rule.local_choice})
+        return rows
+
     def figures_date(self, on: datetime.date) -> datetime.date:
         """The date whose figures answer a question asked for `on`: `on` itself while the period runs,
         the period's end once it has ended (the final result)."""
@@ -108,6 +149,79 @@ class Target(models.Model):
         if self.population_at == PopulationAt.PERIOD_END:
             return min(on, self.period_end)
         return on
+
+
+THRESHOLD_SOURCE_FIELDS = ("hours_source", "hours_local_choice", "deadline_source", "deadline_local_choice",
+                           "courses_source", "courses_local_choice")
+
+
+class RuleKind(models.TextChoices):
+    MIN_GRADE = "min_grade", _("Minimum grade")
+    MIN_THEORY_LEVEL = "min_theory_level", _("Minimum political theory level")
+    QUALIFICATION = "qualification", _("Qualification (a completed course)")
+    MIN_YEARS_OF_SERVICE = "min_years_of_service", _("Minimum years of service")
+
+
+# The ranks the minimum-grade and minimum-theory-level rules compare (no grade / none = 0).
+GRADE_RANKS = {Grade.NONE: 0, Grade.INSPECTOR: 1, Grade.PRINCIPAL: 2, Grade.SENIOR: 3}
+THEORY_RANKS = {TheoryLevel.NONE: 0, TheoryLevel.ELEMENTARY: 1, TheoryLevel.INTERMEDIATE: 2,
+                TheoryLevel.ADVANCED: 3, TheoryLevel.BACHELOR: 4}
+
+
+def standard_rule_error(kind: str, value: str) -> str:
+    """Why `value` is not a valid value for a rule of `kind` ('' = it is)."""
+    from courses.models import CoursePage
+
+    value = (value or "").strip()
+    if kind == RuleKind.MIN_GRADE and value not in {str(code) for code in GRADE_RANKS if code}:
+        return _("Enter a grade code: ktv (inspector), ktvc (principal) or ktvcc (senior).")
+    if kind == RuleKind.MIN_THEORY_LEVEL and value not in {str(code) for code in THEORY_RANKS if code}:
+        return _("Enter a theory level: elementary, intermediate, advanced or bachelor.")
+    if kind == RuleKind.QUALIFICATION and not CoursePage.objects.filter(code=value).exists():
+        return _("No course has the code %(code)s.") % {"code": value}
+    if kind == RuleKind.MIN_YEARS_OF_SERVICE and not (value.isdigit() and 1 <= int(value) <= 50):
+        return _("Enter a whole number of years between 1 and 50.")
+    if kind not in RuleKind.values:
+        return _("Choose a kind of rule.")
+    return ""
+
+
+class StandardRule(models.Model):
+    """One criterion or standard of a 'standard' target (II.2(3)/II.3(3)): a minimum grade, a minimum
+    political theory level, a qualification (a course completed by the evaluation date) or a minimum
+    number of years of service (since the cadre's first position assignment), with its source.
+
+    `value`: a grade code (ktv, ktvc, ktvcc), a theory level code (elementary … bachelor), a course
+    code, or a whole number of years (see targets.services.standard_rule_validate)."""
+
+    target = ParentalKey(Target, on_delete=models.CASCADE, related_name="standard_rules")
+    kind = models.CharField(_("rule"), max_length=24, choices=RuleKind.choices)
+    value = models.CharField(_("value"), max_length=64,
+                             help_text=_("Grade: ktv, ktvc or ktvcc. Theory level: elementary, intermediate, "
+                                         "advanced or bachelor. Qualification: a course code. Years: a number."))
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    local_choice = models.BooleanField(_("local choice"), default=False)
+    sort_order = models.IntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("criterion or standard")
+        verbose_name_plural = _("criteria and standards")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def clean(self):
+        message = standard_rule_error(self.kind, self.value)
+        if message:
+            raise ValidationError({"value": message})
+
+    def value_display(self) -> str:
+        if self.kind == RuleKind.MIN_GRADE:
+            return str(dict(Grade.choices).get(self.value, self.value))
+        if self.kind == RuleKind.MIN_THEORY_LEVEL:
+            return str(dict(TheoryLevel.choices).get(self.value, self.value))
+        return self.value
 
 
 class RollupSnapshot(models.Model):

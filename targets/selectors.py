@@ -4,7 +4,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, FloatField, IntegerField, Max, Q, When
+from django.db.models import Case, Count, F, FloatField, IntegerField, Max, Min, Q, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,11 +12,31 @@ from django.utils.translation import gettext as _
 from competency.models import Evidence, Requirement
 from competency.selectors import framework_on
 from courses.models import Completion, CoursePage, ExternalTraining, StudyAssignment
-from organization.models import Cadre, Position, Unit
+from organization.models import Cadre, Grade, Position, PositionAssignment, TheoryLevel, Unit
 from organization.selectors import units_visible_to
 
-from .figures import RollupRow, figures_current, figures_fresh, subtree_rows, target_required_course_ids, unit_row
-from .models import CadreState, Criterion, FigureCadre, FigureCommittee, FigureSet, RollupSnapshot, Target
+from .figures import (
+    RollupRow,
+    figures_current,
+    figures_fresh,
+    rule_codes_at_least,
+    subtree_rows,
+    target_required_course_ids,
+    unit_row,
+    years_before,
+)
+from .models import (
+    GRADE_RANKS,
+    THEORY_RANKS,
+    CadreState,
+    Criterion,
+    FigureCadre,
+    FigureCommittee,
+    FigureSet,
+    RollupSnapshot,
+    RuleKind,
+    Target,
+)
 
 # The figures themselves are computed and stored by targets.figures; everything here reads them.
 
@@ -93,39 +113,10 @@ def _missing_details(*, target: Target, on: datetime.date, rows: list[tuple]) ->
     reasons: dict[int, list[str]] = {r[0]: [] for r in rows}
     deadlines: dict[int, datetime.date] = {}
     if target.criterion == Criterion.COMPETENT:
-        framework = framework_on(eval_date)
-        if framework is None:
-            for cadre_id in reasons:
-                reasons[cadre_id].append(_("No competency framework is in force on that date."))
-        else:
-            requirements: dict[tuple[int, int], dict] = {}
-            for req in Requirement.objects.filter(framework=framework, position_id__in=positions).select_related(
-                "competency"
-            ):
-                requirements.setdefault((req.position_id, req.competency_id), {})[req.unit_kind] = req
-            levels: dict[tuple[int, str], int] = {}
-            valid = (
-                Evidence.objects.filter(cadre_id__in=reasons, obtained_on__lte=eval_date)
-                .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=eval_date))
-                .values("cadre_id", "competency__code").annotate(level=Max("level"))
-            )
-            for row in valid:  # by the competency's code, whichever version the evidence was recorded in
-                levels[(row["cadre_id"], row["competency__code"])] = row["level"]
-            for cadre_id, unit_id, position_id, *_rest in rows:
-                kind = units[unit_id].kind
-                for (pos_id, _competency_id), by_kind in requirements.items():
-                    if pos_id != position_id:
-                        continue
-                    req = by_kind.get(kind) or by_kind.get("")
-                    if req is None:
-                        continue
-                    have = levels.get((cadre_id, req.competency.code), 0)
-                    if have < req.required_level:
-                        reasons[cadre_id].append(
-                            _("%(code)s %(name)s: level %(have)s of %(need)s")
-                            % {"code": req.competency.code, "name": req.competency.name, "have": have,
-                               "need": req.required_level}
-                        )
+        _competent_reasons(eval_date=eval_date, rows=rows, units=units, positions=positions, reasons=reasons)
+    elif target.criterion == Criterion.STANDARD:
+        _standard_reasons(target=target, eval_date=eval_date, rows=rows, cadres=cadres, units=units,
+                          positions=positions, reasons=reasons)
     elif target.criterion == Criterion.ACKNOWLEDGED:
         due = list(target.regulations.filter(Q(issued_on__isnull=True) | Q(issued_on__lte=eval_date))
                    .order_by("issued_on", "number").values_list("pk", "number"))
@@ -139,43 +130,7 @@ def _missing_details(*, target: Target, on: datetime.date, rows: list[tuple]) ->
             if left:
                 reasons[cadre_id].append(_("Not yet studied: %(documents)s") % {"documents": ", ".join(left)})
     else:
-        course_ids = target_required_course_ids(target)
-        courses = CoursePage.objects.in_bulk(course_ids)
-        windows = {}
-        for cadre_id in reasons:
-            cadre = cadres[cadre_id]
-            if target.is_newly_elected and cadre.appointed_on:
-                deadline = cadre.appointed_on + datetime.timedelta(days=target.newly_elected_deadline_days)
-                deadlines[cadre_id] = deadline
-                windows[cadre_id] = (cadre.appointed_on, min(eval_date, deadline))
-            else:
-                windows[cadre_id] = (target.period_start, eval_date)
-        earliest = min(w[0] for w in windows.values())
-        done: dict[int, set[int]] = {}
-        hours: dict[int, float] = {}
-        for cadre_id, course_id, completed_on, h in Completion.objects.filter(
-            cadre_id__in=reasons, completed_on__gte=earliest, completed_on__lte=eval_date
-        ).values_list("cadre_id", "course_id", "completed_on", "hours"):
-            start, end = windows[cadre_id]
-            if start <= completed_on <= end:
-                done.setdefault(cadre_id, set()).add(course_id)
-                hours[cadre_id] = hours.get(cadre_id, 0) + float(h)
-        for cadre_id, end_on, h in ExternalTraining.objects.filter(
-            cadre_id__in=reasons, end_on__gte=earliest, end_on__lte=eval_date
-        ).values_list("cadre_id", "end_on", "hours"):
-            start, end = windows[cadre_id]
-            if start <= end_on <= end:
-                hours[cadre_id] = hours.get(cadre_id, 0) + float(h)
-        for cadre_id in reasons:
-            for course_id in course_ids:
-                if course_id not in done.get(cadre_id, set()):
-                    title = courses[course_id].title
-                    reasons[cadre_id].append(_("Course not completed: %(course)s") % {"course": title})
-            if target.min_hours:
-                reasons[cadre_id].append(
-                    _("%(hours)s of %(min)s hours of training")
-                    % {"hours": f"{hours.get(cadre_id, 0):g}", "min": f"{float(target.min_hours):g}"}
-                )
+        _trained_reasons(target=target, eval_date=eval_date, cadres=cadres, reasons=reasons, deadlines=deadlines)
     for cadre_id, unit_id, position_id, *_rest in rows:
         deadline = stored_deadlines.get(cadre_id) or deadlines.get(cadre_id)
         if isinstance(deadline, str):  # SQLite hands a computed date back as text
@@ -183,6 +138,148 @@ def _missing_details(*, target: Target, on: datetime.date, rows: list[tuple]) ->
         result.append(MissingCadre(cadre=cadres[cadre_id], unit=units[unit_id], position=positions[position_id],
                                    reasons=reasons[cadre_id], deadline=deadline))
     return result
+
+
+def _competent_reasons(*, eval_date, rows, units, positions, reasons: dict[int, list[str]]) -> None:
+    """Each required competency a cadre falls short of, appended to their reasons."""
+    framework = framework_on(eval_date)
+    if framework is None:
+        for cadre_id in reasons:
+            reasons[cadre_id].append(_("No competency framework is in force on that date."))
+    else:
+        requirements: dict[tuple[int, int], dict] = {}
+        for req in Requirement.objects.filter(framework=framework, position_id__in=positions).select_related(
+            "competency"
+        ):
+            requirements.setdefault((req.position_id, req.competency_id), {})[req.unit_kind] = req
+        levels: dict[tuple[int, str], int] = {}
+        valid = (
+            Evidence.objects.filter(cadre_id__in=reasons, obtained_on__lte=eval_date)
+            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=eval_date))
+            .values("cadre_id", "competency__code").annotate(level=Max("level"))
+        )
+        for row in valid:  # by the competency's code, whichever version the evidence was recorded in
+            levels[(row["cadre_id"], row["competency__code"])] = row["level"]
+        for cadre_id, unit_id, position_id, *_rest in rows:
+            kind = units[unit_id].kind
+            for (pos_id, _competency_id), by_kind in requirements.items():
+                if pos_id != position_id:
+                    continue
+                req = by_kind.get(kind) or by_kind.get("")
+                if req is None:
+                    continue
+                have = levels.get((cadre_id, req.competency.code), 0)
+                if have < req.required_level:
+                    reasons[cadre_id].append(
+                        _("%(code)s %(name)s: level %(have)s of %(need)s")
+                        % {"code": req.competency.code, "name": req.competency.name, "have": have,
+                           "need": req.required_level}
+                    )
+
+
+def _trained_reasons(*, target: Target, eval_date, cadres, reasons: dict[int, list[str]],
+                     deadlines: dict[int, datetime.date]) -> set[int]:
+    """The training a cadre lacks (courses not completed, hours done of the minimum), appended to their
+    reasons; returns who is trained."""
+    course_ids = target_required_course_ids(target)
+    courses = CoursePage.objects.in_bulk(course_ids)
+    # Only professional courses' hours count when the target says so (required courses always do).
+    counted = set(CoursePage.objects.filter(counts_as_professional=True).values_list("pk", flat=True)) if (
+        target.professional_only) else None
+    windows = {}
+    for cadre_id in reasons:
+        cadre = cadres[cadre_id]
+        if target.is_newly_elected and cadre.appointed_on:
+            deadline = cadre.appointed_on + datetime.timedelta(days=target.newly_elected_deadline_days)
+            deadlines[cadre_id] = deadline
+            windows[cadre_id] = (cadre.appointed_on, min(eval_date, deadline))
+        else:
+            windows[cadre_id] = (target.period_start, eval_date)
+    earliest = min(w[0] for w in windows.values())
+    done: dict[int, set[int]] = {}
+    hours: dict[int, float] = {}
+    for cadre_id, course_id, completed_on, h in Completion.objects.filter(
+        cadre_id__in=reasons, completed_on__gte=earliest, completed_on__lte=eval_date
+    ).values_list("cadre_id", "course_id", "completed_on", "hours"):
+        start, end = windows[cadre_id]
+        if start <= completed_on <= end:
+            done.setdefault(cadre_id, set()).add(course_id)
+            if counted is None or course_id in counted:
+                hours[cadre_id] = hours.get(cadre_id, 0) + float(h)
+    for cadre_id, end_on, h in ExternalTraining.objects.filter(
+        cadre_id__in=reasons, end_on__gte=earliest, end_on__lte=eval_date
+    ).values_list("cadre_id", "end_on", "hours"):
+        start, end = windows[cadre_id]
+        if start <= end_on <= end:
+            hours[cadre_id] = hours.get(cadre_id, 0) + float(h)
+    trained = set()
+    for cadre_id in reasons:
+        if (course_ids and done.get(cadre_id, set()) >= set(course_ids)) or (
+                target.min_hours and hours.get(cadre_id, 0) >= float(target.min_hours)):
+            trained.add(cadre_id)
+        for course_id in course_ids:
+            if course_id not in done.get(cadre_id, set()):
+                title = courses[course_id].title
+                reasons[cadre_id].append(_("Course not completed: %(course)s") % {"course": title})
+        if target.min_hours:
+            reasons[cadre_id].append(
+                _("%(hours)s of %(min)s hours of training")
+                % {"hours": f"{hours.get(cadre_id, 0):g}", "min": f"{float(target.min_hours):g}"}
+            )
+    return trained
+
+
+def _standard_reasons(*, target: Target, eval_date, rows, cadres, units, positions,
+                      reasons: dict[int, list[str]]) -> None:
+    """Which part of a 'standard' target each cadre fails: the training, each rule, the framework."""
+    training: dict[int, list[str]] = {cadre_id: [] for cadre_id in reasons}
+    trained = _trained_reasons(target=target, eval_date=eval_date, cadres=cadres, reasons=training, deadlines={})
+    framework: dict[int, list[str]] = {cadre_id: [] for cadre_id in reasons}
+    _competent_reasons(eval_date=eval_date, rows=rows, units=units, positions=positions, reasons=framework)
+    failing = standard_rule_failures(target=target, eval_date=eval_date, cadre_ids=list(reasons))
+    for cadre_id in reasons:
+        if cadre_id not in trained:
+            reasons[cadre_id] += [_("Training: %(reason)s") % {"reason": r} for r in training[cadre_id]]
+        reasons[cadre_id] += failing.get(cadre_id, [])
+        reasons[cadre_id] += [_("Framework: %(reason)s") % {"reason": r} for r in framework[cadre_id]]
+
+
+def standard_rule_failures(*, target: Target, eval_date, cadre_ids: list[int]) -> dict[int, list[str]]:
+    """For each cadre, the criteria and standards of the target they fail on `eval_date` (the same
+    rules as targets.figures._rules_part, read per cadre for the missing list's reasons)."""
+    rules = list(target.standard_rules.all())
+    if not rules or not cadre_ids:
+        return {}
+    cadres = Cadre.objects.in_bulk(cadre_ids)
+    first = dict(PositionAssignment.objects.filter(cadre_id__in=cadre_ids).values("cadre_id")
+                 .annotate(first=Min("start_date")).values_list("cadre_id", "first"))
+    codes = [rule.value for rule in rules if rule.kind == RuleKind.QUALIFICATION]
+    qualified = set(Completion.objects.filter(cadre_id__in=cadre_ids, course__code__in=codes,
+                                              completed_on__lte=eval_date)
+                    .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=eval_date))
+                    .values_list("cadre_id", "course__code")) if codes else set()
+    grades, theories = dict(Grade.choices), dict(TheoryLevel.choices)
+    failures: dict[int, list[str]] = {}
+    for cadre_id, cadre in cadres.items():
+        for rule in rules:
+            message = None
+            if rule.kind == RuleKind.MIN_GRADE and cadre.grade not in rule_codes_at_least(GRADE_RANKS, rule.value):
+                message = _("Grade: %(have)s, at least %(need)s required") % {
+                    "have": grades.get(cadre.grade, cadre.grade), "need": rule.value_display()}
+            elif rule.kind == RuleKind.MIN_THEORY_LEVEL and cadre.theory_level not in rule_codes_at_least(
+                    THEORY_RANKS, rule.value):
+                message = _("Political theory: %(have)s, at least %(need)s required") % {
+                    "have": theories.get(cadre.theory_level, cadre.theory_level), "need": rule.value_display()}
+            elif rule.kind == RuleKind.QUALIFICATION and (cadre_id, rule.value) not in qualified:
+                message = _("Qualification missing: course %(code)s") % {"code": rule.value}
+            elif rule.kind == RuleKind.MIN_YEARS_OF_SERVICE and not (
+                    first.get(cadre_id) and first[cadre_id] <= years_before(eval_date, int(rule.value))):
+                since = first.get(cadre_id)
+                message = _("Years of service: since %(since)s, at least %(need)s required") % {
+                    "since": since.strftime("%d/%m/%Y") if since else "—", "need": rule.value}
+            if message:
+                failures.setdefault(cadre_id, []).append(message)
+    return failures
 
 
 @dataclass

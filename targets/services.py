@@ -15,6 +15,7 @@ from organization.selectors import units_visible_to
 from . import jobs
 from .figures import figures_compute, unit_row
 from .models import (
+    THRESHOLD_SOURCE_FIELDS,
     BoardJob,
     Criterion,
     DocumentCounter,
@@ -23,6 +24,7 @@ from .models import (
     ReportPeriod,
     ReportSchedule,
     RollupSnapshot,
+    StandardRule,
     Target,
 )
 
@@ -30,6 +32,7 @@ from .models import (
 def target_validate(
     *, period_start, period_end, positions, unit_kinds, criterion, min_hours, newly_elected_deadline_days,
     goal_percent=100, required_courses=None, regulations=None, chair_position=None, chair_courses=None,
+    position_groups=None,
 ) -> dict[str, list[str]]:
     """The errors a target would have, by field ('' = the whole target). Empty dict = valid."""
     errors: dict[str, list[str]] = {}
@@ -39,7 +42,7 @@ def target_validate(
 
     if period_start and period_end and period_end < period_start:
         add("period_end", _("The period ends before it starts."))
-    if not positions:
+    if not positions and not position_groups:
         add("positions", _("The population is empty: choose at least one position."))
     unknown = [kind for kind in unit_kinds or [] if kind not in UnitKind.values]
     if unknown:
@@ -53,6 +56,9 @@ def target_validate(
     if criterion == Criterion.COMMITTEE:
         errors.update(_committee_errors(positions=positions, min_hours=min_hours, required_courses=required_courses,
                                         chair_position=chair_position, chair_courses=chair_courses))
+    if criterion == Criterion.STANDARD and not min_hours and not required_courses:
+        add("min_hours", _("A 'standard' target needs required courses or a minimum number of hours for its "
+                           "training part."))
     if newly_elected_deadline_days is not None and criterion != Criterion.TRAINED:
         add("newly_elected_deadline_days", _("A deadline for newly elected members applies to 'trained' targets."))
     if not 1 <= (goal_percent or 0) <= 100:
@@ -81,12 +87,18 @@ def target_create(
     criterion: str, unit_kinds: list[str] | None = None, population_at: str = PopulationAt.PERIOD_END,
     min_hours=None, goal_percent: int = 100, newly_elected_deadline_days: int | None = None,
     description: str = "", is_active: bool = True, order: int = 0, required_courses=None, regulations=None,
-    chair_position=None, chair_courses=None,
+    chair_position=None, chair_courses=None, position_groups=None, professional_only: bool = False,
+    sources: dict | None = None, standard_rules: list[dict] | None = None,
 ) -> Target:
     """Create a target. Guarantees: a non-empty population (at least one position), a period that
     ends on or after its start, a criterion it can be measured by; otherwise a ValidationError
-    with every problem and nothing written."""
+    with every problem and nothing written.
+
+    `sources`: the thresholds' sources (hours_source, hours_local_choice, deadline_source, …);
+    `standard_rules`: the criteria and standards of a 'standard' target, dicts of kind, value,
+    source and local_choice (each checked by StandardRule.clean)."""
     positions = list(positions)
+    position_groups = list(position_groups or [])
     required_courses = list(required_courses or [])
     regulations = list(regulations or [])
     chair_courses = list(chair_courses or [])
@@ -95,16 +107,31 @@ def target_create(
         criterion=criterion, min_hours=min_hours, newly_elected_deadline_days=newly_elected_deadline_days,
         goal_percent=goal_percent, required_courses=required_courses, regulations=regulations,
         chair_position=chair_position, chair_courses=chair_courses,
+        position_groups=position_groups,
     )
+    rules = [StandardRule(sort_order=i, **rule) for i, rule in enumerate(standard_rules or [])]
+    for rule in rules:
+        try:
+            rule.clean()
+        except ValidationError as error:
+            errors.setdefault("standard_rules", []).extend(error.messages)
+    unknown_sources = set(sources or {}) - set(THRESHOLD_SOURCE_FIELDS)
+    if unknown_sources:
+        errors.setdefault("", []).append(f"Unknown source fields: {', '.join(sorted(unknown_sources))}")
     if errors:
         raise ValidationError(errors)
     target = Target.objects.create(
         code=code, name=name, description=description, period_start=period_start, period_end=period_end,
         unit_kinds=list(unit_kinds or []), population_at=population_at, criterion=criterion, min_hours=min_hours,
         goal_percent=goal_percent, newly_elected_deadline_days=newly_elected_deadline_days, is_active=is_active,
-        order=order, chair_position=chair_position,
+        order=order, chair_position=chair_position, professional_only=professional_only, **(sources or {}),
     )
     target.positions.set(positions)
+    if position_groups:
+        target.position_groups.set(position_groups)
+    for rule in rules:
+        rule.target = target
+    StandardRule.objects.bulk_create(rules)
     if required_courses:
         target.required_courses.set(required_courses)
     if regulations:

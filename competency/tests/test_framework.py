@@ -252,6 +252,8 @@ def test_admin_creates_a_target(admin_client, position):
         "code": "dao-tao", "name": "Đào tạo 2022–2025", "period_start": "2022-01-01", "period_end": "2025-12-31",
         "positions": [position.pk], "unit_kinds": ["commune", "ward"], "population_at": "period_end",
         "criterion": "trained", "min_hours": "40", "goal_percent": "100", "order": "0", "is_active": "on",
+        # The inline criteria and standards (targets.StandardRule): none.
+        "standard_rules-TOTAL_FORMS": "0", "standard_rules-INITIAL_FORMS": "0",
     })
     assert response.status_code == 302
     target = Target.objects.get()

@@ -24,11 +24,12 @@ from organization.models import (
     CadreStatus,
     Position,
     PositionAssignment,
+    PositionGroup,
     Unit,
     UnitKind,
 )
-from organization.reference_data import COMMUNE_LEVEL
-from targets.models import Criterion, PopulationAt, RollupSnapshot, Target
+from organization.reference_data import COMMUNE_LEVEL, KEY_CADRES_GROUP
+from targets.models import Criterion, PopulationAt, RollupSnapshot, RuleKind, Target
 from targets.services import rollup_snapshot_take, target_create
 
 FRAMEWORK_VERSION = "2025"
@@ -119,6 +120,9 @@ POSITION_LEVELS = {
     "uy-vien-chuyen-trach": (3, 2, None),
     "uy-vien-kiem-nhiem": (2, 2, {"CT", "DL", "GS", "KT", "TC", "KL"}),
     "can-bo-co-quan": (3, 2, {"CT", "DL", "GS", "KT", "TC", "KL", "TD", "NV", "SO"}),
+    # The key cadres lead inspection work rather than do it: the political and leadership areas.
+    "bi-thu": (3, 2, {"CT", "DL"}),
+    "pho-bi-thu": (3, 2, {"CT", "DL"}),
 }
 # Part-time members of commune and ward committees check asset declarations (level 1); the chair of a
 # body directly under the province must master the inspection regulations.
@@ -142,7 +146,47 @@ TARGETS = (
      Criterion.TRAINED, (dt.date(2025, 1, 1), dt.date(2030, 12, 31)), PopulationAt.TODAY, Decimal(16), 90, True),
 )
 TARGET_DESCRIPTION = "Chương trình hành động thực hiện Kết luận 34-KL/TW, mục {}."
-TARGET_SECTIONS = ("II.2(3)", "II.3(3)", "III.4.3(1)")
+TARGET_SECTIONS = ("II.2(3)", "II.3(3)", "III.4.3(1)", "II.3(3)", "III.4.3(1)")
+PROGRAMME = "Chương trình hành động thực hiện Kết luận 34-KL/TW"
+# The targets added to the three above (same shape): the criteria and standards of 2025–2030 for the
+# full-time inspection cadres, and the key cadres' training (position group, no positions).
+MORE_TARGETS = (
+    ("tieu-chuan-2025-2030",
+     "100% cán bộ chuyên trách làm công tác kiểm tra được bồi dưỡng, đảm bảo tiêu chí, tiêu chuẩn và khung năng lực "
+     "theo quy định của ngành", Criterion.STANDARD, (dt.date(2025, 1, 1), dt.date(2030, 12, 31)),
+     PopulationAt.PERIOD_END, Decimal(24), None, False),
+    ("chu-chot-2025-2030", "Bồi dưỡng nghiệp vụ công tác kiểm tra cho cán bộ chủ chốt", Criterion.TRAINED,
+     (dt.date(2025, 1, 1), dt.date(2030, 12, 31)), PopulationAt.TODAY, Decimal(8), None, False),
+)
+# Where each threshold comes from. The source document names the goals but no numbers: the hours, the
+# 90 days and the standards' values are the province's own choices (local choice), said so on the board.
+TARGET_SOURCES = {
+    "dao-tao-2022-2025": {
+        "hours_source": "Tỉnh chọn: 24 giờ trong giai đoạn 2022–2025 (chương trình không định số giờ)",
+        "hours_local_choice": True,
+        "courses_source": f"{PROGRAMME}, mục II.2(3): bồi dưỡng chuyên môn nghiệp vụ (không tính đạo đức, ứng xử)",
+    },
+    "uy-vien-moi-bau-2025-2030": {
+        "hours_source": "Tỉnh chọn", "hours_local_choice": True,
+        "deadline_source": "Tỉnh chọn: 90 ngày (mục III.4.3(1) nói \"kịp thời\")", "deadline_local_choice": True,
+        "courses_source": f"{PROGRAMME}, mục III.4.3(1): tập huấn, bồi dưỡng cán bộ mới được bầu",
+    },
+    "tieu-chuan-2025-2030": {
+        "hours_source": "Tỉnh chọn: 24 giờ trong nhiệm kỳ", "hours_local_choice": True,
+        "courses_source": f"{PROGRAMME}, mục II.3(3)",
+    },
+    "chu-chot-2025-2030": {
+        "hours_source": "Tỉnh chọn: một hội nghị bồi dưỡng (8 giờ) trong nhiệm kỳ", "hours_local_choice": True,
+        "courses_source": f"{PROGRAMME}, mục III.4.3(1): tập huấn, bồi dưỡng cán bộ chủ chốt",
+    },
+}
+TARGET_PROFESSIONAL_ONLY = {"dao-tao-2022-2025", "tieu-chuan-2025-2030", "chu-chot-2025-2030"}
+STANDARD_BASIS = f"{PROGRAMME}, mục II.3(3): tiêu chí, tiêu chuẩn theo quy định của ngành; giá trị do tỉnh chọn"
+STANDARD_RULES = (
+    {"kind": RuleKind.MIN_THEORY_LEVEL, "value": "intermediate", "source": STANDARD_BASIS, "local_choice": True},
+    {"kind": RuleKind.MIN_YEARS_OF_SERVICE, "value": "2", "source": STANDARD_BASIS, "local_choice": True},
+)
+STANDARD_POSITIONS = ("chu-nhiem", "pho-chu-nhiem-chuyen-trach", "uy-vien-chuyen-trach", "can-bo-co-quan")
 
 # II.2(6)/II.3(6): a committee-level target. The population and the rule are the source document's;
 # the thresholds (16 hours per member in the period, the chair through KT-03) are local choices.
@@ -272,11 +316,13 @@ def _evidence(*, framework: Framework, rng, today: dt.date, stdout) -> None:
 
 
 def _targets() -> list[Target]:
-    positions = list(Position.objects.order_by("order"))
+    # The inspection cadres' targets count the inspection positions; the key cadres are a target of their own.
+    key_cadres = PositionGroup.objects.filter(code=KEY_CADRES_GROUP).first()
+    positions = list(Position.objects.exclude(groups__code=KEY_CADRES_GROUP).order_by("order"))
     committee = [p for p in positions if p.is_committee_member]
     result = []
     for order, (code, name, criterion, (start, end), population_at, hours, deadline, members_only) in enumerate(
-        TARGETS, start=1
+        TARGETS + MORE_TARGETS, start=1
     ):
         target = Target.objects.filter(code=code).first()
         required = []
@@ -284,12 +330,19 @@ def _targets() -> list[Target]:
             # The courses demo's introduction course for newly elected members, when it is there.
             required = list(CoursePage.objects.filter(code=NEWLY_ELECTED_COURSE_CODE)[:1])
             hours = None if required else hours
-        if target is None and positions:
+        chosen, groups, rules = committee if members_only else positions, [], []
+        if code == "chu-chot-2025-2030":
+            chosen, groups = [], [key_cadres] if key_cadres else []
+        if criterion == Criterion.STANDARD:
+            chosen, rules = [p for p in positions if p.code in STANDARD_POSITIONS], list(STANDARD_RULES)
+        if target is None and (chosen or groups):
             target = target_create(
                 code=code, name=name, period_start=start, period_end=end, criterion=criterion,
-                positions=committee if members_only else positions, population_at=population_at, min_hours=hours,
+                positions=chosen, population_at=population_at, min_hours=hours,
                 newly_elected_deadline_days=deadline, order=order, required_courses=required,
-                description=TARGET_DESCRIPTION.format(TARGET_SECTIONS[order - 1]),
+                description=TARGET_DESCRIPTION.format(TARGET_SECTIONS[order - 1]), position_groups=groups,
+                sources=TARGET_SOURCES.get(code), professional_only=code in TARGET_PROFESSIONAL_ONLY,
+                standard_rules=rules,
             )
         if target is not None:
             result.append(target)

@@ -168,6 +168,11 @@ def _body(items, regulations, *, course=None, handout=None) -> list:
     return blocks
 
 
+# Ethics (KT-08) and the code of conduct (KT-09) are not training on inspection work: a target that
+# counts professional training only (the 2022–2025 one) leaves their hours out.
+NOT_PROFESSIONAL = ("KT-08", "KT-09")
+
+
 def _curriculum(regulations, *, owner) -> dict[str, CoursePage]:
     home = HomePage.objects.first()
     page = content.curriculum()
@@ -185,6 +190,7 @@ def _curriculum(regulations, *, owner) -> dict[str, CoursePage]:
             title=data["title"], slug=data["slug"], code=data["code"], summary=data["summary"],
             intended_audience=data["audience"], hours=Decimal(data["hours"]), mandatory=data["mandatory"],
             validity_months=data["validity"], due_days_after_appointment=data["due_days"],
+            counts_as_professional=data["code"] not in NOT_PROFESSIONAL,
         )
         course.target_positions = [positions[code] for code in data["positions"] if code in positions]
         course.prerequisites = [courses[code] for code in data["prerequisites"]]

@@ -82,8 +82,9 @@ def load(*, stdout, rng, today: dt.date) -> None:
         stdout.write("Training history: the demo province is not loaded, nothing to do.\n")
         return
     hours = defaultdict(list)  # what the platform and the courses step recorded: (day, hours)
-    for cadre_id, day, h in Completion.objects.filter(cadre_id__in=posts).values_list("cadre_id", "completed_on",
-                                                                                       "hours"):
+    # Only professional courses count towards the 2022–2025 target (not ethics, not the code of conduct).
+    professional = Completion.objects.filter(cadre_id__in=posts, course__counts_as_professional=True)
+    for cadre_id, day, h in professional.values_list("cadre_id", "completed_on", "hours"):
         hours[cadre_id].append((day, float(h)))
     for cadre_id, day, h in ExternalTraining.objects.filter(cadre_id__in=posts).values_list("cadre_id", "end_on",
                                                                                              "hours"):

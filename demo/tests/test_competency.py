@@ -9,7 +9,7 @@ import pytest
 
 from competency.models import Evidence, Framework, Requirement
 from competency.selectors import competency_gap
-from courses.models import Completion
+from courses.models import Completion, CoursePage
 from demo.steps import cms as cms_demo
 from demo.steps import competency as demo
 from demo.steps import courses as courses_demo
@@ -49,12 +49,25 @@ def test_every_position_has_requirements(loaded):
         Requirement.objects.values_list("position__code", flat=True))
 
 
-def test_the_three_source_targets_are_loaded(loaded):
+def test_the_source_targets_are_loaded(loaded):
     assert list(Target.objects.values_list("code", "criterion", "newly_elected_deadline_days")) == [
         ("dao-tao-2022-2025", "trained", None),
         ("khung-nang-luc-2025-2030", "competent", None),
         ("uy-vien-moi-bau-2025-2030", "trained", 90),
+        ("tieu-chuan-2025-2030", "standard", None),
+        ("chu-chot-2025-2030", "trained", None),
     ]
+
+
+def test_the_thresholds_say_their_source_and_the_local_choices(loaded):
+    trained = Target.objects.get(code="dao-tao-2022-2025")
+    assert (trained.hours_local_choice, trained.professional_only) == (True, True)
+    assert Target.objects.get(code="uy-vien-moi-bau-2025-2030").deadline_local_choice
+    assert all(rule.local_choice and rule.source for rule in Target.objects.get(
+        code="tieu-chuan-2025-2030").standard_rules.all())
+    assert list(Target.objects.get(code="chu-chot-2025-2030").position_groups.values_list("code", flat=True)) == [
+        "can-bo-chu-chot"]
+    assert not CoursePage.objects.filter(code__in=("KT-08", "KT-09"), counts_as_professional=True).exists()
 
 
 def test_snapshots_give_a_trend_for_every_target(loaded):

@@ -31,6 +31,7 @@ from ..models import (
     CadreStatus,
     Grade,
     Position,
+    PositionGroup,
     Unit,
     UnitKind,
     UnitLevel,
@@ -514,6 +515,18 @@ class PositionViewSet(OrganizationViewSet):
     search_backend_name = None
 
 
+class PositionGroupViewSet(OrganizationViewSet):
+    """Groups of positions a target can count by (the key cadres: secretaries and deputy secretaries)."""
+
+    model = PositionGroup
+    name = "organization_positiongroup"
+    url_prefix = "organization/position-groups"
+    icon = "folder-inverse"
+    form_fields = ["code", "name", "positions"]
+    list_display = ["name", "code"]
+    ordering = "name"
+
+
 class UnitLevelViewSet(OrganizationViewSet):
     model = UnitLevel
     name = "organization_unitlevel"
@@ -529,4 +542,4 @@ class OrganizationViewSetGroup(ModelViewSetGroup):
     menu_icon = "group"
     menu_order = 250
     submenu_hook = "register_organization_menu_item"
-    items = (UnitViewSet, CadreViewSet, PositionViewSet, UnitLevelViewSet)
+    items = (UnitViewSet, CadreViewSet, PositionViewSet, PositionGroupViewSet, UnitLevelViewSet)

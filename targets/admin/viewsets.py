@@ -1,6 +1,8 @@
 """The targets in the Wagtail admin (the board edits them; the dashboard reads them)."""
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -19,6 +21,35 @@ class TargetViewSet(ModelViewSet):
     list_display = ["name", "period_start", "period_end", "criterion", "goal_percent",
                     BooleanColumn("is_active", label=_("Active"))]
     list_filter = ["criterion", "is_active"]
-
-    def get_form_class(self, for_update=False):
-        return TargetForm
+    # Every threshold next to its source (the legal basis, or the province's own choice).
+    edit_handler = ObjectList([
+        FieldPanel("code"), FieldPanel("name"), FieldPanel("description"),
+        FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
+        MultiFieldPanel([
+            FieldPanel("positions", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("position_groups", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("unit_kinds"), FieldPanel("population_at"),
+        ], heading=_("Who is counted")),
+        FieldPanel("criterion"),
+        MultiFieldPanel([
+            FieldPanel("regulations", widget=forms.CheckboxSelectMultiple),
+        ], heading=_("Documents to study ('studied' targets)")),
+        MultiFieldPanel([
+            FieldPanel("chair_position"),
+            FieldPanel("chair_courses", widget=forms.CheckboxSelectMultiple),
+        ], heading=_("The committee's chair ('committee' targets)")),
+        MultiFieldPanel([
+            FieldPanel("required_courses", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("min_hours"),
+            FieldRowPanel([FieldPanel("hours_source"), FieldPanel("hours_local_choice")]),
+            FieldPanel("professional_only"),
+            FieldRowPanel([FieldPanel("courses_source"), FieldPanel("courses_local_choice")]),
+            FieldPanel("newly_elected_deadline_days"),
+            FieldRowPanel([FieldPanel("deadline_source"), FieldPanel("deadline_local_choice")]),
+        ], heading=_("Thresholds and their sources")),
+        InlinePanel("standard_rules", heading=_("Criteria and standards ('standard' targets)"),
+                    label=_("Criterion or standard"),
+                    panels=[FieldPanel("kind"), FieldPanel("value"), FieldPanel("source"),
+                            FieldPanel("local_choice")]),
+        FieldRowPanel([FieldPanel("goal_percent"), FieldPanel("order"), FieldPanel("is_active")]),
+    ], base_form_class=TargetForm)

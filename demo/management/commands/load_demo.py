@@ -41,6 +41,8 @@ STEPS = (
     # After the courses (it tops up their completions with the in-person training since 2020) and
     # before the targets' snapshots (demo.steps.competency).
     "demo.steps.history",
+    # The key cadres (Party committee secretaries and deputies) and their training: before the targets.
+    "demo.steps.key_cadres",
     # After the history (this year's plans are partly done by its completions): the training providers,
     # their classes and the units' training plans.
     "demo.steps.providers",
