@@ -244,7 +244,7 @@ def enrollments_due_set(*, by, course: CoursePage, cadres: list[Cadre], due_on: 
     return result
 
 
-def _mandatory_courses_for(position_id: int, unit_kind: str) -> list[CoursePage]:
+def mandatory_courses_for(position_id: int, unit_kind: str) -> list[CoursePage]:
     courses = CoursePage.objects.live().filter(mandatory=True, target_positions=position_id).order_by("path")
     return [c for c in courses if c.targets_unit_kind(unit_kind)]
 
@@ -273,7 +273,7 @@ def required_courses_assign(
     position_id = position.pk if position is not None else cadre.position_id
     start = start_date or cadre.appointed_on
     created = []
-    for course in _mandatory_courses_for(position_id, cadre.unit.kind):
+    for course in mandatory_courses_for(position_id, cadre.unit.kind):
         if selectors.active_enrollment(cadre=cadre, course=course):
             continue
         if selectors.valid_completion(cadre=cadre, course=course, on=today):
