@@ -77,6 +77,20 @@ def cadre_position_change(
     return assignment
 
 
+def _update_grouped(model, objects, attnames: list[str], *, now) -> None:
+    """Write `attnames` and `updated_at` of `objects` with one UPDATE per distinct combination of
+    their values (a bulk move: usually the same end date, a few new units), which is much cheaper
+    than bulk_update's CASE over every row."""
+    groups: dict[tuple, list[int]] = {}
+    for obj in objects:
+        obj.updated_at = now
+        groups.setdefault(tuple(getattr(obj, name) for name in attnames), []).append(obj.pk)
+    for values, pks in groups.items():
+        for start in range(0, len(pks), 1000):
+            model.objects.filter(pk__in=pks[start:start + 1000]).update(**dict(zip(attnames, values, strict=True)),
+                                                                         updated_at=now)
+
+
 @transaction.atomic
 @records_batch()  # one mark of the board's figures for the whole write
 def cadre_position_changes(*, changes: Sequence[tuple]) -> list[PositionAssignment]:
@@ -120,13 +134,9 @@ def cadre_position_changes(*, changes: Sequence[tuple]) -> list[PositionAssignme
         cadre.unit, cadre.position = unit, position
         moved[cadre.pk] = cadre
     now = timezone.now()
-    for assignment in ended.values():
-        assignment.updated_at = now
-    PositionAssignment.objects.bulk_update(list(ended.values()), ["end_date", "updated_at"], batch_size=500)
+    _update_grouped(PositionAssignment, ended.values(), ["end_date"], now=now)
     PositionAssignment.objects.bulk_create(created, batch_size=500)
-    for cadre in moved.values():
-        cadre.updated_at = now
-    Cadre.objects.bulk_update(list(moved.values()), ["unit", "position", "updated_at"], batch_size=500)
+    _update_grouped(Cadre, moved.values(), ["unit_id", "position_id"], now=now)
     if ended:  # as the post_save of each ended assignment would have marked: from its start
         records_changed.send(sender=PositionAssignment, on=min(a.start_date for a in ended.values()),
                              target_ids=None)
@@ -340,9 +350,13 @@ def cadre_import(*, rows: Sequence[CadreRow], on: datetime.date | None = None, r
         updated += 1
     now = timezone.now()
     for fields, cadres in renamed.items():
-        for cadre in cadres:
-            cadre.updated_at = now
-        Cadre.objects.bulk_update(cadres, [*fields.split(","), "updated_at"], batch_size=500)
+        Cadre.objects.bulk_update(cadres, fields.split(","), batch_size=500)
+    if renamed:  # the same time for all: one UPDATE, not bulk_update's CASE per row
+        renamed_ids = [cadre.pk for cadres in renamed.values() for cadre in cadres]
+        Cadre.objects.filter(pk__in=renamed_ids).update(updated_at=now)
+        for cadres in renamed.values():
+            for cadre in cadres:
+                cadre.updated_at = now
     if created:
         Cadre.objects.bulk_create(created, batch_size=500)
         assignments = PositionAssignment.objects.bulk_create([PositionAssignment(
