@@ -537,7 +537,7 @@ def certificate_issue(*, completion: Completion, by=None) -> Certificate:
     else:  # pragma: no cover - would need five collisions in a row
         raise RuntimeError("Could not draw a unique certificate code")
     certificate.number = f"{completion.completed_on:%Y}/{certificate.pk:06d}-CN"
-    certificate.save(update_fields=["number"])
+    certificate.save(update_fields=["number", "updated_at"])
     audit_record(instance=certificate, action="ktlearn.certificate.issue", user=by, cadre_id=completion.cadre_id,
                  after=snapshot(certificate, CERTIFICATE_FIELDS))
     notifications.certificate_notice_add(certificate=certificate)
@@ -784,7 +784,7 @@ def personal_data_erase(*, cadre: Cadre) -> None:
             certificate.file.delete(save=False)
         certificate.full_name = cadre.full_name
         certificate.rendered_at = None
-        certificate.save(update_fields=["full_name", "file", "rendered_at"])
+        certificate.save(update_fields=["full_name", "file", "rendered_at", "updated_at"])
     for training in ExternalTraining.objects.filter(cadre=cadre).exclude(file=""):
         training.file.delete(save=False)
         training.save(update_fields=["file"])
