@@ -352,11 +352,7 @@ def cadre_import(*, rows: Sequence[CadreRow], on: datetime.date | None = None, r
     for fields, cadres in renamed.items():
         Cadre.objects.bulk_update(cadres, fields.split(","), batch_size=500)
     if renamed:  # the same time for all: one UPDATE, not bulk_update's CASE per row
-        renamed_ids = [cadre.pk for cadres in renamed.values() for cadre in cadres]
-        Cadre.objects.filter(pk__in=renamed_ids).update(updated_at=now)
-        for cadres in renamed.values():
-            for cadre in cadres:
-                cadre.updated_at = now
+        _update_grouped(Cadre, [cadre for cadres in renamed.values() for cadre in cadres], [], now=now)
     if created:
         Cadre.objects.bulk_create(created, batch_size=500)
         assignments = PositionAssignment.objects.bulk_create([PositionAssignment(
