@@ -455,6 +455,8 @@ class Sitting(models.Model):
     start = models.DateTimeField(_("start"), default=timezone.now)
     end = models.DateTimeField(_("end"), null=True, blank=True)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    # The REST API's changes feed (quiz results): submitted, an essay marked.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-start"]

@@ -27,6 +27,7 @@ class QuizResultOut(Schema):
     max_score: int
     passed: bool | None
     ended_at: datetime.datetime | None
+    updated_at: datetime.datetime
 
 
 @router.get("/quiz-results", response={200: page_of(QuizResultOut), **ERRORS},
@@ -36,14 +37,15 @@ def quiz_result_list(request, filters: Query[ListFilters], since: datetime.date 
     cadres = cadres_in_scope(request, unit_in_scope(request, filters.unit))
     qs = Sitting.objects.filter(cadre__in=cadres.values("pk"), complete=True)
     if filters.updated_since:
-        qs = qs.filter(end__gt=filters.updated_since)
+        qs = qs.filter(updated_at__gt=filters.updated_since)
     if since:
         qs = qs.filter(end__date__gte=since)
     if until:
         qs = qs.filter(end__date__lte=until)
     rows, cursor = page(qs.values("id", "cadre__code", "quiz_id", "quiz__title", "attempt_no", "current_score",
-                                  "max_score", "passed", "end"), cursor=filters.cursor, limit=filters.limit, key="id")
+                                  "max_score", "passed", "end", "updated_at"), cursor=filters.cursor,
+                        limit=filters.limit, key="id")
     items = [{"id": r["id"], "cadre_code": r["cadre__code"], "quiz_id": r["quiz_id"], "quiz_title": r["quiz__title"],
               "attempt_no": r["attempt_no"], "score": r["current_score"], "max_score": r["max_score"],
-              "passed": r["passed"], "ended_at": r["end"]} for r in rows]
+              "passed": r["passed"], "ended_at": r["end"], "updated_at": r["updated_at"]} for r in rows]
     return respond(request, page_of(QuizResultOut), {"items": items, "next_cursor": cursor})

@@ -407,6 +407,7 @@ def sitting_submit(*, sitting_id: int, by=None, now: datetime.datetime | None = 
         updated = Sitting.objects.filter(pk=sitting.pk, complete=False).update(
             complete=True, end=now, ended_by=ended_by, current_score=score, max_score=max_score,
             essays_pending=pending, passed=passed, answers=snapshot, incorrect_questions=incorrect,
+            updated_at=timezone.now(),
         )
         if not updated:  # cannot happen under the row lock; kept so a result is never recorded twice
             sitting.refresh_from_db()
@@ -534,7 +535,7 @@ def essay_mark(*, answer_id: int, by, correct: bool, comment: str = "",
                 SittingAnswer.objects.filter(sitting=sitting, is_correct=False).values_list("question_id", flat=True)
             )
             sitting.incorrect_questions = [qid for qid in sitting.question_order if qid in wrong]
-        sitting.save(update_fields=["current_score", "essays_pending", "passed", "incorrect_questions"])
+        sitting.save(update_fields=["current_score", "essays_pending", "passed", "incorrect_questions", "updated_at"])
         audit_record(instance=sitting, action="ktlearn.sitting.mark", user=by, before=before,
                      after={"answer_id": answer.pk, "is_correct": bool(correct), **_result(sitting)},
                      data={"quiz_id": sitting.quiz_id, "question_id": answer.question_id,

@@ -7,7 +7,7 @@ PostgreSQL, and compare with a raw SQL dump of the same rows; then time 1,000-ro
 
 What it does:
 1. creates the PostgreSQL database `--db` if needed, migrates it, and runs generate_scale (root `--prefix`)
-   unless that tree exists;
+   unless that tree exists; removes an earlier run's bulk rows, runs ANALYZE, prints the load average;
 2. creates an API client (read and write) for the root of the tree;
 3. pages through GET /api/v1/cadres?limit=N with the cursor, through the whole Django stack (the test
    client: authentication, scoping, validation against the schema, ETag), counting the queries of every
@@ -77,6 +77,10 @@ def main():
         call_command("generate_scale", units=args.units, cadres=args.cadres, prefix=args.prefix)
         print(f"generate_scale: {time.monotonic() - started:.0f} s")
     root = Unit.objects.get(code=args.prefix)
+    Cadre.objects.filter(code__startswith="APIB-").delete()  # an earlier run's bulk rows
+    with connection.cursor() as cursor:  # the planner's statistics, as autovacuum keeps them (generate_scale too)
+        cursor.execute("ANALYZE")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     _client, token = api_client_create(name=f"bench {datetime.datetime.now():%H%M%S}", unit=root,
                                        access=ApiAccess.READ_WRITE)
     http = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
@@ -119,7 +123,6 @@ def main():
           f"API / SQL = {api_seconds / sql_seconds:.1f}")
 
     # --- bulk upserts ------------------------------------------------------------------------------
-    Cadre.objects.filter(code__startswith="APIB-").delete()
     bodies = list(Unit.objects.filter(path__startswith=root.path, depth=2, is_active=True).order_by("path")[:2])
     position = Position.objects.order_by("order").first()
     rows = [{"code": f"APIB-{i:04d}", "full_name": f"Nguyễn Văn Thử {i}", "unit_code": bodies[0].code,
@@ -142,6 +145,7 @@ def main():
               "start_date": (datetime.date.today() + datetime.timedelta(days=1)).isoformat()} for row in rows]
     print(f"POST /position-assignments/bulk, 1,000 moves: "
           f"{post('/api/v1/position-assignments/bulk', {'rows': moves}, 'created'):.2f} s")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

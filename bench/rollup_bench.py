@@ -120,10 +120,11 @@ def build_data(args):
             cursor.execute(f"DELETE FROM {completion_table} WHERE course_id IN ({ids})")
             # Course k of cadre c: one of the 20 courses; the date spreads over 2022-01-01 .. 2026-05-19.
             cursor.execute(f"""
-                INSERT INTO {completion_table} (cadre_id, course_id, completed_on, hours, source, created_at)
+                INSERT INTO {completion_table} (cadre_id, course_id, completed_on, hours, source, created_at,
+                                                updated_at)
                 SELECT c.id, (ARRAY[{ids}])[1 + ((c.id * 7 + k * 3) %% {COURSES})],
                        DATE '2022-01-01' + CAST((c.id * 37 + k * 101) %% 1600 AS integer),
-                       4 + ((c.id + k) %% 5), 'online', now()
+                       4 + ((c.id + k) %% 5), 'online', now(), now()
                 FROM (SELECT id FROM organization_cadre WHERE code LIKE %s ORDER BY id LIMIT %s) c
                 CROSS JOIN generate_series(1, %s) k
                 LIMIT %s""", [f"{args.prefix}-CB%", args.cadres, per_cadre, args.completions])

@@ -375,6 +375,8 @@ class Completion(models.Model):
     training_class = models.ForeignKey("courses.TrainingClass", on_delete=models.SET_NULL, null=True, blank=True,
                                        related_name="completions")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The REST API's changes feed (updated_since); a queryset update() sets it itself.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-completed_on", "-id"]
@@ -411,6 +413,8 @@ class Certificate(models.Model):
     file = PrivateFileField(_("PDF"), folder="certificates", blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     render_ms = models.PositiveIntegerField(null=True, blank=True)
+    # The REST API's changes feed: what the API shows changed (not a new rendering of the PDF).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-issued_on", "-id"]
@@ -444,6 +448,7 @@ class ExternalTraining(models.Model):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)  # the changes feed
 
     class Meta:
         ordering = ["-end_on", "-id"]

@@ -60,6 +60,7 @@ class CompletionOut(Schema):
     expires_on: datetime.date | None
     source: str
     created_at: datetime.datetime
+    updated_at: datetime.datetime
 
 
 class CertificateOut(Schema):
@@ -73,6 +74,7 @@ class CertificateOut(Schema):
     hours: Decimal
     issued_on: datetime.date
     issuer: str
+    updated_at: datetime.datetime
 
 
 class ExternalTrainingOut(Schema):
@@ -84,6 +86,7 @@ class ExternalTrainingOut(Schema):
     start_on: datetime.date
     end_on: datetime.date
     created_at: datetime.datetime
+    updated_at: datetime.datetime
 
 
 class ExternalTrainingIn(Schema):
@@ -142,10 +145,10 @@ def enrolment_list(request, filters: Query[RecordFilters]):
 def completion_list(request, filters: Query[RecordFilters]):
     qs = _dated(_scoped(request, Completion, filters), filters, "completed_on")
     if filters.updated_since:
-        qs = qs.filter(created_at__gt=filters.updated_since)
+        qs = qs.filter(updated_at__gt=filters.updated_since)
     rows, cursor = page(qs.values("id", "cadre__code", "course_id", "course__code", "completed_on", "hours",
-                                  "expires_on", "source", "created_at"), cursor=filters.cursor, limit=filters.limit,
-                        key="id")
+                                  "expires_on", "source", "created_at", "updated_at"), cursor=filters.cursor,
+                        limit=filters.limit, key="id")
     items = [{**r, "cadre_code": r.pop("cadre__code"), "course_code": r.pop("course__code")} for r in rows]
     return respond(request, page_of(CompletionOut), {"items": items, "next_cursor": cursor})
 
@@ -155,15 +158,17 @@ def completion_list(request, filters: Query[RecordFilters]):
 def certificate_list(request, filters: Query[RecordFilters]):
     qs = _dated(_scoped(request, Certificate, filters, "completion__cadre"), filters, "issued_on")
     if filters.updated_since:
-        qs = qs.filter(completion__created_at__gt=filters.updated_since)
+        qs = qs.filter(updated_at__gt=filters.updated_since)
     rows, cursor = page(qs.values("id", "completion__cadre__code", "number", "code", "full_name", "course_title",
-                                  "hours", "issued_on", "issuer"), cursor=filters.cursor, limit=filters.limit, key="id")
+                                  "hours", "issued_on", "issuer", "updated_at"), cursor=filters.cursor,
+                        limit=filters.limit, key="id")
     items = [{**r, "cadre_code": r.pop("completion__cadre__code"), "verification_code": r["code"],
               "verification_url": request.build_absolute_uri(reverse("verify", args=[r.pop("code")]))} for r in rows]
     return respond(request, page_of(CertificateOut), {"items": items, "next_cursor": cursor})
 
 
-EXTERNAL_VALUES = ("id", "cadre__code", "course_name", "provider", "hours", "start_on", "end_on", "created_at")
+EXTERNAL_VALUES = ("id", "cadre__code", "course_name", "provider", "hours", "start_on", "end_on", "created_at",
+                   "updated_at")
 
 
 @router.get("/external-training", response={200: page_of(ExternalTrainingOut), **ERRORS},
@@ -171,7 +176,7 @@ EXTERNAL_VALUES = ("id", "cadre__code", "course_name", "provider", "hours", "sta
 def external_list(request, filters: Query[RecordFilters]):
     qs = _dated(_scoped(request, ExternalTraining, filters), filters, "end_on")
     if filters.updated_since:
-        qs = qs.filter(created_at__gt=filters.updated_since)
+        qs = qs.filter(updated_at__gt=filters.updated_since)
     rows, cursor = page(qs.values(*EXTERNAL_VALUES), cursor=filters.cursor, limit=filters.limit, key="id")
     items = [{**r, "cadre_code": r.pop("cadre__code")} for r in rows]
     return respond(request, page_of(ExternalTrainingOut), {"items": items, "next_cursor": cursor})

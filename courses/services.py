@@ -249,7 +249,7 @@ def enrollments_due_set(*, by, course: CoursePage, cadres: list[Cadre], due_on: 
     return result
 
 
-def _mandatory_courses_for(position_id: int, unit_kind: str) -> list[CoursePage]:
+def mandatory_courses_for(position_id: int, unit_kind: str) -> list[CoursePage]:
     courses = CoursePage.objects.live().filter(mandatory=True, target_positions=position_id).order_by("path")
     return [c for c in courses if c.targets_unit_kind(unit_kind)]
 
@@ -278,7 +278,7 @@ def required_courses_assign(
     position_id = position.pk if position is not None else cadre.position_id
     start = start_date or cadre.appointed_on
     created = []
-    for course in _mandatory_courses_for(position_id, cadre.unit.kind):
+    for course in mandatory_courses_for(position_id, cadre.unit.kind):
         if selectors.active_enrollment(cadre=cadre, course=course):
             continue
         if selectors.valid_completion(cadre=cadre, course=course, on=today):
@@ -542,7 +542,7 @@ def certificate_issue(*, completion: Completion, by=None) -> Certificate:
     else:  # pragma: no cover - would need five collisions in a row
         raise RuntimeError("Could not draw a unique certificate code")
     certificate.number = f"{completion.completed_on:%Y}/{certificate.pk:06d}-CN"
-    certificate.save(update_fields=["number"])
+    certificate.save(update_fields=["number", "updated_at"])
     audit_record(instance=certificate, action="ktlearn.certificate.issue", user=by, cadre_id=completion.cadre_id,
                  after=snapshot(certificate, CERTIFICATE_FIELDS))
     notifications.certificate_notice_add(certificate=certificate)
@@ -794,7 +794,7 @@ def personal_data_erase(*, cadre: Cadre) -> None:
             certificate.file.delete(save=False)
         certificate.full_name = cadre.full_name
         certificate.rendered_at = None
-        certificate.save(update_fields=["full_name", "file", "rendered_at"])
+        certificate.save(update_fields=["full_name", "file", "rendered_at", "updated_at"])
     for training in ExternalTraining.objects.filter(cadre=cadre).exclude(file=""):
         training.file.delete(save=False)
         training.save(update_fields=["file"])

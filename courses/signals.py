@@ -9,6 +9,7 @@ from assessments.models import Quiz
 from assessments.signals import quiz_passed, sitting_marked
 from cms.routing import content_changed
 from lms import outbox
+from lms.signals import bulk_created
 from organization.models import Cadre, PositionAssignment
 
 
@@ -20,6 +21,18 @@ def assign_required_courses_on_new_position(sender, instance, created, raw=False
 
     # After commit: the worker must see the assignment and the cadre's updated position.
     outbox.enqueue(required_courses_for_assignment_task, instance.pk)
+
+
+@receiver(bulk_created, sender=PositionAssignment, dispatch_uid="courses_required_on_positions")
+def assign_required_courses_on_new_positions(sender, instances, **kwargs):
+    """The same for the assignments a bulk write opened (organization.services.cadre_import): one
+    outbox message for all of them."""
+    ids = [a.pk for a in instances if a.end_date is None]
+    if not ids:
+        return
+    from .tasks import required_courses_for_assignments_task
+
+    outbox.enqueue(required_courses_for_assignments_task, ids)
 
 
 @receiver(quiz_passed, dispatch_uid="courses_check_completion_on_quiz")

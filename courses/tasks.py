@@ -9,7 +9,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from organization.models import Cadre, PositionAssignment
+from organization.models import PositionAssignment
 
 from . import services
 from .models import Certificate, EnrollmentSource
@@ -28,18 +28,38 @@ def certificate_render_task(certificate_id: int) -> int:
 def required_courses_for_assignment_task(assignment_id: int) -> int:
     """Assign the courses a cadre's new position requires. A cadre whose appointment date is the
     assignment's start is newly elected or appointed (source rule_elected). Returns how many."""
-    assignment = PositionAssignment.objects.select_related("position").filter(pk=assignment_id).first()
-    if assignment is None or assignment.end_date is not None:
-        return 0
-    cadre = Cadre.objects.select_related("unit").get(pk=assignment.cadre_id)
-    if cadre.position_id != assignment.position_id:
-        return 0  # superseded by a later change before this ran
-    elected = cadre.appointed_on is not None and cadre.appointed_on == assignment.start_date
-    source = EnrollmentSource.RULE_ELECTED if elected else EnrollmentSource.RULE_POSITION
-    created = services.required_courses_assign(
-        cadre=cadre, position=assignment.position, start_date=assignment.start_date, source=source
-    )
-    return len(created)
+    return _required_courses_for([assignment_id])
+
+
+@shared_task(name="courses.required_courses_for_assignments", acks_late=True)
+def required_courses_for_assignments_task(assignment_ids: list[int]) -> int:
+    """The same for the assignments a bulk write opened (an import, the REST API's upserts): one
+    message for the whole write, not one per row. Returns how many enrolments were created."""
+    return _required_courses_for(assignment_ids)
+
+
+def _required_courses_for(assignment_ids) -> int:
+    # Two queries for the assignments and their cadres, one per (position, unit kind) for the courses
+    # it requires; only the cadres who have some go through the service (queries per course).
+    assignments = (PositionAssignment.objects.select_related("position", "cadre__unit")
+                   .filter(pk__in=list(assignment_ids), end_date__isnull=True).order_by("pk"))
+    required: dict[tuple, bool] = {}
+    created = 0
+    for assignment in assignments:
+        cadre = assignment.cadre
+        if cadre.position_id != assignment.position_id:
+            continue  # superseded by a later change before this ran
+        key = (assignment.position_id, cadre.unit.kind)
+        if key not in required:
+            required[key] = bool(services.mandatory_courses_for(*key))
+        if not required[key]:
+            continue
+        elected = cadre.appointed_on is not None and cadre.appointed_on == assignment.start_date
+        source = EnrollmentSource.RULE_ELECTED if elected else EnrollmentSource.RULE_POSITION
+        created += len(services.required_courses_assign(
+            cadre=cadre, position=assignment.position, start_date=assignment.start_date, source=source
+        ))
+    return created
 
 
 @shared_task(name="courses.required_courses_assign_all", acks_late=True)

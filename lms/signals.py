@@ -13,6 +13,12 @@ from django.dispatch import Signal
 
 records_changed = Signal()  # kwargs: on: datetime.date | None, target_ids: list[int] | None
 
+# Sent by a service that writes rows with bulk_create (no post_save per row) after the insert, in its
+# transaction, with the saved rows (their pks set): `sender` is the model, `instances` the list. An app
+# that reacts to each new row of that model on post_save listens to this as well (courses assigns the
+# training a new position requires; targets marks the figures stale).
+bulk_created = Signal()  # kwargs: instances: list[Model]
+
 
 # --- Batches of writes ---------------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from lms.rest.schemas import ERRORS, WRITE_ERRORS, BulkResult, page_of
 from lms.spreadsheets import RawRow
 
 from . import imports, selectors, services
-from .models import Cadre, Position, PositionAssignment, Unit, UnitPlacement
+from .models import Position, PositionAssignment, Unit, UnitPlacement
 
 router = Router(tags=["organization"])
 
@@ -360,12 +360,10 @@ def assignment_bulk_upsert(request, payload: AssignmentBulkIn):
     bulk_guard(payload.rows)
     results, writes = _check_assignments(request, payload.rows)
     refuse(results)
+    default_reason = _("Recorded through the API by %(client)s") % {"client": request.auth.name}
     with transaction.atomic():
-        for cadre, unit, position, row in writes:
-            fresh = Cadre.objects.select_for_update().get(pk=cadre.pk)
-            services.cadre_position_change(cadre=fresh, unit=unit, position=position, on=row.start_date,
-                                           reason=row.reason or _("Recorded through the API by %(client)s")
-                                           % {"client": request.auth.name})
+        services.cadre_position_changes(changes=[(cadre, unit, position, row.start_date, row.reason or default_reason)
+                                                 for cadre, unit, position, row in writes])
         if writes:
             audit_write(request, endpoint="position-assignments/bulk", created=len(writes), updated=0,
                         unchanged=len(results) - len(writes),

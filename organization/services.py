@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.audit import audit_record
-from lms.signals import records_batch, records_changed
+from lms.signals import bulk_created, records_batch, records_changed
 
 from .accounts import cadre_login_deactivate
 from .imports import CadreRow
@@ -75,6 +75,73 @@ def cadre_position_change(
         update.append("appointed_on")
     cadre.save(update_fields=update)
     return assignment
+
+
+def _update_grouped(model, objects, attnames: list[str], *, now) -> None:
+    """Write `attnames` and `updated_at` of `objects` with one UPDATE per distinct combination of
+    their values (a bulk move: usually the same end date, a few new units), which is much cheaper
+    than bulk_update's CASE over every row."""
+    groups: dict[tuple, list[int]] = {}
+    for obj in objects:
+        obj.updated_at = now
+        groups.setdefault(tuple(getattr(obj, name) for name in attnames), []).append(obj.pk)
+    for values, pks in groups.items():
+        for start in range(0, len(pks), 1000):
+            model.objects.filter(pk__in=pks[start:start + 1000]).update(**dict(zip(attnames, values, strict=True)),
+                                                                         updated_at=now)
+
+
+@transaction.atomic
+@records_batch()  # one mark of the board's figures for the whole write
+def cadre_position_changes(*, changes: Sequence[tuple]) -> list[PositionAssignment]:
+    """cadre_position_change for many cadres at once (the REST API's bulk), with its rules — the open
+    assignment ends the day before `on`, the new one keeps the term it is in, nothing happens when
+    neither the unit nor the position changes, a closed unit or a date not after the open
+    assignment's start is refused (ValidationError, nothing written) — in a few queries whatever
+    the number: the cadres locked and their open assignments read in two, then one UPDATE of the
+    ended assignments, one INSERT of the new ones, one UPDATE of the cadres per 500 rows.
+
+    `changes` are (cadre, unit, position, on, reason) tuples in the order they happen; a cadre may
+    come more than once, with later dates. Returns the assignments created. Other apps react to
+    them as to saved ones (lms.signals.bulk_created: the training the position requires, the
+    board's figures)."""
+    ids = {change[0].pk for change in changes}
+    cadres = {c.pk: c for c in Cadre.objects.select_for_update().filter(pk__in=ids)}
+    current: dict[int, PositionAssignment] = {}
+    for assignment in PositionAssignment.objects.filter(cadre_id__in=ids, end_date__isnull=True).order_by(
+            "cadre_id", "start_date", "id"):
+        current[assignment.cadre_id] = assignment  # the latest open one, as cadre_position_change takes it
+    ended: dict[int, PositionAssignment] = {}
+    created: list[PositionAssignment] = []
+    moved: dict[int, Cadre] = {}
+    for cadre_ref, unit, position, on, reason in changes:
+        cadre = cadres[cadre_ref.pk]
+        if not unit.is_active:
+            raise ValidationError(_("Unit %(unit)s is closed and cannot receive cadres.") % {"unit": unit})
+        open_one = current.get(cadre.pk)
+        if open_one and open_one.unit_id == unit.pk and open_one.position_id == position.pk:
+            continue
+        if open_one:
+            if on <= open_one.start_date:
+                raise ValidationError(_("The change date must be after the current assignment's start date."))
+            open_one.end_date = on - datetime.timedelta(days=1)
+            if open_one.pk:
+                ended[open_one.pk] = open_one
+        new = PositionAssignment(cadre=cadre, unit=unit, position=position, start_date=on, reason=reason,
+                                 first_term=open_one.first_term if open_one else True)
+        created.append(new)
+        current[cadre.pk] = new
+        cadre.unit, cadre.position = unit, position
+        moved[cadre.pk] = cadre
+    now = timezone.now()
+    _update_grouped(PositionAssignment, ended.values(), ["end_date"], now=now)
+    PositionAssignment.objects.bulk_create(created, batch_size=500)
+    _update_grouped(Cadre, moved.values(), ["unit_id", "position_id"], now=now)
+    if ended:  # as the post_save of each ended assignment would have marked: from its start
+        records_changed.send(sender=PositionAssignment, on=min(a.start_date for a in ended.values()),
+                             target_ids=None)
+    bulk_created.send(sender=PositionAssignment, instances=created)
+    return created
 
 
 @transaction.atomic
@@ -251,6 +318,7 @@ def cadre_import(*, rows: Sequence[CadreRow], on: datetime.date | None = None, r
     units = Unit.objects.in_bulk({row.unit_id for row in rows})
     positions = Position.objects.in_bulk({row.position_id for row in rows})
     created, updated, unchanged = [], 0, 0
+    renamed: dict[str, list[Cadre]] = {}  # the cadres whose own fields changed, by the fields changed
     for row in rows:
         cadre = existing.get(row.code)
         unit, position = units[row.unit_id], positions[row.position_id]
@@ -271,7 +339,8 @@ def cadre_import(*, rows: Sequence[CadreRow], on: datetime.date | None = None, r
         for name in changed:
             setattr(cadre, name, plain[name])
         if changed:
-            cadre.save(update_fields=[*changed, "updated_at"])
+            # Written below, in one UPDATE per set of changed fields (the cadre is locked).
+            renamed.setdefault(",".join(changed), []).append(cadre)
             if "appointed_on" in changed:
                 records_changed.send(sender=Cadre, on=None, target_ids=None)
         if moves:
@@ -279,15 +348,20 @@ def cadre_import(*, rows: Sequence[CadreRow], on: datetime.date | None = None, r
         if new_status:
             cadre_status_set(cadre=cadre, status=row.status, on=on)
         updated += 1
+    now = timezone.now()
+    for fields, cadres in renamed.items():
+        Cadre.objects.bulk_update(cadres, fields.split(","), batch_size=500)
+    if renamed:  # the same time for all: one UPDATE, not bulk_update's CASE per row
+        _update_grouped(Cadre, [cadre for cadres in renamed.values() for cadre in cadres], [], now=now)
     if created:
         Cadre.objects.bulk_create(created, batch_size=500)
-        # One by one, not in bulk: other apps react to a new assignment (post_save), e.g. by
-        # assigning the training the position requires.
-        for cadre in created:
-            PositionAssignment.objects.create(
-                cadre=cadre, unit_id=cadre.unit_id, position_id=cadre.position_id,
-                start_date=cadre.appointed_on or on, reason=reason,
-            )
+        assignments = PositionAssignment.objects.bulk_create([PositionAssignment(
+            cadre=cadre, unit_id=cadre.unit_id, position_id=cadre.position_id,
+            start_date=cadre.appointed_on or on, reason=reason,
+        ) for cadre in created], batch_size=500)
+        # Other apps react to new assignments as to one saved (the training the position requires,
+        # the board's figures): in bulk, one reaction for all of them.
+        bulk_created.send(sender=PositionAssignment, instances=assignments)
     result = ImportResult(created=len(created), updated=updated, unchanged=unchanged)
     if upload is not None:
         import_audit(upload=upload, by=by, created=result.created, updated=updated, unchanged=unchanged,

@@ -27,7 +27,7 @@ from cms.models import Regulation
 from competency.models import Area, Competency, Evidence, Framework, ProficiencyLevel, Requirement
 from courses.models import Completion, CoursePage, ExternalTraining, StudyAssignment
 from lms import outbox
-from lms.signals import at_batch_end, in_records_batch, records_changed
+from lms.signals import at_batch_end, bulk_created, in_records_batch, records_batch, records_changed
 from organization.models import Cadre, PositionAssignment, PositionGroup, Unit, UnitPlacement
 
 from .figures import figures_compute
@@ -236,10 +236,23 @@ def _on_record(sender, instance, raw=False, **kwargs):
         figures_touch(on=None, target_ids=[instance.pk])
 
 
-for _model in (Completion, ExternalTraining, Evidence, PositionAssignment, UnitPlacement, Unit, Framework,
-               ProficiencyLevel, Area, Competency, Requirement, Target, StudyAssignment, Regulation):
+_TRACKED_MODELS = (Completion, ExternalTraining, Evidence, PositionAssignment, UnitPlacement, Unit, Framework,
+                   ProficiencyLevel, Area, Competency, Requirement, Target, StudyAssignment, Regulation)
+for _model in _TRACKED_MODELS:
     post_save.connect(_on_record, sender=_model, dispatch_uid=f"targets.figures.save.{_model.__name__}")
     post_delete.connect(_on_record, sender=_model, dispatch_uid=f"targets.figures.delete.{_model.__name__}")
+
+
+def _on_bulk_created(sender, instances, **kwargs):
+    """Rows written with bulk_create (lms.signals.bulk_created): as many saves, one merged mark."""
+    if sender not in _TRACKED_MODELS:
+        return
+    with records_batch():
+        for instance in instances:
+            _on_record(sender, instance)
+
+
+bulk_created.connect(_on_bulk_created, dispatch_uid="targets.figures.bulk_created")
 
 
 def _on_target_m2m(sender, instance, action, **kwargs):

@@ -151,9 +151,9 @@ def load(*, stdout, rng, today: dt.date) -> None:
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} (cadre_id, course_name, provider, hours, start_on, end_on, file, created_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s, '', %s)",
-            [(*row, now) for row in rows],
+            f"INSERT INTO {table} (cadre_id, course_name, provider, hours, start_on, end_on, file, created_at, "
+            "updated_at) VALUES (%s, %s, %s, %s, %s, %s, '', %s, %s)",
+            [(*row, now, now) for row in rows],
         )
     by_year = Counter(row[5].year for row in rows)
     reasons = Counter(short.values())

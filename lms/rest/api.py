@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Q
-from ninja import NinjaAPI, Query, Schema
+from ninja import Query, Schema
 from ninja.openapi.docs import Swagger
 from pydantic import Field
 
@@ -21,6 +21,7 @@ from ..models import Tombstone
 from . import errors
 from .auth import ClientTokenAuth
 from .etag import respond
+from .openapi import ProblemDetailsNinjaAPI
 from .pagination import MAX_LIMIT, page
 from .schemas import ERRORS, TombstoneOut, page_of
 from .throttling import ClientRateThrottle
@@ -32,7 +33,7 @@ Settings › API clients). A client sees exactly what a manager of its unit subt
 `cursor`/`next_cursor` and take `updated_since` for a nightly sync; deletions are in `/tombstones`.
 Errors are RFC 9457 problem details. See docs/api.md."""
 
-api = NinjaAPI(
+api = ProblemDetailsNinjaAPI(
     title="KTLearn API", version="1", description=DESCRIPTION, urls_namespace="api-v1",
     auth=ClientTokenAuth(resolve=api_client_for_token), throttle=[ClientRateThrottle()],
     docs=Swagger(settings={"persistAuthorization": False}), docs_url="/docs", openapi_url="/openapi.json",

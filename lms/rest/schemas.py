@@ -65,6 +65,14 @@ class BulkProblem(Problem):
     rows: list[RowResultOut] = []
 
 
-ERRORS = {304: None, 401: Problem, 404: Problem, 422: Problem, 429: Problem}
+class ThrottledProblem(Problem):
+    """Over the client's rate: ``retry_after`` seconds, as the ``Retry-After`` header says."""
+
+    retry_after: int
+
+
+# The errors each kind of endpoint answers (lms.rest.openapi documents them as application/problem+json).
+# A read cannot be refused for a read-only client (403), conflict (409) or be too large (413).
+ERRORS = {304: None, 401: Problem, 404: Problem, 422: Problem, 429: ThrottledProblem}
 WRITE_ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: BulkProblem, 413: Problem, 422: BulkProblem,
-                429: Problem}
+                429: ThrottledProblem}
