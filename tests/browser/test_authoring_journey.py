@@ -69,7 +69,9 @@ def test_the_lesson_editor_uploads_two_images_in_a_row(live_server, site, page, 
     page.goto(f"{live_server.url}/admin/pages/{lessons[0].pk}/edit/")
     for number, colour in ((1, "red"), (2, "blue")):
         _add_block(page, _label("Image"))
-        page.locator("[data-chooser-action-choose]").last.click()
+        # The new block's chooser: the only visible one once the block is rendered (before that, the
+        # last in the page is the first block's, hidden after its image was chosen).
+        page.locator("[data-chooser-action-choose]:visible").last.click()
         _upload_in_chooser(page, _png(tmp_path / f"so-do-{number}.png", colour), f"Sơ đồ {number}")
         page.locator(f"text=Sơ đồ {number}").first.wait_for()
     screenshot(page, "lesson-editor-two-images")
