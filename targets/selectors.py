@@ -58,14 +58,11 @@ class MissingCadre:
     deadline: datetime.date | None = None
 
 
-class MissingList:
-    """The named cadres of a target's population under a unit who do not meet it (or, with
-    state=in_time, who are still inside their deadline), in Vietnamese name order, from a stored
-    figure set. Sized by one query; a slice (a page) costs a fixed number of queries."""
+class _DetailedRows:
+    """Rows read from a stored figure set, sized without further queries, whose details are read
+    only for a slice (a page: a fixed number of queries), as Django's Paginator asks for them."""
 
-    def __init__(self, *, target: Target, unit, on: datetime.date, rows: list[tuple], figure_set=None):
-        self.target, self.unit, self.on, self.figure_set = target, unit, on, figure_set
-        self._rows = rows  # (cadre_id, unit_id, position_id, deadline)
+    _rows: list[tuple]
 
     def count(self) -> int:
         return len(self._rows)
@@ -76,7 +73,23 @@ class MissingList:
     def __getitem__(self, key):
         if isinstance(key, int):
             return self[key:key + 1][0]
-        return _missing_details(target=self.target, on=self.on, rows=self._rows[key])
+        return self._details(self._rows[key])
+
+    def _details(self, rows: list[tuple]) -> list:
+        raise NotImplementedError
+
+
+class MissingList(_DetailedRows):
+    """The named cadres of a target's population under a unit who do not meet it (or, with
+    state=in_time, who are still inside their deadline), in Vietnamese name order, from a stored
+    figure set."""
+
+    def __init__(self, *, target: Target, unit, on: datetime.date, rows: list[tuple], figure_set=None):
+        self.target, self.unit, self.on, self.figure_set = target, unit, on, figure_set
+        self._rows = rows  # (cadre_id, unit_id, position_id, deadline)
+
+    def _details(self, rows):
+        return _missing_details(target=self.target, on=self.on, rows=rows)
 
     def __iter__(self):
         return iter(self[:])
@@ -295,24 +308,16 @@ class MissingCommittee:
     reasons: list[str]
 
 
-class CommitteeList:
+class CommitteeList(_DetailedRows):
     """The committees of a committee-level target under a unit that do not meet it, in tree order,
-    from a stored figure set. Sized by one query; a slice (a page) costs a fixed number of queries."""
+    from a stored figure set."""
 
     def __init__(self, *, figure_set: FigureSet, rows: list[tuple]):
         self.figure_set, self.target, self.on = figure_set, figure_set.target, figure_set.on
         self._rows = rows  # (unit_id, members, members_met, chair_id, chair_done)
 
-    def count(self) -> int:
-        return len(self._rows)
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __getitem__(self, key):
-        if isinstance(key, int):
-            return self[key:key + 1][0]
-        return _committee_details(figure_set=self.figure_set, rows=self._rows[key])
+    def _details(self, rows):
+        return _committee_details(figure_set=self.figure_set, rows=rows)
 
     def __iter__(self):
         return iter(self[:])
